@@ -1,0 +1,259 @@
+"""Shared fixtures: the app on SQLite or PostgreSQL (`--db`), clients, a live server, Chromium."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_ACTIVITIES = ROOT.parent / "shared" / "fixtures" / "activities"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = os.environ.get("LEGDAY_CHROMIUM", "/usr/bin/chromium")
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 3,
+    "is_mobile": True,
+    "has_touch": True,
+}
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--db",
+        choices=("sqlite", "postgresql"),
+        default=os.environ.get("LEGDAY_TEST_DB", "sqlite"),
+        help="database the webapp tests run on (PostgreSQL gets a database of its own)",
+    )
+
+
+def pytest_report_header(config):
+    return f"legday database: {config.getoption('--db')}"
+
+
+# --- real device files in ../shared -------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def shared_activities() -> Path:
+    """The real device files; skipped with a reason on a clone without ../shared."""
+    if not (SHARED_ACTIVITIES / "MANIFEST.tsv").exists():
+        pytest.skip(f"real device files not found at {SHARED_ACTIVITIES} (../shared is absent)")
+    return SHARED_ACTIVITIES
+
+
+# --- database --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def database(request, tmp_path_factory):
+    """A migrated database for the session: ("sqlite", template file) or ("postgresql", url)."""
+    from webapp import db
+
+    kind = request.config.getoption("--db")
+    if kind == "sqlite":
+        template = tmp_path_factory.mktemp("db") / "template.db"
+        db.upgrade(f"sqlite:///{template}")
+        yield kind, template
+        return
+    from tests import pg
+
+    if not pg.available():
+        pytest.fail(f"--db=postgresql but no server answers at {pg.ADMIN_URL}")
+    url, name = pg.create_database()
+    db.upgrade(url)
+    yield kind, url
+    engine = db.make_engine(url)
+    engine.dispose()
+    pg.drop_database(name)
+
+
+def _empty_postgresql(app) -> None:
+    from sqlalchemy import text
+
+    from webapp.models import Base
+
+    engine = app.extensions["legday.engine"]
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def app_config(database, tmp_path) -> dict:
+    kind, where = database
+    if kind == "sqlite":
+        path = tmp_path / "legday.db"
+        shutil.copyfile(where, path)
+        url = f"sqlite:///{path}"
+    else:
+        url = where
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "DATABASE_URL": url,
+        "AUTO_MIGRATE": False,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "REDIS_URL": None,
+        "SMTP_URL": None,
+    }
+
+
+@pytest.fixture
+def app(app_config, database):
+    from webapp import create_app
+
+    app = create_app(app_config)
+    yield app
+    if database[0] == "postgresql":
+        _empty_postgresql(app)
+    else:
+        app.extensions["legday.engine"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def set_csrf(client) -> str:
+    """Put a known CSRF token in the client's session and return it."""
+    with client.session_transaction() as session:
+        session.setdefault("csrf_token", "test-csrf-token")
+        return session["csrf_token"]
+
+
+class AuthActions:
+    """Register and log in through the real forms (flaskr's helper, with CSRF)."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def register(self, email="runner@example.com", password="correct horse"):
+        token = set_csrf(self._client)
+        return self._client.post(
+            "/auth/register", data={"email": email, "password": password, "csrf_token": token}
+        )
+
+    def login(self, email="runner@example.com", password="correct horse"):
+        token = set_csrf(self._client)
+        return self._client.post(
+            "/auth/login", data={"email": email, "password": password, "csrf_token": token}
+        )
+
+    def logout(self):
+        token = set_csrf(self._client)
+        return self._client.post("/auth/logout", data={"csrf_token": token})
+
+    def post(self, url, **kwargs):
+        """POST with the CSRF header a page would send."""
+        headers = dict(kwargs.pop("headers", {}) or {})
+        headers.setdefault("X-CSRF-Token", set_csrf(self._client))
+        return self._client.post(url, headers=headers, **kwargs)
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+def csrf_from_html(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "page has no CSRF token"
+    return match.group(1)
+
+
+# --- a live server and Chromium -------------------------------------------------------------
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served on 127.0.0.1 on a free port, in a thread; yields its base URL."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def playwright_instance():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
+        pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM} (apt-get install it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance):
+    browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A fresh phone-sized browser context (390x844, touch)."""
+    context = browser.new_context(**PHONE)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(phone):
+    page = phone.new_page()
+    yield page
+    page.close()
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page screenshot under tests/artifacts/screenshots for people to look at."""
+    out = ARTIFACTS / "screenshots" / f"{name}.png"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(out), full_page=True)
+    return out
+
+
+def has_horizontal_scroll(page) -> bool:
+    return page.evaluate(
+        "() => document.documentElement.scrollWidth > document.documentElement.clientWidth"
+    )
+
+
+def axe_violations(page) -> list[dict]:
+    """Run axe-core (from npm, injected) and return its violations (id, impact, targets)."""
+    axe = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+    page.add_script_tag(path=str(axe))
+    return page.evaluate(
+        """async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'best-practice']}))
+            .violations.map(v => ({id: v.id, impact: v.impact,
+                                   targets: v.nodes.map(n => n.target.join(' '))}))"""
+    )

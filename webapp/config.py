@@ -1,0 +1,49 @@
+"""Settings, read from the environment with defaults that need no service."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _secret_key(instance_path: str) -> str:
+    """SECRET_KEY from the environment, else one generated once and kept in the instance folder."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the `postgres://` and `postgresql://` forms hosts hand out; use psycopg 3."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def load_config(instance_path: str) -> dict:
+    """Defaults: SQLite in the instance folder unless DATABASE_URL says otherwise."""
+    sqlite_path = Path(instance_path) / "legday.db"
+    return {
+        "SECRET_KEY": _secret_key(instance_path),
+        "DATABASE_URL": normalise_database_url(
+            os.environ.get("DATABASE_URL", f"sqlite:///{sqlite_path}")
+        ),
+        "AUTO_MIGRATE": os.environ.get("LEGDAY_AUTO_MIGRATE", "1") != "0",
+        "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        "SMTP_URL": os.environ.get("SMTP_URL") or None,
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "Legday <legday@localhost>"),
+        "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000"),
+        # A 4-hour run is ~0.4 MB of FIT; a bulk export zip can be large.
+        "MAX_CONTENT_LENGTH": int(os.environ.get("LEGDAY_MAX_UPLOAD_MB", "512")) * 1024 * 1024,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SECURE": os.environ.get("LEGDAY_SECURE_COOKIES", "0") == "1",
+    }

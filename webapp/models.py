@@ -1,0 +1,195 @@
+"""Tables. Typed SQLAlchemy 2.0 models; the engine's dataclasses are converted in pipeline code."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    # Settings (see the settings page); defaults suit a new runner.
+    units: Mapped[str] = mapped_column(String(2), default="km")  # "km" | "mi"
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    week_start: Mapped[int] = mapped_column(Integer, default=0)  # 0 = Monday ... 6 = Sunday
+    focus: Mapped[str] = mapped_column(String(16), default="general")  # endurance|speed|general
+    equipment: Mapped[list] = mapped_column(JSON, default=lambda: ["none"])
+    available_days: Mapped[list] = mapped_column(JSON, default=lambda: [1, 3])  # weekday numbers
+    long_run_day: Mapped[int | None] = mapped_column(Integer, default=6)
+    race_date: Mapped[date | None] = mapped_column(Date)
+    hr_max: Mapped[int | None] = mapped_column(Integer)
+    hr_rest: Mapped[int | None] = mapped_column(Integer)
+    sex: Mapped[str | None] = mapped_column(String(8))  # "male" | "female" (TRIMP weighting)
+    weekly_email: Mapped[bool] = mapped_column(Boolean, default=True)
+    email_weekday: Mapped[int] = mapped_column(Integer, default=0)  # 0 = Monday
+    email_hour: Mapped[int] = mapped_column(Integer, default=7)
+
+    activities: Mapped[list[Activity]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    def __repr__(self) -> str:
+        return f"User(id={self.id!r}, email={self.email!r})"
+
+
+class OriginalFile(Base):
+    """The bytes a runner uploaded, kept so the whole history can be re-processed."""
+
+    __tablename__ = "original_files"
+    __table_args__ = (UniqueConstraint("user_id", "sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Activity(Base):
+    __tablename__ = "activities"
+    __table_args__ = (
+        UniqueConstraint("user_id", "fingerprint"),
+        Index("ix_activities_user_start", "user_id", "start_time"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    original_file_id: Mapped[int | None] = mapped_column(
+        ForeignKey("original_files.id", ondelete="SET NULL"), index=True
+    )
+    index_in_file: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    name: Mapped[str | None] = mapped_column(String(255))
+    source_format: Mapped[str] = mapped_column(String(8))
+    sport: Mapped[str] = mapped_column(String(32))
+    sub_sport: Mapped[str | None] = mapped_column(String(32))
+    is_run: Mapped[bool] = mapped_column(Boolean)
+    start_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    elapsed_time_s: Mapped[float] = mapped_column(Float)
+    moving_time_s: Mapped[float] = mapped_column(Float)
+    distance_m: Mapped[float] = mapped_column(Float)
+    elevation_gain_m: Mapped[float | None] = mapped_column(Float)
+    elevation_loss_m: Mapped[float | None] = mapped_column(Float)
+    elevation_source: Mapped[str] = mapped_column(String(16), default="none")
+    avg_pace_s_per_km: Mapped[float | None] = mapped_column(Float)
+    gap_s_per_km: Mapped[float | None] = mapped_column(Float)
+    avg_heart_rate: Mapped[float | None] = mapped_column(Float)
+    max_heart_rate: Mapped[float | None] = mapped_column(Float)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+
+    # Splits, device totals, warnings; a decimated series for charts; the engine's output.
+    summary: Mapped[dict] = mapped_column(JSON, default=dict)
+    chart_series: Mapped[dict] = mapped_column(JSON, default=dict)
+    stimulus: Mapped[dict] = mapped_column(JSON, default=dict)
+    systemic_load: Mapped[float | None] = mapped_column(Float)
+    model_version: Mapped[str | None] = mapped_column(String(32))
+
+    user: Mapped[User] = relationship(back_populates="activities")
+
+    def __repr__(self) -> str:
+        return f"Activity(id={self.id!r}, sport={self.sport!r}, start={self.start_time!r})"
+
+
+class ImportJob(Base):
+    """An upload processed in the background; the upload page polls it."""
+
+    __tablename__ = "import_jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    status: Mapped[str] = mapped_column(String(16), default="queued")  # queued|running|done|failed
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    results: Mapped[list] = mapped_column(JSON, default=list)
+    payload: Mapped[bytes | None] = mapped_column(LargeBinary)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class StrengthLog(Base):
+    """A strength session the runner marked done (or skipped), with the exercises done."""
+
+    __tablename__ = "strength_logs"
+    __table_args__ = (UniqueConstraint("user_id", "week", "session_index"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    week: Mapped[str] = mapped_column(String(8))  # ISO week "YYYY-Www"
+    session_index: Mapped[int] = mapped_column(Integer)
+    day: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(8))  # done | skipped
+    exercises: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PlanAdjustment(Base):
+    """The runner's changes to a week's plan (swapped exercises), keyed by week."""
+
+    __tablename__ = "plan_adjustments"
+    __table_args__ = (UniqueConstraint("user_id", "week"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    week: Mapped[str] = mapped_column(String(8))
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class EmailSend(Base):
+    """One weekly email per user and week: the record that makes sending idempotent."""
+
+    __tablename__ = "email_sends"
+    __table_args__ = (UniqueConstraint("user_id", "week"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    week: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(8))  # sent | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
