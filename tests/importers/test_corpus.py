@@ -52,37 +52,36 @@ def test_every_run_session_is_present(shared_activities):
     assert len(sessions) >= 12
 
 
-@pytest.mark.parametrize("kind", ["distance", "timer", "ascent"])
+def _ours_ascent(act: Activity) -> float:
+    # the activity reports the device's own total; check our own method on the series
+    assert act.elevation_source == "device"
+    ours = series_elevation(act.series)
+    assert ours is not None
+    return ours[0]
+
+
+# kind: (device column, our value, allowed difference for a device value d)
+TARGETS = {
+    "distance": ("total_distance_m", lambda a: a.distance_m, lambda d: 0.01 * d),
+    "timer": ("total_timer_time_s", lambda a: a.moving_time_s, lambda d: 0.02 * d),
+    "ascent": ("total_ascent_m", _ours_ascent, lambda d: max(0.10 * d, 15.0)),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(TARGETS))
 def test_device_totals(shared_activities, kind):
+    column, ours, allowed = TARGETS[kind]
     failures = []
     checked = 0
     for rel, row in _run_sessions(shared_activities):
-        acts = _load(shared_activities, rel)
-        [act] = [a for a in acts if a.is_run]  # a multisport file has one run leg
-        if kind == "distance":
-            device = _float(row["total_distance_m"])
-            if device:
-                checked += 1
-                if abs(act.distance_m - device) > 0.01 * device:
-                    failures.append(f"{rel}: {act.distance_m:.0f} m vs device {device:.0f} m")
-        elif kind == "timer":
-            device = _float(row["total_timer_time_s"])
-            if device:
-                checked += 1
-                if abs(act.moving_time_s - device) > 0.02 * device:
-                    failures.append(f"{rel}: {act.moving_time_s:.0f} s vs timer {device:.0f} s")
-        else:
-            device = _float(row["total_ascent_m"])
-            if device is None or not row["has_gps"]:
-                continue
-            checked += 1
-            # the activity reports the device's own total...
-            assert act.elevation_source == "device" and act.elevation_gain_m == device
-            # ...and our own method on the altitude series agrees with it
-            ours = series_elevation(act.series)
-            assert ours is not None, rel
-            if abs(ours[0] - device) > max(0.10 * device, 15.0):
-                failures.append(f"{rel}: ascent {ours[0]:.0f} m vs device {device:.0f} m")
+        device = _float(row[column])
+        if not device or not row["has_gps"]:
+            continue
+        [act] = [a for a in _load(shared_activities, rel) if a.is_run]  # one run leg
+        checked += 1
+        value = ours(act)
+        if abs(value - device) > allowed(device):
+            failures.append(f"{rel}: {kind} {value:.1f} vs device {device:.1f}")
     assert checked >= 8
     assert not failures, failures
 
