@@ -192,7 +192,7 @@ def test_foot_pod_file(shared_activities):
 # --- bad/ ------------------------------------------------------------------------------------
 
 BAD = {
-    "mapstogpx-strava_run_bom_unbound-ns-prefix__6037744996.gpx": "refused",
+    "mapstogpx-strava_run_bom_unbound-ns-prefix__6037744996.gpx": "never declares (gpxdata)",
     "strava-android_run_undefined-local-msg__strava-android-app-201.10-b1218918.fit": "refused",
     "unknown_header-datasize-zero__empty-activities.fit": "refused",
     "sigma_cycling_truncated_no-session__nick.fit": "cut off after 14,391 records",

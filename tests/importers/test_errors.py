@@ -36,6 +36,11 @@ def small_gpx() -> bytes:
     return gpx_text(make_track(seconds=120)).encode()
 
 
+@pytest.fixture(scope="module")
+def small_tcx() -> bytes:
+    return tcx_text(make_track(seconds=90), laps=2).encode()
+
+
 def test_empty_file():
     with pytest.raises(NoActivityData, match="empty"):
         importers.load(b"", "run.fit")
@@ -224,3 +229,15 @@ def test_fit_mutations(small_fit, data):
 @given(st.data())
 def test_gpx_mutations(small_gpx, data):
     _load_or_family(_mutated(data, small_gpx), "run.gpx")
+
+
+@MUTATION_SETTINGS
+@given(st.data())
+def test_tcx_mutations(small_tcx, data):
+    _load_or_family(_mutated(data, small_tcx), "run.tcx")
+
+
+def test_iter_load_reports_instead_of_raising():
+    [result] = importers.iter_load(PNG, "photo.fit")
+    assert result.source_name == "photo.fit" and result.activities == []
+    assert isinstance(result.error, UnsupportedFormat) and result.skipped is None
