@@ -188,6 +188,19 @@ def test_gz_bomb_is_refused():
         importers.load(gz, "bomb.gpx.gz")
 
 
+def test_encrypted_zip_member(small_gpx):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        locked = zipfile.ZipInfo("locked.gpx")
+        locked.flag_bits |= 0x1  # "encrypted": zipfile will not read it without a password
+        zf.writestr(locked, small_gpx)
+        zf.writestr("open.gpx", small_gpx)
+    locked_result, open_result = importers.iter_load(buf.getvalue(), "export.zip")
+    assert isinstance(locked_result.error, CorruptFile)
+    assert "encrypted" in str(locked_result.error)
+    assert len(open_result.activities) == 1
+
+
 def test_damaged_zip():
     with pytest.raises(CorruptFile, match="zip"):
         importers.load(b"PK\x03\x04" + bytes(100), "export.zip")
