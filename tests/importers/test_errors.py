@@ -191,11 +191,15 @@ def test_gz_bomb_is_refused():
 def test_encrypted_zip_member(small_gpx):
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
-        locked = zipfile.ZipInfo("locked.gpx")
-        locked.flag_bits |= 0x1  # "encrypted": zipfile will not read it without a password
-        zf.writestr(locked, small_gpx)
+        zf.writestr("locked.gpx", small_gpx)
         zf.writestr("open.gpx", small_gpx)
-    locked_result, open_result = importers.iter_load(buf.getvalue(), "export.zip")
+    raw = bytearray(buf.getvalue())
+    # set the "encrypted" flag of the first member in its local and central headers
+    local_at = raw.index(b"PK\x03\x04")
+    central_at = raw.index(b"PK\x01\x02")
+    raw[local_at + 6] |= 0x1
+    raw[central_at + 8] |= 0x1
+    locked_result, open_result = importers.iter_load(bytes(raw), "export.zip")
     assert isinstance(locked_result.error, CorruptFile)
     assert "encrypted" in str(locked_result.error)
     assert len(open_result.activities) == 1
