@@ -37,6 +37,9 @@ __all__ = [
 ]
 
 ACTIVITY_SUFFIXES = (".fit", ".gpx", ".tcx")
+# One activity file, after unpacking: far above any real recording (a 4-hour run is 0.4 MB as
+# FIT, 3.3 MB as GPX) and low enough that parsing stays within a few hundred MB of memory.
+MAX_BYTES = {"fit": 32 * 2**20, "gpx": 48 * 2**20, "tcx": 48 * 2**20}
 _ROOT = re.compile(rb"<(?![?!])(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
 _COMMENT = re.compile(rb"<!--.*?-->", re.S)
 _KNOWN_BINARIES = {
@@ -196,6 +199,13 @@ def _load_one(data: bytes, filename: str, kind: str | None) -> list[Activity]:
 def _parse(data: bytes, filename: str, kind: str | None) -> list[Activity]:
     if not data:
         raise NoActivityData("This file is empty: was the upload interrupted?", filename=filename)
+    limit = MAX_BYTES.get(kind or "")
+    if limit is not None and len(data) > limit:
+        raise FileTooLarge(
+            f"This {kind.upper()} file is {len(data) / 2**20:.0f} MB; Legday reads activity files "
+            f"up to {limit // 2**20} MB (a 24-hour run is about 3 MB as FIT, 20 MB as GPX).",
+            filename=filename,
+        )
     if kind == "fit":
         return fit.parse(data, filename)
     if kind == "gpx":

@@ -55,6 +55,12 @@ def test_png_renamed_fit():
     )
 
 
+def test_oversized_file_is_refused_before_parsing(monkeypatch, small_gpx):
+    monkeypatch.setitem(importers.MAX_BYTES, "gpx", 1000)
+    with pytest.raises(FileTooLarge, match="up to 0 MB"):
+        importers.load(small_gpx, "huge.gpx")
+
+
 def test_random_text_is_unsupported():
     with pytest.raises(UnsupportedFormat, match="FIT, GPX, TCX"):
         importers.load(b"date,distance\n2024-01-01,5\n", "runs.csv")
