@@ -9,6 +9,7 @@ import zipfile
 import zlib
 
 import pytest
+from garmin_fit_sdk import Encoder
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -85,6 +86,14 @@ def test_fit_bad_checksum(small_fit):
     flipped[-1] ^= 0xFF  # the file CRC itself
     with pytest.raises(CorruptFile, match="checksum"):
         importers.load(bytes(flipped), "run.fit")
+
+
+def test_fit_without_records():
+    # a valid FIT file with no data at all (fitdecode yields no frames and raises nothing)
+    empty = Encoder().close()
+    assert empty[8:12] == b".FIT"
+    with pytest.raises(NoActivityData, match="no recorded samples"):
+        importers.load(empty, "empty.fit")
 
 
 def test_fit_header_only():
