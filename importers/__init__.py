@@ -96,7 +96,7 @@ def load(data: bytes, filename: str, *, limits: archive.Limits = archive.LIMITS)
         inner = archive.gunzip(data, filename, limits)
         if archive.is_zip(inner):
             return _zip_all(inner, filename, limits)
-        return load(inner, filename, limits=limits)
+        return _load_one(inner, filename, detect(inner))
     return _zip_all(data, filename, limits)
 
 
@@ -212,7 +212,12 @@ def _parse(data: bytes, filename: str, kind: str | None) -> list[Activity]:
         return gpx.parse(data, filename)
     if kind == "tcx":
         return tcx.parse(data, filename)
-    if kind in ("gz", "zip"):
+    if kind == "gz":  # only one level: a .gz that holds a .gz could hold itself forever
+        raise UnsupportedFormat(
+            "This .gz file holds another .gz file; unpack it once and upload what is inside.",
+            filename=filename,
+        )
+    if kind == "zip":
         return load(data, filename)
     raise UnsupportedFormat(_unsupported(data, filename), filename=filename)
 

@@ -195,6 +195,14 @@ def test_zip_bomb_member_is_refused():
     assert "times its size" in str(result.error)
 
 
+def test_gz_inside_gz_is_refused(small_gpx):
+    twice = gzip.compress(gzip.compress(small_gpx))
+    with pytest.raises(UnsupportedFormat, match="another .gz"):
+        importers.load(twice, "run.gpx.gz.gz")
+    [result] = importers.iter_load(twice, "run.gpx.gz.gz")
+    assert isinstance(result.error, UnsupportedFormat)
+
+
 def test_gz_bomb_is_refused():
     bomb = zlib.compress(bytes(20_000_000))
     gz = gzip.compress(bytes(20_000_000))
