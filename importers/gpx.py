@@ -36,6 +36,13 @@ _POWER_TAGS = frozenset({"power", "watts"})
 def parse(data: bytes, filename: str | None = None) -> list[Activity]:
     refuse_dtd(data, "GPX", filename)
     text = decode_text(data)
+    if _XMLNS_WITHOUT_VALUE.search(text):
+        # gpxpy scans from every "xmlns" to the next "=" with a regular expression: thousands
+        # of them with no "=" after would take it hours (quadratic), so refuse them first
+        raise CorruptFile(
+            "This GPX file is malformed (a namespace declaration without a value).",
+            filename=filename,
+        )
     warnings = []
     try:
         doc = gpxpy.parse(text)
@@ -61,6 +68,7 @@ def parse(data: bytes, filename: str | None = None) -> list[Activity]:
     return [_activity(doc, filename, warnings)]
 
 
+_XMLNS_WITHOUT_VALUE = re.compile(r"\sxmlns[^=]{200}")
 _PREFIX_USE = re.compile(r"</?([A-Za-z_][\w.-]*):[A-Za-z_]")
 _PREFIX_DECL = re.compile(r"xmlns:([A-Za-z_][\w.-]*)\s*=")
 _GPX_START = re.compile(r"<gpx\b")

@@ -118,6 +118,14 @@ def test_xml_with_dtd_or_entities_is_refused(data, name):
         importers.load(data, name)
 
 
+def test_gpx_made_to_stall_the_parser_is_refused_at_once():
+    # gpxpy's namespace scan is quadratic in "xmlns" words with no "=" after them: 200,000 of
+    # them would take it hours; refused before gpxpy sees them
+    text = b'<gpx version="1.1">' + b" xmlns" * 200_000 + b"</gpx>"
+    with pytest.raises(CorruptFile, match="namespace declaration without a value"):
+        importers.load(text, "stall.gpx")
+
+
 def test_gpx_route_without_times():
     route = (
         b'<gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1"><rte>'
