@@ -77,8 +77,8 @@ def test_device_totals(shared_activities, kind):
     checked = 0
     for rel, row in _run_sessions(shared_activities):
         device = _float(row[column])
-        if not device or not row["has_gps"]:
-            continue
+        if not device or (kind == "ascent" and not row["has_gps"]):
+            continue  # distance, timer and heart rate: the foot pod and treadmill runs too
         [act] = [a for a in _load(shared_activities, rel) if a.is_run]  # one run leg
         checked += 1
         value = ours(act)
