@@ -24,6 +24,8 @@ PAUSE_SPEED = 0.5
 CADENCE_RANGE_SPM = (40.0, 260.0)
 EARTH_RADIUS_M = 6_371_000.0
 TREADMILL_WORDS = ("treadmill", "indoor")
+# Faster than this is a GPS jump or not on foot; such stretches count at this speed [A].
+MAX_SPEED = 10.0
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -207,6 +209,13 @@ def prepare_samples(activity: Activity) -> Samples | None:
     grid = np.arange(0.0, tm[-1] + 1e-9, GRID_S)
     d_grid = np.interp(grid, tm[first], dm[first])
     speed = _centred_rate(d_grid, grid, SPEED_WINDOW_S)
+    too_fast = speed > MAX_SPEED
+    if too_fast.any():
+        speed = np.minimum(speed, MAX_SPEED)
+        if too_fast.sum() * GRID_S * MAX_SPEED > 0.005 * d_grid[-1]:
+            notes.append(
+                f"speeds above {MAX_SPEED:.0f} m/s (GPS jumps?) counted as {MAX_SPEED:.0f} m/s"
+            )
     accel = _centred_rate(speed, grid, SPEED_WINDOW_S)
     if am is None:
         grade = np.zeros_like(grid)
