@@ -250,3 +250,22 @@ def prepare_samples(activity: Activity) -> Samples | None:
         power_w=channel(s.power_w),
         notes=notes,
     )
+
+
+def heart_rate_only(activity: Activity) -> Samples | None:
+    """The recorded heart rate on its own, for sessions without movement data (e.g. rowing)."""
+    s = activity.series
+    if s.heart_rate is None or len(s) < 2:
+        return None
+    t = np.maximum.accumulate(np.asarray(s.time_s, dtype=float))
+    zeros = np.zeros_like(t)
+    return Samples(
+        time_s=t,
+        distance_m=zeros,
+        speed_mps=zeros,
+        acceleration_mps2=zeros,
+        grade=zeros,
+        cadence_spm=None,
+        heart_rate=np.asarray(s.heart_rate, dtype=float),
+        power_w=None,
+    )

@@ -15,7 +15,7 @@ from engine import mechanics
 from engine.athlete import Athlete
 from engine.mechanics import GRADE_LIMIT, cost_of_running, cost_of_walking, effective_grade
 from engine.muscles import LEG_MUSCLES
-from engine.samples import Samples, prepare_samples
+from engine.samples import Samples, heart_rate_only, prepare_samples
 from engine.systemic import pace_load, trimp
 from importers.activity import Activity
 
@@ -178,7 +178,7 @@ def compute_stimulus(activity: Activity, athlete: Athlete | None = None) -> Stim
     """The per-muscle stimulus and systemic load of one activity."""
     athlete = athlete or Athlete()
     if not activity.is_run:
-        samples = prepare_samples(activity)
+        samples = prepare_samples(activity) or heart_rate_only(activity)
         notes = [f"not a run ({activity.sport}): no leg stimulus from this model"]
         load, method = _systemic(samples, None, None, athlete, None, notes)
         return Stimulus(
