@@ -155,6 +155,22 @@ def _on_grid(values: np.ndarray | None, t: np.ndarray, grid: np.ndarray) -> np.n
     return np.where(present, out, np.nan)
 
 
+def _level(time_s: np.ndarray, speed: float, heart_rate=None, notes=None) -> Samples:
+    """Samples at one speed on the level (an even pace, or no movement at all)."""
+    zeros = np.zeros_like(time_s)
+    return Samples(
+        time_s=time_s,
+        distance_m=time_s * speed,
+        speed_mps=np.full_like(time_s, speed),
+        acceleration_mps2=zeros,
+        grade=zeros,
+        cadence_spm=None,
+        heart_rate=heart_rate,
+        power_w=None,
+        notes=notes if notes is not None else [],
+    )
+
+
 def _even_pace(activity: Activity, notes: list[str]) -> Samples | None:
     """No usable speed samples: spread the summary distance evenly over the moving time."""
     duration = float(activity.moving_time_s or activity.elapsed_time_s or 0.0)
@@ -162,19 +178,7 @@ def _even_pace(activity: Activity, notes: list[str]) -> Samples | None:
     if duration < 2 * GRID_S or distance <= 0:
         return None
     notes.append("no speed samples: an even pace over the moving time assumed")
-    grid = np.arange(0.0, duration + 1e-9, GRID_S)
-    speed = distance / duration
-    return Samples(
-        time_s=grid,
-        distance_m=grid * speed,
-        speed_mps=np.full_like(grid, speed),
-        acceleration_mps2=np.zeros_like(grid),
-        grade=np.zeros_like(grid),
-        cadence_spm=None,
-        heart_rate=None,
-        power_w=None,
-        notes=notes,
-    )
+    return _level(np.arange(0.0, duration + 1e-9, GRID_S), distance / duration, notes=notes)
 
 
 def prepare_samples(activity: Activity) -> Samples | None:
@@ -258,14 +262,4 @@ def heart_rate_only(activity: Activity) -> Samples | None:
     if s.heart_rate is None or len(s) < 2:
         return None
     t = np.maximum.accumulate(np.asarray(s.time_s, dtype=float))
-    zeros = np.zeros_like(t)
-    return Samples(
-        time_s=t,
-        distance_m=zeros,
-        speed_mps=zeros,
-        acceleration_mps2=zeros,
-        grade=zeros,
-        cadence_spm=None,
-        heart_rate=np.asarray(s.heart_rate, dtype=float),
-        power_w=None,
-    )
+    return _level(t, 0.0, heart_rate=np.asarray(s.heart_rate, dtype=float))

@@ -166,3 +166,18 @@ def test_a_power_meter_scales_the_push_off_work_within_bounds():
     con = strong.muscles["calves"].concentric / plain.muscles["calves"].concentric
     assert con == pytest.approx(1.25, rel=0.01)
     assert strong.muscles["calves"].eccentric == pytest.approx(plain.muscles["calves"].eccentric)
+
+
+def test_a_run_with_only_totals_is_spread_at_an_even_pace():
+    from dataclasses import replace
+
+    run = steady_run(3.0, 0.0, km=3)
+    bare = replace(
+        run, series=replace(run.series, distance_m=None, speed_mps=None, altitude_m=None)
+    )
+    stim = compute_stimulus(bare)
+    assert any("even pace" in n for n in stim.notes)
+    assert stim.total == pytest.approx(300.0, rel=0.01)
+    nothing = replace(bare, distance_m=0.0)
+    empty = compute_stimulus(nothing)
+    assert empty.total == 0 and empty.notes
