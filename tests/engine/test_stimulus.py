@@ -181,3 +181,36 @@ def test_a_run_with_only_totals_is_spread_at_an_even_pace():
     nothing = replace(bare, distance_m=0.0)
     empty = compute_stimulus(nothing)
     assert empty.total == 0 and empty.notes
+
+
+def test_gaps_repeats_and_single_samples_give_finite_numbers():
+    from dataclasses import replace
+
+    run = steady_run(3.0, 0.05, km=2, heart_rate=150.0, cadence=170.0)
+    s = run.series
+    alt, dist, hr = s.altitude_m.copy(), s.distance_m.copy(), s.heart_rate.copy()
+    alt[100:160] = np.nan
+    dist[300:305] = np.nan
+    hr[::7] = np.nan
+    t = s.time_s.copy()
+    t[200] = t[199]  # a repeated timestamp
+    messy = replace(
+        run, series=replace(s, time_s=t, altitude_m=alt, distance_m=dist, heart_rate=hr)
+    )
+    stim = compute_stimulus(messy)
+    assert all(np.isfinite(list(m.to_dict().values())).all() for m in stim.muscles.values())
+    assert stim.total == pytest.approx(compute_stimulus(run).total, rel=0.03)
+    assert np.isfinite(stim.systemic_load) and stim.systemic_method == "trimp"
+    one = replace(
+        run,
+        series=replace(
+            s,
+            time_s=t[:1],
+            altitude_m=alt[:1],
+            distance_m=dist[:1],
+            speed_mps=None,
+            heart_rate=hr[:1],
+            cadence_spm=None,
+        ),
+    )
+    assert np.isfinite(compute_stimulus(one).total)
