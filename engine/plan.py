@@ -8,7 +8,6 @@ numbers. Thresholds marked [A] in comments are assumptions, as in the model doc.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -20,6 +19,7 @@ from typing import Any, Protocol
 from engine import catalogue
 from engine.catalogue import Exercise
 from engine.muscles import LEG_MUSCLES
+from engine.state import LoadRecord, compute_state
 
 FOCUSES: tuple[str, ...] = ("endurance", "speed", "general")
 LEG_BLOCKS: tuple[str, ...] = ("heavy", "moderate", "isometric", "none")  # strongest first
@@ -570,7 +570,7 @@ class _SessionBuilder:
         if progressed and self.level:
             why += self._progress_clause()
         if self.taper_days is not None:
-            sets = max(1, math.ceil(sets / 2))
+            sets = max(1, sets // 2)  # half, rounded down: volume goes, load stays
             why += f" Race in {_days(self.taper_days)}: half the usual sets."
         self.items.append(
             Prescription(
@@ -1042,3 +1042,52 @@ def session_muscle_load(log: SessionLog) -> dict[str, tuple[float, float]]:
 def session_start(log: SessionLog, tz: tzinfo | None = None) -> datetime:
     """When a logged session is taken to have happened: 18:00 on its day [A]."""
     return datetime.combine(log.day, time(18, 0), tzinfo=tz or UTC)
+
+
+def log_record(log: SessionLog, tz: tzinfo | None = None) -> LoadRecord:
+    """A logged strength session as a LoadRecord for engine.state (skipped: an empty one)."""
+    return LoadRecord(
+        start_time=session_start(log, tz),
+        duration_s=SESSION_DURATION_S if log.done else 0.0,
+        muscles=session_muscle_load(log),
+        systemic_load=0.0,
+    )
+
+
+def state_moment(day: date, tz: tzinfo | None = None) -> datetime:
+    """The moment a day's plan reads the state at: noon of that day [A]."""
+    return datetime.combine(day, time(12, 0), tzinfo=tz or UTC)
+
+
+def build_context(
+    records: Sequence[LoadRecord],
+    runs: Sequence[RunSummary],
+    as_of: date,
+    *,
+    race_date: date | None = None,
+    focus: str = "general",
+    equipment: Sequence[str] = ("none",),
+    available_days: Sequence[int] = (0, 1, 2, 3, 4, 5, 6),
+    long_run_day: int | None = None,
+    week_start: int = 0,
+    logs: Sequence[SessionLog] = (),
+    tz: tzinfo | None = None,
+) -> PlanContext:
+    """A PlanContext with the real per-muscle state: at noon of `as_of` and of each later day
+    of the week, from the activities' records plus the logged strength sessions."""
+    everything = list(records) + [log_record(log, tz) for log in logs if log.done]
+    days = [d for d in week_days(as_of, week_start) if d >= as_of]
+    states = {d: compute_state(everything, state_moment(d, tz)) for d in days}
+    return PlanContext(
+        as_of=as_of,
+        state=states[as_of],
+        recent=tuple(runs),
+        race_date=race_date,
+        focus=focus,
+        equipment=tuple(equipment),
+        available_days=tuple(available_days),
+        long_run_day=long_run_day,
+        week_start=week_start,
+        logs=tuple(logs),
+        states=states,
+    )
