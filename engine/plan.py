@@ -1064,30 +1064,24 @@ def build_context(
     runs: Sequence[RunSummary],
     as_of: date,
     *,
-    race_date: date | None = None,
-    focus: str = "general",
-    equipment: Sequence[str] = ("none",),
-    available_days: Sequence[int] = (0, 1, 2, 3, 4, 5, 6),
-    long_run_day: int | None = None,
-    week_start: int = 0,
     logs: Sequence[SessionLog] = (),
     tz: tzinfo | None = None,
+    **settings: Any,
 ) -> PlanContext:
     """A PlanContext with the real per-muscle state: at noon of `as_of` and of each later day
-    of the week, from the activities' records plus the logged strength sessions."""
+    of the week, from the activities' records plus the logged strength sessions.
+
+    `settings` are PlanContext's: race_date, focus, equipment, available_days, long_run_day,
+    week_start.
+    """
     everything = list(records) + [log_record(log, tz) for log in logs if log.done]
-    days = [d for d in week_days(as_of, week_start) if d >= as_of]
+    days = [d for d in week_days(as_of, settings.get("week_start", 0)) if d >= as_of]
     states = {d: compute_state(everything, state_moment(d, tz)) for d in days}
     return PlanContext(
         as_of=as_of,
         state=states[as_of],
         recent=tuple(runs),
-        race_date=race_date,
-        focus=focus,
-        equipment=tuple(equipment),
-        available_days=tuple(available_days),
-        long_run_day=long_run_day,
-        week_start=week_start,
         logs=tuple(logs),
         states=states,
+        **settings,
     )
