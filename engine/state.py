@@ -93,6 +93,13 @@ class LoadRecord:
         )
 
 
+def reference_record(start_time: datetime) -> LoadRecord:
+    """The reference descent as a record: after it, quadriceps Dn peaks at 1.0 (at ~36 h)."""
+    duration = REFERENCE_RUN["duration_s"]
+    stim = steady_stimulus(REFERENCE_RUN["speed_mps"], REFERENCE_RUN["grade"], duration)
+    return LoadRecord.from_stimulus(start_time, duration, stim)
+
+
 @dataclass(frozen=True, slots=True)
 class MuscleState:
     acute: float

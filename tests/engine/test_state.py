@@ -44,6 +44,9 @@ def test_case_8_engine_part_quads_dn_the_day_after_the_reference_run():
     assert dn.damage_normalised >= 0.6
     peak = compute_state([rec], rec.end_time + timedelta(days=1.5)).muscles["quadriceps"]
     assert peak.damage_normalised == pytest.approx(1.0, abs=0.02)
+    # the recommender's shortcut gives the same record
+    ref = state.reference_record(T0)
+    assert ref.muscles["quadriceps"] == pytest.approx(rec.muscles["quadriceps"], rel=0.01)
 
 
 def test_case_7_repeated_bout_three_weeks_later_does_about_half_the_damage():
