@@ -14,6 +14,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup
 
 from webapp import db
+from webapp.commands.inspect import inspect_command
 from webapp.commands.state import state_command
 
 
@@ -28,6 +29,7 @@ def main() -> None:
     """Legday: what your runs did to each leg muscle, and the strength session to balance it."""
 
 
+main.add_command(inspect_command)
 main.add_command(state_command)
 
 
