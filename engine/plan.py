@@ -28,6 +28,7 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 # Leg-block gates on normalised damage (Dn = 1.0: the peak after the reference descent) [A].
 HEAVY_BELOW = 0.3
 ISOMETRIC_FROM = 0.6
+NO_LEGS_FROM = 1.5  # very sore: no leg block at all [A]
 NORDIC_BELOW = 0.3
 # A run is long from 75 min or 16 km, hard from 8 % faster than the runner's median pace,
 # and a "long descent" from 300 m of elevation loss [A].
@@ -605,16 +606,17 @@ def _leg_block(b: _SessionBuilder) -> tuple[str, str]:
         loss_day = _recent_descent(week, day)
         if loss_day is not None:
             d, loss = loss_day
-            reason = (
-                f"Your quads are still recovering from {_weekday(d)}'s {loss:.0f} m descent "
-                f"(damage {q:.2f}): holds only, no heavy lifting or jumps."
-            )
+            cause = f"from {_weekday(d)}'s {loss:.0f} m descent (damage {q:.2f})"
         else:
+            cause = f"(damage {q:.2f}, where 1.0 is the peak after a hard 30-min descent)"
+        if q >= NO_LEGS_FROM:
+            block = "none"
+            reason = f"Your quads are still very sore {cause}: no leg work this session."
+        else:
+            block = "isometric"
             reason = (
-                f"Your quads are still recovering (damage {q:.2f}, where 1.0 is the peak after "
-                "a hard 30-min descent): holds only, no heavy lifting or jumps."
+                f"Your quads are still recovering {cause}: holds only, no heavy lifting or jumps."
             )
-        block = "isometric"
     elif q >= HEAVY_BELOW or g >= HEAVY_BELOW:
         block = "moderate"
         reason = (
@@ -710,15 +712,16 @@ def _add_leg_block(b: _SessionBuilder, block: str, block_reason: str, calf_high:
             block_reason,
             progressed=False,
         )
-        calf = _pick("calf_isometric", eq)
-        b.add(
-            calf,
-            b.role_dose("hold", calf),
-            "bodyweight; rest 1 min",
-            f"Calf damage is {b.dn('calves'):.2f}: a hold keeps calves and Achilles loaded "
-            "without adding soreness.",
-            progressed=False,
-        )
+        if b.dn("calves") < ISOMETRIC_FROM:
+            calf = _pick("calf_isometric", eq)
+            b.add(
+                calf,
+                b.role_dose("hold", calf),
+                "bodyweight; rest 1 min",
+                f"Calf damage is {b.dn('calves'):.2f}: a hold keeps calves and Achilles loaded "
+                "without adding soreness.",
+                progressed=False,
+            )
         return
 
     heavy = block == "heavy"
@@ -948,6 +951,8 @@ def _session(
     if primer:
         items = [replace(p, sets=1) for p in items]
     notes = tuple(_day_penalty(day, ctx, week)[1])
+    if block == "none":
+        notes += (block_reason,)
     return Session(day=day, leg_block=block, exercises=_order(items), notes=notes)
 
 
