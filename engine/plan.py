@@ -29,6 +29,9 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 HEAVY_BELOW = 0.3
 ISOMETRIC_FROM = 0.6
 NO_LEGS_FROM = 1.5  # very sore: no leg block at all [A]
+# Repeated-bout protection (engine's MuscleState.protection; 1.0 ~ one reference descent
+# recently) below which a hilly race calls for a controlled eccentric dose [A].
+PROTECTED_FROM = 0.5
 NORDIC_BELOW = 0.3
 # A run is long from 75 min or 16 km, hard from 8 % faster than the runner's median pace,
 # and a "long descent" from 300 m of elevation loss [A].
@@ -161,6 +164,8 @@ class PlanContext:
     # Optional per-day states (e.g. compute_state at noon of each day of the week) so that a
     # session later in the week sees how far the muscles will have recovered by then.
     states: Mapping[date, StateLike] = field(default_factory=dict)
+    # The race has long descents: ask for repeated-bout protection of the quadriceps.
+    race_hilly: bool = False
 
 
 # --- output -----------------------------------------------------------------------------------
@@ -290,6 +295,7 @@ class _Week:
     descents: dict[date, float]  # day -> largest elevation loss of a run that day
     long_weekday: int | None
     long_weekday_source: str  # "setting" | "typical" | "none"
+    history_days: int  # days from the first run given to as_of
 
     @property
     def km(self) -> float:
@@ -366,6 +372,7 @@ def _describe_week(ctx: PlanContext, days: Sequence[date]) -> _Week:
         descents=descents,
         long_weekday=long_wd,
         long_weekday_source=source,
+        history_days=(as_of - runs[0].day).days if runs else 0,
     )
 
 
@@ -693,7 +700,8 @@ def _calf_emphasis(week: _Week) -> tuple[bool, str]:
             f"over six weeks your calves took {vs_quads:.1f}x the load of your quads "
             "(much uphill running)"
         )
-    if spike is not None and spike >= CALF_SPIKE:
+    # A spike means something only once there is a chronic level to compare with.
+    if spike is not None and spike >= CALF_SPIKE and week.history_days >= 28:
         return True, f"your calves' load this week is {spike:.1f}x their usual level"
     return False, ""
 
@@ -807,6 +815,28 @@ def _add_nordic(b: _SessionBuilder, reason: str) -> None:
         dose,
         "bodyweight, lower as slowly as you can; rest 2 min",
         reason + step,
+        progressed=False,
+    )
+
+
+def _add_eccentric_dose(b: _SessionBuilder, block: str) -> None:
+    """Hilly race 1-6 weeks away and little recent downhill: slow step-downs (Bontemps 2020)."""
+    race = b.ctx.race_date
+    if not b.ctx.race_hilly or race is None or block != "heavy":
+        return
+    weeks = (race - b.day).days / 7
+    quads = b.state.muscles.get("quadriceps") if b.state is not None else None
+    protection = float(getattr(quads, "protection", 0.0) or 0.0)
+    if not 1 <= weeks <= 6 or protection >= PROTECTED_FROM:
+        return
+    ex = _pick("quad_eccentric", b.ctx.equipment)
+    b.add(
+        ex,
+        _Dose(2, 8, 60, (2, 3), (6, 10)),
+        "bodyweight, 3 s down each rep; rest 1 min",
+        f"Your hilly race is {weeks:.0f} weeks away and your quads have little recent downhill "
+        f"(protection {protection:.2f}): a small eccentric dose now softens race-day damage "
+        "(repeated-bout effect).",
         progressed=False,
     )
 
@@ -946,6 +976,7 @@ def _session(
         allowed, reason = _nordic_allowed(b, block)
         if allowed:
             _add_nordic(b, reason)
+    _add_eccentric_dose(b, block)
     _add_always(b, calf_high, calf_reason)
     items = list(b.items)
     if primer:

@@ -171,6 +171,17 @@ def test_high_calf_load_swaps_heavy_calf_raises_for_more_tibialis():
     assert "2.6x the load of your quads" in tib_hilly.why
 
 
+def test_a_calf_spike_counts_only_against_an_established_chronic_load():
+    spike = flat_state(calves=Muscle(300, 150, 0.05))
+    short = recommend(ctx(state=spike))  # one week of runs: no chronic level yet
+    assert "calf" in {e.purpose for e in exercises(short)}
+    older = easy_week() + [RunSummary(MONDAY - timedelta(days=35), 10_000, 3_300, 40)]
+    long_history = recommend(ctx(state=spike, recent=older))
+    assert "calf" not in {e.purpose for e in exercises(long_history)}
+    tib = next(e for e in exercises(long_history) if e.purpose == "tibialis")
+    assert "2.0x their usual level" in tib.why
+
+
 def test_reasons_cite_the_runners_numbers():
     plan = recommend(ctx())
     tib = next(e for e in exercises(plan) if e.purpose == "tibialis")

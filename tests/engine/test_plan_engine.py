@@ -195,3 +195,22 @@ def test_every_plan_covers_the_essentials_and_explains_itself(runs, s):
     assert all((b - a).days >= 2 for a, b in zip(days, days[1:], strict=False))
     # Deterministic: the same input gives the same JSON.
     assert json.dumps(recommend(ctx).to_dict()) == json.dumps(plan.to_dict())
+
+
+def test_hilly_race_adds_slow_step_downs_until_the_quads_are_protected():
+    race = MONDAY + timedelta(days=24)
+    flat = easy_flat_weeks(MONDAY)
+    plan = recommend(context(flat, race_date=race, race_hilly=True))
+    step_downs = [e for s in plan.sessions for e in s.exercises if e.name == "Slow step-down"]
+    assert step_downs and "hilly race is 3 weeks away" in step_downs[0].why
+    assert not [
+        e
+        for s in recommend(context(flat, race_date=race)).sessions
+        for e in s.exercises
+        if e.name == "Slow step-down"
+    ]
+    # Two descents in the last fortnight give protection: no extra eccentric dose.
+    hilly = flat + [run(MONDAY - timedelta(days=k), 3.0, -0.10, 30) for k in (13, 9)]
+    ctx = context(hilly, race_date=race, race_hilly=True)
+    assert ctx.state.muscles["quadriceps"].protection >= 0.5
+    assert "Slow step-down" not in [e.name for s in recommend(ctx).sessions for e in s.exercises]

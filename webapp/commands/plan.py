@@ -91,6 +91,7 @@ def human(plan: Plan, ctx: PlanContext, history: History) -> str:
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--as-of", "as_of", help="ISO date to plan from (default: after the last activity).")
 @click.option("--race", help="ISO date of your next race (tapers the plan).")
+@click.option("--hilly-race", is_flag=True, help="The race has long descents.")
 @click.option("--focus", type=click.Choice(FOCUSES), default="general", show_default=True)
 @click.option(
     "--equipment",
@@ -106,6 +107,7 @@ def plan_command(
     files: tuple[str, ...],
     as_of: str | None,
     race: str | None,
+    hilly_race: bool,
     focus: str,
     equipment: str,
     days: str,
@@ -116,6 +118,7 @@ def plan_command(
     """This week's strength sessions, balanced against what the runs in FILES did."""
     settings = dict(
         race_date=parse_day(race) if race else None,
+        race_hilly=hilly_race,
         focus=focus,
         equipment=parse_equipment(equipment),
         available_days=parse_weekdays(days),
