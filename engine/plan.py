@@ -305,6 +305,11 @@ class _Week:
     def steps(self) -> int:
         return int(round(sum(r.moving_time_s for r in self.runs_7d) / 60 * STEPS_PER_MIN, -2))
 
+    @property
+    def loaded(self) -> bool:
+        """True when running put any acute load on the legs."""
+        return sum(self.acute.get(m, 0.0) for m in LEG_MUSCLES) > 1e-9
+
     def share(self, muscle: str) -> float:
         total = sum(self.acute.get(m, 0.0) for m in LEG_MUSCLES)
         return 100 * self.acute.get(muscle, 0.0) / total if total > 1e-9 else 0.0
@@ -743,13 +748,16 @@ def _add_leg_block(b: _SessionBuilder, block: str, block_reason: str, calf_high:
             return f"heavy: about 80-85 % of 1RM ({dose.amount + 1}-rep max); {_rest(dose.rest_s)}"
         return f"bodyweight or a loaded backpack so the last rep is hard; {_rest(dose.rest_s)}"
 
+    hip_share = week.share("glute_max") + week.share("hamstrings")
+    damage = f"Hamstring and glute damage is {b.dn('hamstrings'):.2f} and {b.dn('glute_max'):.2f}"
     lifts = [
         ("knee_dominant", block_reason),
         (
             "hip_extension",
-            f"Hamstring and glute damage is {b.dn('hamstrings'):.2f} and "
-            f"{b.dn('glute_max'):.2f}; {week.share('glute_max') + week.share('hamstrings'):.0f} % "
-            "of your leg load this week was hip drive, which this lift builds.",
+            f"{damage}; {hip_share:.0f} % of your leg load this week was hip drive, which this "
+            "lift builds."
+            if week.loaded
+            else f"{damage}: a hinge builds the hip drive that pushes you up hills.",
         ),
     ]
     if not calf_high:
@@ -757,7 +765,10 @@ def _add_leg_block(b: _SessionBuilder, block: str, block_reason: str, calf_high:
             (
                 "calf",
                 f"Your calves carried {week.share('calves'):.0f} % of your leg load in "
-                f"{week.running()}: strong calves and Achilles take it better.",
+                f"{week.running()}: strong calves and Achilles take it better."
+                if week.loaded
+                else "Calves do more of the work than any other leg muscle when you run: "
+                "strong calves and Achilles take it better.",
             )
         )
     for purpose, why in lifts:
@@ -903,18 +914,25 @@ def _add_always(b: _SessionBuilder, calf_high: bool, calf_reason: str) -> None:
         "core_lateral": (
             f"Glute med and adductors carried {side_share:.0f} % of your leg load this week; "
             "side planks train the side chain that keeps the hips level."
+            if week.loaded
+            else "Side planks train the side chain that keeps the hips level on every stride "
+            "(no running load in the past 7 days)."
         ),
     }
     for purpose in ("core_anti_extension", "core_anti_rotation", "core_lateral"):
         ex = _pick(purpose, eq, ("isometric",))
         dose = b.role_dose("core", ex)
-        b.add(ex, dose, f"bodyweight; {_rest(dose.rest_s)}", core_why[purpose])
+        load = "bodyweight" if "none" in ex.equipment else "a band or cable you can just hold"
+        b.add(ex, dose, f"{load}; {_rest(dose.rest_s)}", core_why[purpose])
 
     hours = sum(r.moving_time_s for r in week.runs_7d) / 3600
     upper_why = {
         "upper_push": (
             f"{week.running().capitalize()} gave your upper body almost nothing to do (arms do "
             "under 1 % of running work): one push exercise keeps it strong."
+            if week.runs_7d
+            else "Running gives the upper body almost nothing to do (arms do under 1 % of its "
+            "work), and there were no runs in the past 7 days: one push exercise keeps it strong."
         ),
         "upper_pull": (
             f"Pulling offsets {hours:.1f} h of running posture in the past 7 days and powers "
@@ -1030,6 +1048,40 @@ def recommend(ctx: PlanContext) -> Plan:
         sessions=tuple(sessions),
         notes=tuple(notes),
     )
+
+
+# --- swapping an exercise ---------------------------------------------------------------------
+
+_DEFAULT_AMOUNT = {"reps": 10, "seconds": 30}
+
+
+def swap(plan: Plan, day: date, name: str, replacement: str, equipment: Sequence[str]) -> Plan:
+    """The plan with exercise `name` on `day` replaced by `replacement`, which must be one of
+    `catalogue.alternatives(name, equipment)`; sets, load and reason carry over."""
+    new = catalogue.get(replacement)
+    if new.name not in {e.name for e in catalogue.alternatives(name, equipment)}:
+        raise ValueError(f"{new.name} cannot stand in for {name} with your equipment")
+    sessions = list(plan.sessions)
+    for i, s in enumerate(sessions):
+        if s.day != day:
+            continue
+        for j, p in enumerate(s.exercises):
+            if p.name.lower() != name.strip().lower():
+                continue
+            amount = p.amount if new.dose == p.dose else _DEFAULT_AMOUNT[new.dose]
+            items = list(s.exercises)
+            items[j] = replace(
+                p,
+                name=new.name,
+                category=new.category,
+                muscles=new.muscles,
+                dose=new.dose,
+                amount=amount,
+                why=f"{p.why} (In place of {p.name}.)",
+            )
+            sessions[i] = replace(s, exercises=tuple(items))
+            return replace(plan, sessions=tuple(sessions))
+    raise KeyError(f"no {name} on {day.isoformat()} in this plan")
 
 
 # --- strength sessions as load for the engine --------------------------------------------------

@@ -16,6 +16,7 @@ from engine.plan import (
     recommend,
     session_muscle_load,
     summarise_runs,
+    swap,
     week_label,
 )
 
@@ -444,3 +445,20 @@ def test_json_has_exactly_the_contract_keys():
             assert e["sets"] >= 1 and e["why"]
         cats = {e["category"] for e in s["exercises"]}
         assert set(REQUIRED) <= cats
+
+
+def test_swap_offers_only_same_purpose_alternatives_that_fit():
+    plan = recommend(ctx(equipment=["none"]))
+    day = plan.sessions[0].day
+    swapped = swap(plan, day, "Plank", "Dead bug", ["none"])
+    dead_bug = next(e for e in swapped.sessions[0].exercises if e.name == "Dead bug")
+    plank = next(e for e in plan.sessions[0].exercises if e.name == "Plank")
+    assert dead_bug.dose == "reps" and dead_bug.amount == 10 and dead_bug.sets == plank.sets
+    assert dead_bug.why.startswith(plank.why) and "In place of Plank" in dead_bug.why
+    assert "Plank" in [e.name for e in swapped.sessions[1].exercises]  # other day untouched
+    with pytest.raises(ValueError, match="Ab wheel rollout cannot stand in for Plank"):
+        swap(plan, day, "Plank", "Ab wheel rollout", ["none"])  # needs a gym
+    with pytest.raises(ValueError):
+        swap(plan, day, "Plank", "Push-up", ["none"])  # another purpose
+    with pytest.raises(KeyError, match="no Pallof press"):
+        swap(plan, day, "Pallof press", "Bird dog", ["band"])
