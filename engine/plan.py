@@ -599,6 +599,14 @@ class _SessionBuilder:
             )
         )
 
+    def weight_step(self) -> str:
+        """How the weight moves from last time, for lifts with weights."""
+        if self.level > 0:
+            return ", 2.5-5 % more than last time"
+        if self.level < 0:
+            return ", about 10 % lighter than last time"
+        return ""
+
     def _progress_clause(self) -> str:
         if self.level > 0:
             return f" Up a step: you logged {self.done} recent session(s) as done."
@@ -743,9 +751,12 @@ def _add_leg_block(b: _SessionBuilder, block: str, block_reason: str, calf_high:
 
     def lift_load(ex: Exercise, dose: _Dose) -> str:
         if not heavy:
-            return f"moderate: RPE 7, 3 reps in reserve; {_rest(dose.rest_s)}"
+            return f"moderate: RPE 7, 3 reps in reserve{b.weight_step()}; {_rest(dose.rest_s)}"
         if _has_weights(ex, eq):
-            return f"heavy: about 80-85 % of 1RM ({dose.amount + 1}-rep max); {_rest(dose.rest_s)}"
+            return (
+                f"heavy: about 80-85 % of 1RM ({dose.amount + 1}-rep max){b.weight_step()}; "
+                f"{_rest(dose.rest_s)}"
+            )
         return f"bodyweight or a loaded backpack so the last rep is hard; {_rest(dose.rest_s)}"
 
     hip_share = week.share("glute_max") + week.share("hamstrings")
@@ -945,7 +956,9 @@ def _add_always(b: _SessionBuilder, calf_high: bool, calf_reason: str) -> None:
     for purpose in ("upper_push", "upper_pull"):
         ex = _pick(purpose, eq, ("moderate", "heavy", "bodyweight"))
         dose = b.role_dose("upper", ex)
-        load = "bodyweight" if ex.load_type == "bodyweight" else "moderate: RPE 7-8"
+        load = (
+            "bodyweight" if ex.load_type == "bodyweight" else f"moderate: RPE 7-8{b.weight_step()}"
+        )
         b.add(ex, dose, f"{load}; {_rest(dose.rest_s)}", upper_why[purpose])
 
     bal = _pick("balance", eq)

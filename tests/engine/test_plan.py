@@ -370,6 +370,16 @@ def test_progression_goes_up_after_done_and_back_after_skipped():
     plank = {p: next(e for e in exercises(p) if e.name == "Plank") for p in (base, up, down)}
     assert plank[up].amount > plank[base].amount > plank[down].amount
     assert "logged 3 recent session(s) as done" in plank[up].why
+    loads = [
+        next(
+            e.load
+            for e in exercises(recommend(ctx(logs=logs, equipment=["gym"])))
+            if e.category == "legs"
+        )
+        for logs in ([], done, skipped)
+    ]
+    assert "more than last time" not in loads[0] and "lighter" not in loads[0]
+    assert "2.5-5 % more than last time" in loads[1] and "10 % lighter" in loads[2]
     assert "2 recent session(s) skipped" in plank[down].why
 
 
