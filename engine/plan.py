@@ -341,7 +341,7 @@ def _describe_week(ctx: PlanContext, days: Sequence[date]) -> _Week:
     else:
         typical = _typical_weekday(runs, as_of, "is_long", 42)
         if typical:
-            # Most frequent; ties go to the weekday of the latest long run among them.
+            # The most frequent; a tie goes to the earlier weekday.
             counts = Counter(r.day.weekday() for r in runs if r.is_long and r.day < as_of)
             long_wd = max(typical, key=lambda wd: (counts[wd], -wd))
             source = "typical"
@@ -400,7 +400,8 @@ def _day_penalty(day: date, ctx: PlanContext, week: _Week) -> tuple[int, list[st
         notes.append("Long-run day: lift at least 6 hours after the run.")
     if nxt in week.long_days or nxt == ctx.race_date:
         penalty += 10
-        notes.append("The day before your long run: keep it light.")
+        what = "race" if nxt == ctx.race_date else "long run"
+        notes.append(f"The day before your {what}: keep it light.")
     if day in week.hard_days:
         penalty += 4
         notes.append("Hard run today: run first and lift at least 6 hours later (Doma 2013).")
@@ -507,7 +508,8 @@ _NORDIC_STEPS: tuple[tuple[int, int], ...] = ((2, 5), (2, 6), (3, 6), (3, 8), (3
 def _dose(role: str, focus: str, level: int) -> _Dose:
     sets, amount, rest = _DOSES[role][focus]
     (s_lo, s_hi), (a_lo, a_hi) = _RANGES[role]
-    step = 1 if role == "heavy_lift" else (5 if a_hi > 25 else 2)
+    # Heavy lifts progress by weight (see weight_step) and sets, not by reps.
+    step = 0 if role == "heavy_lift" else (5 if a_hi > 25 else 2)
     if level >= 2:
         sets += 1
     elif level <= -1:
@@ -672,7 +674,7 @@ def _leg_block(b: _SessionBuilder) -> tuple[str, str]:
             for d in (day + timedelta(days=1), day + timedelta(days=2))
             if d in week.long_days or d == race
         )
-        descent = _recent_descent(week, day, within=1)
+        descent = _recent_descent(week, day, within=1, at_least=LONG_DESCENT_M)
         if soon:
             what = "race" if soon[0] == race else "long run"
             block = "moderate"
@@ -690,12 +692,14 @@ def _leg_block(b: _SessionBuilder) -> tuple[str, str]:
     return block, reason
 
 
-def _recent_descent(week: _Week, day: date, within: int = 4) -> tuple[date, float] | None:
-    """The biggest descent (>= 150 m) in the `within` days up to and including `day`."""
+def _recent_descent(
+    week: _Week, day: date, within: int = 4, at_least: float = 150.0
+) -> tuple[date, float] | None:
+    """The biggest descent of `at_least` metres in the `within` days up to and including `day`."""
     found = [
         (loss, d)
         for d, loss in week.descents.items()
-        if 0 <= (day - d).days <= within and d <= day and loss >= 150
+        if 0 <= (day - d).days <= within and loss >= at_least
     ]
     if not found:
         return None
