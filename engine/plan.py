@@ -803,7 +803,8 @@ def _add_leg_block(b: _SessionBuilder, block: str, block_reason: str, calf_high:
                 dose,
                 "bodyweight, quick light contacts; rest 90 s",
                 f"Fresh legs (quad damage {b.dn('quadriceps'):.2f}) and a {focus} focus: "
-                f"{contacts} contacts in all train the springy stride that saves energy.",
+                f"{sets * per_set} of the session's {contacts} contacts ({ex.pattern}) train the "
+                "springy stride that saves energy.",
                 progressed=False,
             )
 
