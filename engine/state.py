@@ -10,6 +10,9 @@ form (exact exponentials), so that five years of history cost a few milliseconds
   the run and is mostly gone by day 7; its input is reduced by the repeated-bout effect.
 - Systemic fitness (42 d) and fatigue (7 d) follow the TrainingPeaks convention 1 / N;
   form = fitness - fatigue.
+
+Every muscle key of engine.muscles is tracked: runs only load the leg muscles, but records of
+other sessions (e.g. logged strength work) may carry core and upper-body loads.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from engine.muscles import LEG_MUSCLES
+from engine.muscles import ALL_MUSCLES
 from engine.stimulus import Stimulus, steady_stimulus
 
 ACUTE_DAYS = 7
@@ -225,7 +228,7 @@ def _damage_at(h: _History, t: float) -> tuple[np.ndarray, np.ndarray]:
 def compute_state(records: Sequence[LoadRecord], as_of: datetime) -> State:
     """Per-muscle and systemic state at `as_of` from the records that ended by then."""
     as_of = _utc(as_of)
-    muscles = LEG_MUSCLES
+    muscles = ALL_MUSCLES
     t = _days(as_of)
     h = _history(records, muscles, t)
     today = math.floor(t)
@@ -304,17 +307,17 @@ def daily_series(records: Sequence[LoadRecord], start: date, end: date) -> Daily
     day0 = datetime(start.year, start.month, start.day, tzinfo=UTC)
     n_days = (end - start).days + 1
     last_moment = day0 + timedelta(days=n_days)
-    h = _history(records, LEG_MUSCLES, _days(last_moment))
+    h = _history(records, ALL_MUSCLES, _days(last_moment))
     first = int(min(h.start_day.min(), _days(day0))) if h.start_day.size else int(_days(day0))
     offset = int(_days(day0)) - first
     total_days = offset + n_days
-    load = np.zeros((total_days, len(LEG_MUSCLES)))
+    load = np.zeros((total_days, len(ALL_MUSCLES)))
     systemic = np.zeros((total_days, 1))
     idx = (h.start_day - first).astype(int)
     inside = idx < total_days
     np.add.at(load, idx[inside], h.load[inside])
     np.add.at(systemic, idx[inside], h.systemic[inside, None])
-    m = len(LEG_MUSCLES)
+    m = len(ALL_MUSCLES)
     lam = np.concatenate(
         [
             np.full(m, williams_lambda(ACUTE_DAYS)),
@@ -334,9 +337,9 @@ def daily_series(records: Sequence[LoadRecord], start: date, end: date) -> Daily
     damage = kernel @ h.dose[recent] / REFERENCE_PEAK_D2
     return DailySeries(
         days=[start + timedelta(days=i) for i in range(n_days)],
-        acute={k: acute[:, i] for i, k in enumerate(LEG_MUSCLES)},
-        chronic={k: chronic[:, i] for i, k in enumerate(LEG_MUSCLES)},
-        damage_normalised={k: damage[:, i] for i, k in enumerate(LEG_MUSCLES)},
+        acute={k: acute[:, i] for i, k in enumerate(ALL_MUSCLES)},
+        chronic={k: chronic[:, i] for i, k in enumerate(ALL_MUSCLES)},
+        damage_normalised={k: damage[:, i] for i, k in enumerate(ALL_MUSCLES)},
         fitness=fitness,
         fatigue=fatigue,
     )
