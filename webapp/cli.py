@@ -15,6 +15,7 @@ from flask.cli import AppGroup, FlaskGroup
 
 from webapp import db
 from webapp.commands.inspect import inspect_command
+from webapp.commands.plan import plan_command
 from webapp.commands.state import state_command
 
 
@@ -30,6 +31,7 @@ def main() -> None:
 
 
 main.add_command(inspect_command)
+main.add_command(plan_command)
 main.add_command(state_command)
 
 
