@@ -27,6 +27,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 import importers
+from engine.athlete import Athlete
+from engine.muscles import LABELS, LEG_MUSCLES
+from engine.state import LoadRecord, compute_state, daily_series
+from engine.stimulus import MODEL_VERSION, compute_stimulus
 from importers.errors import ActivityFileError
 from webapp.models import Activity, OriginalFile, PlanAdjustment, StrengthLog, User
 
@@ -220,8 +224,6 @@ def _finite(value, digits: int | None = None):
 
 def athlete_for(user: User):
     """The engine's athlete from the user's heart-rate settings (engine defaults otherwise)."""
-    from engine.athlete import Athlete
-
     kwargs = {}
     if user.hr_max:
         kwargs["hr_max"] = user.hr_max
@@ -239,8 +241,6 @@ def activity_row(activity, user_id: int, athlete=None) -> Activity:
     notes: list[str] = []
     model_version = None
     if activity.is_run:
-        from engine.stimulus import compute_stimulus
-
         result = compute_stimulus(activity, athlete)
         stimulus = result.to_dict()
         systemic_load = _finite(result.systemic_load)
@@ -282,13 +282,8 @@ def activity_row(activity, user_id: int, athlete=None) -> Activity:
     )
 
 
-def _model_version(result) -> str | None:
-    version = getattr(result, "model_version", None)
-    if version is None:
-        import engine
-
-        version = getattr(engine, "MODEL_VERSION", None)
-    return str(version) if version is not None else None
+def _model_version(result) -> str:
+    return str(getattr(result, "model_version", None) or MODEL_VERSION)
 
 
 def _clean(mapping: dict) -> dict:
@@ -595,9 +590,6 @@ def weekly_context(
 
 
 def _build_week(session, user, start, label, current, as_of, zone, today) -> WeekView:
-    from engine.muscles import LABELS, LEG_MUSCLES
-    from engine.state import LoadRecord, compute_state, daily_series
-
     end = start + timedelta(days=6)
     start_utc = local_midnight_utc(start, zone)
     end_utc = local_midnight_utc(end + timedelta(days=1), zone)
@@ -689,7 +681,6 @@ def _build_week(session, user, start, label, current, as_of, zone, today) -> Wee
 def _plan_for(session, user, start, label, current, today, zone, rows, records, state):
     """engine.plan.recommend with the user's settings and logs, then the user's swaps."""
     from engine import plan as planner
-    from engine.state import compute_state
 
     plan_day = today if start == current else start
     if plan_day != today:

@@ -17,7 +17,7 @@ def page_or_fragment(
     """Render `page`, or only `fragment` when HTMX targets `target_id`; both vary on it."""
     template = fragment if wants_fragment(target_id) else page
     response = make_response(render_template(template, **context), status)
-    response.headers["Vary"] = "HX-Request, HX-Target"
+    response.vary.update(("HX-Request", "HX-Target"))
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
