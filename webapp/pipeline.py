@@ -27,6 +27,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 import importers
+from engine import catalogue
+from engine import plan as planner
 from engine.athlete import Athlete
 from engine.muscles import LABELS, LEG_MUSCLES
 from engine.state import LoadRecord, compute_state, daily_series
@@ -680,8 +682,6 @@ def _build_week(session, user, start, label, current, as_of, zone, today) -> Wee
 
 def _plan_for(session, user, start, label, current, today, zone, rows, records, state):
     """engine.plan.recommend with the user's settings and logs, then the user's swaps."""
-    from engine import plan as planner
-
     plan_day = today if start == current else start
     if plan_day != today:
         state = compute_state(records, local_midnight_utc(plan_day, zone))
@@ -738,12 +738,10 @@ def _plan_for(session, user, start, label, current, today, zone, rows, records, 
 
 def apply_swaps(plan: dict, swaps: dict[str, str], equipment) -> None:
     """Put the runner's swapped exercises in place and list each exercise's alternatives."""
-    from engine import catalogue
-
     for index, sess in enumerate(plan.get("sessions", [])):
         for ex in sess["exercises"]:
             original = ex["name"]
-            alternatives = [a.name for a in _alternatives(catalogue, original, equipment)]
+            alternatives = [a.name for a in _alternatives(original, equipment)]
             target = swaps.get(f"{index}:{original}")
             replacement = catalogue.find(target) if target else None
             if replacement is None:
@@ -764,7 +762,7 @@ def apply_swaps(plan: dict, swaps: dict[str, str], equipment) -> None:
             ex["alternatives"] = [original] + [a for a in alternatives if a != replacement.name]
 
 
-def _alternatives(catalogue, name: str, equipment) -> list:
+def _alternatives(name: str, equipment) -> list:
     try:
         return catalogue.alternatives(name, equipment)
     except KeyError:

@@ -12,10 +12,16 @@ def wants_fragment(target_id: str) -> bool:
 
 
 def page_or_fragment(
-    page: str, fragment: str, target_id: str, *, status: int = 200, headers=None, **context
+    page_template: str,
+    fragment_template: str,
+    target_id: str,
+    *,
+    status: int = 200,
+    headers=None,
+    **context,
 ):
-    """Render `page`, or only `fragment` when HTMX targets `target_id`; both vary on it."""
-    template = fragment if wants_fragment(target_id) else page
+    """Render the page, or only the fragment when HTMX targets `target_id`; both vary on it."""
+    template = fragment_template if wants_fragment(target_id) else page_template
     response = make_response(render_template(template, **context), status)
     response.vary.update(("HX-Request", "HX-Target"))
     for name, value in (headers or {}).items():
