@@ -14,6 +14,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup
 
 from webapp import db
+from webapp.commands.inspect import inspect_command
 
 
 def _create_app() -> Flask:
@@ -25,6 +26,9 @@ def _create_app() -> Flask:
 @click.group(cls=FlaskGroup, create_app=_create_app)
 def main() -> None:
     """Legday: what your runs did to each leg muscle, and the strength session to balance it."""
+
+
+main.add_command(inspect_command)
 
 
 @click.group("db", cls=AppGroup)
