@@ -676,8 +676,15 @@ def _build_week(session, user, start, label, current, as_of, zone, today) -> Wee
         logs=logs,
         prev_week=week_label(start - timedelta(days=7)),
         next_week=week_label(start + timedelta(days=7)) if start < current else None,
-        trend_rows=trend_rows(trend, LABELS),
+        trend_rows=trend_rows(trend, LABELS, _history_days(records, trend_end)),
     )
+
+
+def _history_days(records, until: date) -> int:
+    if not records:
+        return 0
+    first = min(r.start_time for r in records).date()
+    return max(0, (until - first).days + 1)
 
 
 def _plan_for(session, user, start, label, current, today, zone, rows, records, state):
@@ -773,7 +780,12 @@ def session_day(sess: dict) -> date:
     return date.fromisoformat(sess["day"])
 
 
-def trend_rows(trend: dict, labels: dict[str, str], width: float = 120, height: float = 32):
+BASELINE_DAYS = 21  # before three weeks of history the 6-week line means little
+
+
+def trend_rows(
+    trend: dict, labels: dict[str, str], history_days: int = TREND_DAYS, width=120, height=32
+) -> list[dict]:
     """Sparkline points per muscle and a sentence that describes the trend without judging it."""
     out = []
     for key, lines in trend.get("muscles", {}).items():
@@ -790,10 +802,10 @@ def trend_rows(trend: dict, labels: dict[str, str], width: float = 120, height: 
         last_a, last_c = (acute[-1] if acute else 0), (chronic[-1] if chronic else 0)
         if last_c < 1 and last_a < 1:
             words = "No recent load."
-        elif last_c < 1:
-            words = "New load: no 6-week history to compare with yet."
+        elif history_days < BASELINE_DAYS:
+            words = f"Building your baseline: {history_days} days of runs so far."
         else:
-            change = (last_a - last_c) / last_c
+            change = (last_a - last_c) / last_c if last_c else 0.0
             if abs(change) < 0.1:
                 words = "Last 7 days about level with your 6-week average."
             else:
