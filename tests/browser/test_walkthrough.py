@@ -117,3 +117,38 @@ def test_a_new_runner_walks_through_on_a_phone(live_server, page):
     nav(page, "This week")
     page.wait_for_url("**/week")
     assert " mi" in page.locator(".totals").inner_text()
+
+
+def test_every_step_works_without_javascript(live_server, browser):
+    """Plain forms and links: register, upload, see the results page, log a session."""
+    from tests.conftest import PHONE
+
+    pipeline.clear_cache()
+    context = browser.new_context(**PHONE, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(live_server + "/auth/register")
+        page.get_by_label("Email").fill("nojs@example.com")
+        page.get_by_label("Password").fill("correct horse battery")
+        page.get_by_role("button", name="Create account").click()
+        page.wait_for_url("**/week")
+
+        page.goto(live_server + "/upload")
+        page.set_input_files(
+            "#files",
+            {"name": "run.fit", "mimeType": "application/octet-stream", "buffer": run_fit()},
+        )
+        page.get_by_role("button", name="Upload", exact=True).click()
+        page.wait_for_load_state()
+        assert page.locator(".badge-imported").count() == 1
+        assert not has_horizontal_scroll(page)
+        screenshot(page, "upload-results-no-js")  # axe needs JavaScript: checked above
+
+        page.goto(live_server + "/week")
+        session = page.locator("#session-0")
+        session.get_by_role("button", name="Mark done").click()
+        page.wait_for_load_state()
+        assert "/week/" in page.url
+        assert session.locator(".badge-imported").inner_text() == "Done"
+    finally:
+        context.close()
