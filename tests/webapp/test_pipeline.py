@@ -224,3 +224,21 @@ def test_week_labels_follow_the_users_week_start(db, user):
     assert view.week == "2026-W10"
     with pytest.raises(ValueError):
         pipeline.weekly_context(db, user, "last week")
+
+
+def test_the_cached_week_follows_uploads_and_deletes(db, user):
+    pipeline.clear_cache()
+    now = WEDNESDAY
+    [first] = pipeline.ingest(db, user, "a.fit", run_fit(now - timedelta(days=1)))
+    before = pipeline.weekly_context(db, user, None, now=now)
+    assert before.state.activities == 1
+    [second] = pipeline.ingest(db, user, "b.fit", run_fit(now - timedelta(days=2)))
+    after_upload = pipeline.weekly_context(db, user, None, now=now)
+    assert after_upload.state.activities == 2
+    assert after_upload.totals["runs"] == 2
+    calves = "calves"
+    assert after_upload.state.muscles[calves].acute > before.state.muscles[calves].acute
+    pipeline.delete_activity(db, user, first.activity_id)
+    after_delete = pipeline.weekly_context(db, user, None, now=now)
+    assert after_delete.state.activities == 1
+    assert [r.id for r in after_delete.runs] == [second.activity_id]
