@@ -539,20 +539,28 @@ _cache_lock = threading.Lock()
 
 
 def _data_key(session: Session, user: User, label: str) -> tuple:
-    """Changes whenever anything the week depends on changes (uploads, deletes, logs, settings)."""
-    activities = session.execute(
-        select(func.count(Activity.id), func.max(Activity.id)).where(Activity.user_id == user.id)
-    ).one()
-    logs = session.execute(
-        select(func.count(StrengthLog.id), func.max(StrengthLog.id)).where(
-            StrengthLog.user_id == user.id
+    """Changes whenever anything the week depends on changes (uploads, deletes, logs, settings).
+
+    One round trip to the database: this runs on every view of a week, cached or not.
+    """
+
+    def of_user(column, model):
+        return select(column).where(model.user_id == user.id).scalar_subquery()
+
+    row = session.execute(
+        select(
+            of_user(func.count(Activity.id), Activity),
+            of_user(func.max(Activity.id), Activity),
+            of_user(func.count(StrengthLog.id), StrengthLog),
+            of_user(func.max(StrengthLog.id), StrengthLog),
+            select(PlanAdjustment.data)
+            .where(PlanAdjustment.user_id == user.id, PlanAdjustment.week == label)
+            .scalar_subquery(),
         )
     ).one()
-    adjustment = session.scalar(
-        select(PlanAdjustment.data).where(
-            PlanAdjustment.user_id == user.id, PlanAdjustment.week == label
-        )
-    )
+    activities, logs, adjustment = (row[0], row[1]), (row[2], row[3]), row[4]
+    if not isinstance(adjustment, str):
+        adjustment = json.dumps(adjustment, sort_keys=True)
     settings = (
         user.timezone,
         user.week_start,
@@ -562,7 +570,7 @@ def _data_key(session: Session, user: User, label: str) -> tuple:
         user.long_run_day,
         user.race_date,
     )
-    return (tuple(activities), tuple(logs), json.dumps(adjustment, sort_keys=True), settings)
+    return (activities, logs, adjustment, settings)
 
 
 def clear_cache() -> None:
