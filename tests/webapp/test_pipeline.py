@@ -176,6 +176,10 @@ def test_a_new_runners_trend_waits_for_a_baseline(db, user):
     assert all(t["words"].startswith("Building your baseline") for t in view.trend_rows)
 
 
+def before_and_after(*views):
+    return [session for view in views for session in view.plan["sessions"]]
+
+
 def test_a_swap_and_a_log_change_the_week(db, user):
     pipeline.clear_cache()
     now = WEDNESDAY
@@ -198,6 +202,11 @@ def test_a_swap_and_a_log_change_the_week(db, user):
     )
     db.commit()
     after = pipeline.weekly_context(db, user, None, now=now)
+    for session in before_and_after(view, after):
+        names = [ex["name"] for ex in session["exercises"]]
+        assert len(names) == len(set(names)), "no exercise twice in a session"
+        for ex in session["exercises"]:
+            assert not set(ex["alternatives"]) & set(names), ex
     swapped = after.plan["sessions"][0]["exercises"][0]
     assert swapped["name"] == alt and swapped["swapped_from"] == first["name"]
     assert first["name"] in swapped["alternatives"]

@@ -53,8 +53,8 @@ def _after_change(view_week: str, message: str):
 def done(week: str, index: int):
     view = _week_view(week)
     session = _session(view, index)
-    names = {ex["name"] for ex in session["exercises"]}
-    chosen = [n for n in request.form.getlist("exercises") if n in names]
+    names = [ex["name"] for ex in session["exercises"]]
+    chosen = [n for n in names if n in set(request.form.getlist("exercises"))]
     db = get_session()
     # Replace (delete + insert) so that the log's id changes and cached weeks see it.
     db.execute(
