@@ -454,6 +454,7 @@ class WeekView:
             "other_activities": [r.to_dict() for r in self.other],
             "totals": self.totals,
             "state": self.state.to_dict() if hasattr(self.state, "to_dict") else self.state,
+            "muscles": self.muscles,
             "trend": self.trend,
             "plan": self.plan,
             "logs": {str(k): v for k, v in self.logs.items()},
