@@ -182,3 +182,23 @@ def test_an_export_zip_is_imported_in_the_background_with_a_progress_bar(live_se
     assert job.get_attribute("hx-get") is None
     assert page.locator(".job .badge-imported").count() == 2
     check(page, "upload-job")
+
+
+def test_settings_errors_are_shown_next_to_their_fields(live_server, page):
+    page.goto(live_server + "/auth/register")
+    page.get_by_label("Email").fill("typo@example.com")
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url("**/week")
+    nav(page, "Settings")
+    page.wait_for_url("**/settings")
+    # What a browser without form validation (or a hand-made request) would send.
+    page.evaluate("() => document.getElementById('settings-form').noValidate = true")
+    page.get_by_label("Maximum (bpm)").fill("400")
+    for box in page.locator("input[name=available_days]").all():
+        box.uncheck()
+    page.get_by_role("button", name="Save settings").click()
+    page.get_by_text("Maximum heart rate must be between 120 and 230.").wait_for()
+    assert page.get_by_text("Pick at least one day").is_visible()
+    assert page.get_by_label("Maximum (bpm)").get_attribute("aria-invalid") == "true"
+    check(page, "settings-errors")
