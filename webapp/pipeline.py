@@ -39,7 +39,6 @@ from webapp.models import Activity, OriginalFile, PlanAdjustment, StrengthLog, U
 log = logging.getLogger(__name__)
 
 MAX_CHART_POINTS = 500
-STATUSES = ("imported", "duplicate", "skipped", "refused")
 NOT_A_RUN = "Not a run: shown in your activities but not counted in your legs' load."
 STORE_FAILED = "Something went wrong while saving this file; nothing of it was saved."
 READ_FAILED = "We could not read this file. Nothing of it was saved."
@@ -122,8 +121,8 @@ def _member_bytes(item, filename: str, data: bytes, archive: zipfile.ZipFile | N
     if archive is not None and item.source_name and item.source_name != filename:
         try:
             return archive.read(item.source_name)
-        except (KeyError, zipfile.BadZipFile, ValueError):
-            pass
+        except (KeyError, zipfile.BadZipFile, ValueError, RuntimeError, NotImplementedError):
+            pass  # the whole archive is kept instead (once, by its hash)
     return data
 
 
