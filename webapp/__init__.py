@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask, g, render_template
 from htmx_flask import Htmx
 
-from webapp import auth, csrf, db
+from webapp import auth, csrf, db, timing, units
 from webapp.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,14 +35,20 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
 
     Htmx(app)
+    timing.init_app(app)
     db.init_app(app)
     csrf.init_app(app)
     auth.init_app(app)
+    units.init_app(app)
 
-    from webapp.views import home
+    from webapp.views import activities, home, settings, upload, week
 
     app.register_blueprint(home.bp)
     app.register_blueprint(auth.bp)
+    app.register_blueprint(upload.bp)
+    app.register_blueprint(activities.bp)
+    app.register_blueprint(week.bp)
+    app.register_blueprint(settings.bp)
 
     from webapp.cli import register_commands
 

@@ -92,8 +92,10 @@ def user_create(email: str) -> None:
     """Create an account; the password is read from standard input."""
     from webapp.auth import create_user
 
-    password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else click.prompt(
-        "Password", hide_input=True, confirmation_prompt=True
+    password = (
+        sys.stdin.readline().rstrip("\n")
+        if not sys.stdin.isatty()
+        else click.prompt("Password", hide_input=True, confirmation_prompt=True)
     )
     session = db.new_session()
     try:
