@@ -14,6 +14,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup
 
 from webapp import db
+from webapp.commands.token import token_group
 
 
 def _create_app() -> Flask:
@@ -102,3 +103,4 @@ def user_create(email: str) -> None:
 def register_commands(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(user_group)
+    app.cli.add_command(token_group)
