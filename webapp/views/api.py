@@ -8,12 +8,12 @@ answer is JSON, errors included: `{"error": "..."}` with a 4xx status.
 from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, request, url_for
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from werkzeug.exceptions import HTTPException
 
 from webapp import csrf
 from webapp.db import get_session
-from webapp.models import Activity
+from webapp.models import Activity, OriginalFile
 from webapp.records import activity_record
 from webapp.tokens import user_for_token
 
@@ -142,7 +142,17 @@ def get_activity(activity_id: int):
 @bp.delete("/activities/<int:activity_id>")
 @csrf.exempt
 def delete_activity(activity_id: int):
+    """Delete an activity, and its original file when no other activity came from it."""
     session = get_session()
-    session.delete(own_activity(activity_id))
+    activity = own_activity(activity_id)
+    file_id = activity.original_file_id
+    session.delete(activity)
+    session.flush()
+    if (
+        file_id is not None
+        and session.scalar(select(Activity.id).where(Activity.original_file_id == file_id).limit(1))
+        is None
+    ):
+        session.execute(delete(OriginalFile).where(OriginalFile.id == file_id))
     session.commit()
     return "", 204
