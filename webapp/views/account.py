@@ -15,20 +15,20 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     g,
     redirect,
     render_template,
     request,
     session,
-    stream_with_context,
     url_for,
 )
 from sqlalchemy import delete, select
 from werkzeug.security import check_password_hash
 
 from webapp.auth import login_required, normalise_email
-from webapp.db import get_session
+from webapp.db import get_session, new_session
 from webapp.models import Activity, OriginalFile, User, utcnow
 from webapp.records import activity_record
 from webapp.tokens import create_token, live_tokens, revoke_token
@@ -152,15 +152,22 @@ def export_chunks(db, user: User) -> Iterator[bytes]:
     yield sink.take()
 
 
+def _export_stream(app, user_id: int) -> Iterator[bytes]:
+    # A session of its own: the request's is closed when the view returns, before streaming.
+    db = new_session(app)
+    try:
+        yield from export_chunks(db, db.get(User, user_id))
+    finally:
+        db.close()
+
+
 @bp.get("/export")
 @login_required
 def export():
     """Download every original file and a JSON of the summaries, as one zip."""
-    user = g.user
     stamp = utcnow().strftime("%Y-%m-%d")
-    response = Response(
-        stream_with_context(export_chunks(get_session(), user)), mimetype="application/zip"
-    )
+    response = Response(_export_stream(current_app._get_current_object(), g.user.id))
+    response.mimetype = "application/zip"
     response.headers["Content-Disposition"] = f'attachment; filename="legday-export-{stamp}.zip"'
     response.headers["Cache-Control"] = "no-store"
     return response
