@@ -32,6 +32,7 @@ from webapp.db import get_session, new_session
 from webapp.models import Activity, OriginalFile, User, utcnow
 from webapp.records import activity_record
 from webapp.tokens import create_token, live_tokens, revoke_token
+from webapp.views.fragments import page_or_fragment, wants_fragment
 
 bp = Blueprint("account", __name__, url_prefix="/settings")
 
@@ -46,13 +47,14 @@ def account_helpers() -> dict:
 
 def _tokens_response(new_token: str | None = None, status: int = 200):
     """The tokens fragment for an HTMX swap, else the full tokens page."""
-    if request.htmx and request.htmx.target == TOKENS_ID:
-        body = render_template("settings/_tokens.html", new_token=new_token)
-    else:
-        body = render_template("settings/tokens.html", new_token=new_token)
-    response = Response(body, status=status)
-    response.headers["Vary"] = "HX-Request, HX-Target"
-    response.headers["Cache-Control"] = "no-store"  # a new token is on it
+    response = page_or_fragment(
+        "settings/tokens.html",
+        "settings/_tokens.html",
+        TOKENS_ID,
+        status=status,
+        new_token=new_token,
+    )
+    response.headers["Cache-Control"] = "no-store"  # a new token may be on it
     return response
 
 
@@ -78,7 +80,7 @@ def revoke_api_token(token_id: int):
     if not revoke_token(db, g.user, token_id):
         abort(404)
     db.commit()
-    if request.htmx and request.htmx.target == TOKENS_ID:
+    if wants_fragment(TOKENS_ID):
         return _tokens_response()
     flash("The token is revoked; apps using it can no longer reach your account.")
     return redirect(url_for(".tokens"))
