@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from tests.webapp.factories import add_account, add_activity, bearer
 from tests.webapp.files import recent_start, ride_fit, run_fit, run_gpx, zip_of
+from webapp import pipeline
 from webapp.db import new_session
 from webapp.models import Activity, ApiToken, OriginalFile
 
@@ -234,3 +235,13 @@ def test_week_has_muscle_state_and_plan(client, account):
 def test_a_bad_week_is_400(client, account, week):
     response = client.get(f"/api/v1/weeks/{week}", headers=bearer(account.token))
     assert "not a week" in assert_json_error(response, 400)
+
+
+def test_an_unexpected_failure_is_still_json_without_a_traceback(client, account, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(pipeline, "weekly_context", broken)
+    response = client.get("/api/v1/weeks/2026-W48", headers=bearer(account.token))
+    message = assert_json_error(response, 500)
+    assert "nothing was half saved" in message and "secret" not in response.get_data(as_text=True)
