@@ -25,7 +25,9 @@ def _fresh_weeks():
 
 def upload(auth, files, headers=None):
     data = {"files": [(io.BytesIO(content), name) for name, content in files]}
-    return auth.post("/upload", data=data, headers=headers or {}, content_type="multipart/form-data")
+    return auth.post(
+        "/upload", data=data, headers=headers or {}, content_type="multipart/form-data"
+    )
 
 
 def count_activities(app) -> int:
@@ -217,7 +219,7 @@ def test_week_page_and_plan_fragment_pair(client, auth):
 
 def _first_session(client):
     html = client.get("/week").get_data(as_text=True)
-    week = re.search(r'/week/(\d{4}-W\d\d)/sessions/0/done', html).group(1)
+    week = re.search(r"/week/(\d{4}-W\d\d)/sessions/0/done", html).group(1)
     names = re.findall(r'name="exercises" value="([^"]+)" form="done-form-0"', html)
     return week, names, html
 
@@ -252,7 +254,7 @@ def test_mark_done_without_javascript_redirects_back_to_the_week(client, auth):
     response = auth.post(f"/week/{week}/sessions/0/done", data={"exercises": names})
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/week/{week}#plan")
-    assert "badge-imported\">Done" in client.get(f"/week/{week}").get_data(as_text=True)
+    assert 'badge-imported">Done' in client.get(f"/week/{week}").get_data(as_text=True)
 
 
 def test_swap_an_exercise_for_one_with_the_same_purpose(app, client, auth):
