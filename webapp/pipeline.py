@@ -437,6 +437,12 @@ class WeekView:
     prev_week: str | None = None
     next_week: str | None = None
     trend_rows: list[dict] = field(default_factory=list)  # sparkline geometry for the page
+    history_days: int = 0  # days from the first run to the end of the trend
+
+    @property
+    def trend_ready(self) -> bool:
+        """Enough history for the 6-week line to mean something."""
+        return self.history_days >= BASELINE_DAYS
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -613,23 +619,43 @@ def load_record(start_time: datetime, duration_s: float, stimulus: dict) -> Load
 
 
 def _load_records(session: Session, user: User, activities_key: tuple) -> list[LoadRecord]:
-    """Every run as a LoadRecord; kept while the user's activities do not change."""
-    key = (user.id, activities_key)
+    """Every run as a LoadRecord, cached per user while the user's activities do not change.
+
+    `activities_key` is (count, max id) of the user's activities. After an upload only the new
+    rows are read and added; after a delete everything is read again.
+    """
+    count, max_id = activities_key
     with _cache_lock:
-        if key in _records_cache:
-            _records_cache.move_to_end(key)
-            return _records_cache[key]
-    rows = session.execute(
-        select(Activity.start_time, Activity.elapsed_time_s, Activity.stimulus)
-        .where(Activity.user_id == user.id, Activity.is_run.is_(True))
-        .order_by(Activity.start_time)
-    ).all()
-    records = [load_record(*row) for row in rows if row.stimulus]
+        cached = _records_cache.get(user.id)
+    if cached is not None and cached[0] == activities_key:
+        return cached[1]
+    query = select(
+        Activity.id,
+        Activity.is_run,
+        Activity.start_time,
+        Activity.elapsed_time_s,
+        Activity.stimulus,
+    ).where(Activity.user_id == user.id)
+    records = None
+    if cached is not None and cached[0][1] is not None and max_id is not None:
+        (old_count, old_max), old_records = cached
+        new_rows = session.execute(query.where(Activity.id > old_max)).all()
+        if old_count + len(new_rows) == count:  # nothing was deleted meanwhile
+            added = [_record_of(r) for r in new_rows if r.is_run and r.stimulus]
+            records = sorted(old_records + added, key=lambda r: r.start_time)
+    if records is None:
+        rows = session.execute(query.where(Activity.is_run.is_(True))).all()
+        records = sorted((_record_of(r) for r in rows if r.stimulus), key=lambda r: r.start_time)
     with _cache_lock:
-        _records_cache[key] = records
+        _records_cache[user.id] = (activities_key, records)
+        _records_cache.move_to_end(user.id)
         while len(_records_cache) > RECORDS_CACHE_SIZE:
             _records_cache.popitem(last=False)
     return records
+
+
+def _record_of(row) -> LoadRecord:
+    return load_record(row.start_time, row.elapsed_time_s, row.stimulus)
 
 
 def _build_week(session, user, start, label, current, as_of, zone, today, records) -> WeekView:
@@ -705,6 +731,7 @@ def _build_week(session, user, start, label, current, as_of, zone, today, record
             for k in LEG_MUSCLES
         },
     }
+    history_days = _history_days(records, trend_end)
     plan, logs = _plan_for(session, user, start, label, current, today, zone, rows, records, state)
     return WeekView(
         week=label,
@@ -722,7 +749,8 @@ def _build_week(session, user, start, label, current, as_of, zone, today, record
         logs=logs,
         prev_week=week_label(start - timedelta(days=7)),
         next_week=week_label(start + timedelta(days=7)) if start < current else None,
-        trend_rows=trend_rows(trend, LABELS, _history_days(records, trend_end)),
+        trend_rows=trend_rows(trend, LABELS, history_days),
+        history_days=history_days,
     )
 
 
