@@ -41,7 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     auth.init_app(app)
     units.init_app(app)
 
-    from webapp.views import activities, home, settings, upload, week
+    from webapp.views import account, activities, api, home, password, settings, upload, week
 
     app.register_blueprint(home.bp)
     app.register_blueprint(auth.bp)
@@ -49,6 +49,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(activities.bp)
     app.register_blueprint(week.bp)
     app.register_blueprint(settings.bp)
+    app.register_blueprint(password.bp)
+    app.register_blueprint(account.bp)
+    app.register_blueprint(api.bp)
 
     from webapp.cli import register_commands
 
@@ -73,4 +76,9 @@ def _register_error_pages(app: Flask) -> None:
             if session is not None:
                 session.rollback()
                 session.close()
+        from webapp.views import api
+
+        if api.is_api_request():
+            # Errors raised before the API blueprint's own handlers (no route, 405, 413).
+            return api.http_error(error)
         return render_template("error.html", error=error, code=code), code

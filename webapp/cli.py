@@ -17,6 +17,7 @@ from webapp import db
 from webapp.commands.inspect import inspect_command
 from webapp.commands.plan import plan_command
 from webapp.commands.state import state_command
+from webapp.commands.token import token_group
 
 
 def _create_app() -> Flask:
@@ -112,3 +113,4 @@ def user_create(email: str) -> None:
 def register_commands(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(user_group)
+    app.cli.add_command(token_group)

@@ -1,0 +1,1 @@
+"""The `legday` subcommands, one module each; webapp/cli.py registers them."""
