@@ -332,7 +332,8 @@ def _typical_weekday(runs: Sequence[RunSummary], as_of: date, flag: str, days: i
 def _describe_week(ctx: PlanContext, days: Sequence[date]) -> _Week:
     runs = sorted(ctx.recent, key=lambda r: (r.day, r.distance_m))
     as_of = ctx.as_of
-    runs_7d = tuple(r for r in runs if as_of - timedelta(days=7) <= r.day < as_of)
+    # A run recorded on the planning day has already happened: it counts.
+    runs_7d = tuple(r for r in runs if as_of - timedelta(days=7) <= r.day <= as_of)
     acute = {m: _muscle(ctx.state, m)[0] for m in LEG_MUSCLES}
     chronic = {m: _muscle(ctx.state, m)[1] for m in LEG_MUSCLES}
 
