@@ -39,10 +39,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     auth.init_app(app)
 
-    from webapp.views import home
+    from webapp.views import email, home
 
     app.register_blueprint(home.bp)
     app.register_blueprint(auth.bp)
+    app.register_blueprint(email.bp)
 
     from webapp.cli import register_commands
 

@@ -84,8 +84,10 @@ def user_create(email: str) -> None:
     """Create an account; the password is read from standard input."""
     from webapp.auth import create_user
 
-    password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else click.prompt(
-        "Password", hide_input=True, confirmation_prompt=True
+    password = (
+        sys.stdin.readline().rstrip("\n")
+        if not sys.stdin.isatty()
+        else click.prompt("Password", hide_input=True, confirmation_prompt=True)
     )
     session = db.new_session()
     try:
@@ -100,5 +102,10 @@ def user_create(email: str) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from webapp.commands.clock import clock_command
+    from webapp.commands.send_weekly import send_weekly_command
+
     app.cli.add_command(db_group)
     app.cli.add_command(user_group)
+    app.cli.add_command(send_weekly_command)
+    app.cli.add_command(clock_command)

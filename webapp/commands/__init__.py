@@ -1,0 +1,1 @@
+"""The `legday` subcommands, one module each (registered in webapp/cli.py)."""
