@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+# The real SMTP server fixture `smtp_server` (aiosmtpd on a free local port).
+pytest_plugins = ["tests.smtp"]
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_ACTIVITIES = ROOT.parent / "shared" / "fixtures" / "activities"
 ARTIFACTS = ROOT / "tests" / "artifacts"

@@ -39,10 +39,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     auth.init_app(app)
 
-    from webapp.views import email, home
+    from webapp.views import account, api, email, home, password
 
     app.register_blueprint(home.bp)
     app.register_blueprint(auth.bp)
+    app.register_blueprint(password.bp)
+    app.register_blueprint(account.bp)
+    app.register_blueprint(api.bp)
     app.register_blueprint(email.bp)
 
     from webapp.cli import register_commands
@@ -68,4 +71,9 @@ def _register_error_pages(app: Flask) -> None:
             if session is not None:
                 session.rollback()
                 session.close()
+        from webapp.views import api
+
+        if api.is_api_request():
+            # Errors raised before the API blueprint's own handlers (no route, 405, 413).
+            return api.http_error(error)
         return render_template("error.html", error=error, code=code), code

@@ -14,6 +14,9 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup
 
 from webapp import db
+from webapp.commands.clock import clock_command
+from webapp.commands.send_weekly import send_weekly_command
+from webapp.commands.token import token_group
 
 
 def _create_app() -> Flask:
@@ -102,10 +105,8 @@ def user_create(email: str) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from webapp.commands.clock import clock_command
-    from webapp.commands.send_weekly import send_weekly_command
-
     app.cli.add_command(db_group)
     app.cli.add_command(user_group)
+    app.cli.add_command(token_group)
     app.cli.add_command(send_weekly_command)
     app.cli.add_command(clock_command)

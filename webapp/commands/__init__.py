@@ -1,1 +1,1 @@
-"""The `legday` subcommands, one module each (registered in webapp/cli.py)."""
+"""The `legday` subcommands, one module each; webapp/cli.py registers them."""

@@ -1,0 +1,158 @@
+"""The JSON API for phone automations and other apps, under /api/v1.
+
+Every request carries `Authorization: Bearer TOKEN` (a personal API token from the settings
+page or `legday token create`); the session cookie is ignored, so CSRF does not apply. Every
+answer is JSON, errors included: `{"error": "..."}` with a 4xx status.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, g, jsonify, request, url_for
+from sqlalchemy import delete, func, select
+from werkzeug.exceptions import HTTPException
+
+from webapp import csrf
+from webapp.db import get_session
+from webapp.models import Activity, OriginalFile
+from webapp.records import activity_record
+from webapp.tokens import user_for_token
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+PER_PAGE = 20
+MAX_PER_PAGE = 100
+
+MESSAGES = {
+    400: "The request is not valid.",
+    401: "Send a valid API token as 'Authorization: Bearer TOKEN'.",
+    404: "Not found.",
+    405: "This method is not allowed here.",
+    413: "That upload is too large.",
+    415: "Send the files as multipart/form-data in a field named 'file'.",
+    422: "The request could not be processed.",
+    500: "Something went wrong on our side; nothing was half saved.",
+}
+
+
+class ApiError(HTTPException):
+    """An error answered as `{"error": description}` with `code`."""
+
+    def __init__(self, code: int, description: str | None = None):
+        self.code = code
+        super().__init__(description or MESSAGES.get(code, "Error."))
+
+
+def error_response(code: int, description: str | None = None):
+    """The JSON body and status for an error; used by the blueprint and the app's handler."""
+    response = jsonify(error=description or MESSAGES.get(code, "Error."))
+    response.status_code = code
+    if code == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="legday"'
+    return response
+
+
+def is_api_request() -> bool:
+    return request.path == bp.url_prefix or request.path.startswith(bp.url_prefix + "/")
+
+
+@bp.before_request
+def authenticate():
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    user = None
+    if scheme.lower() == "bearer" and token.strip():
+        user = user_for_token(get_session(), token.strip())
+    if user is None:
+        raise ApiError(401)
+    g.user = user
+
+
+@bp.errorhandler(HTTPException)
+def http_error(error: HTTPException):
+    """JSON for an HTTP error; the app's error pages hand /api paths here too."""
+    # Werkzeug's descriptions are written for HTML pages; ours say what to do.
+    description = error.description if isinstance(error, ApiError) else None
+    return error_response(getattr(error, "code", None) or 500, description)
+
+
+@bp.errorhandler(Exception)
+def unexpected_error(error: Exception):
+    current_app.logger.exception("API error on %s %s", request.method, request.path)
+    get_session().rollback()
+    return error_response(500)
+
+
+def _int_arg(name: str, default: int, lowest: int, highest: int | None = None) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ApiError(400, f"'{name}' must be a whole number.") from None
+    if value < lowest or (highest is not None and value > highest):
+        limit = f"between {lowest} and {highest}" if highest is not None else f"at least {lowest}"
+        raise ApiError(400, f"'{name}' must be {limit}.")
+    return value
+
+
+def own_activity(activity_id: int) -> Activity:
+    """The user's activity, or 404 (never 403: another user's ids are not confirmed)."""
+    activity = get_session().get(Activity, activity_id)
+    if activity is None or activity.user_id != g.user.id:
+        raise ApiError(404, "No activity with that id.")
+    return activity
+
+
+@bp.get("/activities")
+def list_activities():
+    """The user's activities, newest first, paged (`page`, `per_page`, optional `sport`)."""
+    page = _int_arg("page", 1, 1)
+    per_page = _int_arg("per_page", PER_PAGE, 1, MAX_PER_PAGE)
+    where = [Activity.user_id == g.user.id]
+    sport = request.args.get("sport")
+    if sport:
+        where.append(Activity.sport == sport)
+    session = get_session()
+    total = session.scalar(select(func.count(Activity.id)).where(*where))
+    rows = session.scalars(
+        select(Activity)
+        .where(*where)
+        .order_by(Activity.start_time.desc(), Activity.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    more = page * per_page < total
+    args = {"per_page": per_page, **({"sport": sport} if sport else {})}
+    return jsonify(
+        activities=[activity_record(a) for a in rows],
+        page=page,
+        per_page=per_page,
+        total=total,
+        next=url_for(".list_activities", page=page + 1, **args) if more else None,
+    )
+
+
+@bp.get("/activities/<int:activity_id>")
+def get_activity(activity_id: int):
+    """One activity: its summary, splits and per-muscle stimulus."""
+    return jsonify(activity=activity_record(own_activity(activity_id), detail=True))
+
+
+@bp.delete("/activities/<int:activity_id>")
+@csrf.exempt
+def delete_activity(activity_id: int):
+    """Delete an activity, and its original file when no other activity came from it."""
+    session = get_session()
+    activity = own_activity(activity_id)
+    file_id = activity.original_file_id
+    session.delete(activity)
+    session.flush()
+    if (
+        file_id is not None
+        and session.scalar(select(Activity.id).where(Activity.original_file_id == file_id).limit(1))
+        is None
+    ):
+        session.execute(delete(OriginalFile).where(OriginalFile.id == file_id))
+    session.commit()
+    return "", 204
