@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 import smtplib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from email.message import EmailMessage
@@ -94,17 +94,18 @@ def user_zone(user: User) -> ZoneInfo:
 
 
 def due_week(user: User, now: datetime) -> str | None:
-    """The week whose email is due for `user` at `now`, or None before their send time.
+    """The week that just ended, once the runner's send time has come; else None.
 
-    The email goes out on the runner's weekday and hour (their timezone) in the week after
-    the one it reports on; from then until the next week's send time, that week is due.
+    The email goes out on the runner's weekday and hour (their timezone) during the week after
+    the one it reports on, and stays due until that week is over (so a clock that was down
+    at the hour catches up). Before the hour, nothing is due: the week before has had its turn.
     """
     zone = user_zone(user)
     local = now.astimezone(zone)
     start = week_span(week_label(local.date(), user.week_start), user.week_start)[0]
     send_day = start + timedelta(days=(user.email_weekday - user.week_start) % 7)
     if local < datetime.combine(send_day, time(hour=user.email_hour), tzinfo=zone):
-        start -= timedelta(days=7)  # this week's send time is still ahead: last week's is due
+        return None
     return week_label(start - timedelta(days=1), user.week_start)
 
 
@@ -541,7 +542,6 @@ def send_weekly(
     dry_run: bool = False,
     now: datetime | None = None,
     resend_unconfirmed: bool = False,
-    users: Iterable[int] | None = None,
     log: Callable[[str], None] = lambda line: None,
 ) -> SendReport:
     """Send every due weekly email once; see the module docstring for the claim protocol.
@@ -563,12 +563,12 @@ def send_weekly(
     mail_from, base_url = app.config["MAIL_FROM"], app.config["BASE_URL"]
     report = SendReport()
     query = select(User).where(User.weekly_email.is_(True)).order_by(User.id)
-    if users is not None:
-        query = query.where(User.id.in_(list(users)))
     connection = _Connection(smtp_url) if smtp_url else None
     try:
         for user in db.scalars(query).all():
             target = week or due_week(user, now)
+            if target is None:
+                continue  # their hour has not come yet this week
             done = db.scalar(
                 select(func.count())
                 .select_from(EmailSend)
