@@ -15,6 +15,7 @@ from flask.cli import AppGroup, FlaskGroup
 
 from webapp import db
 from webapp.commands.clock import clock_command
+from webapp.commands.inspect import inspect_command
 from webapp.commands.send_weekly import send_weekly_command
 from webapp.commands.token import token_group
 
@@ -28,6 +29,9 @@ def _create_app() -> Flask:
 @click.group(cls=FlaskGroup, create_app=_create_app)
 def main() -> None:
     """Legday: what your runs did to each leg muscle, and the strength session to balance it."""
+
+
+main.add_command(inspect_command)
 
 
 @click.group("db", cls=AppGroup)
