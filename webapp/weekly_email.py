@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask, render_template
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -39,17 +38,23 @@ from sqlalchemy import exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from engine.muscles import LABELS, LEG_MUSCLES
+from engine.plan import week_days, week_label
 from webapp.mail import MailNotConfigured, smtp_connect
 from webapp.models import Activity, EmailSend, User
+from webapp.pipeline import WeekView, local_midnight_utc, user_zone, weekly_context
+from webapp.units import format_day, format_distance, format_duration, format_elevation
 
 WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
 UNSUBSCRIBE_SALT = "legday-weekly-unsubscribe"
 MAX_ATTEMPTS = 5  # a failing address is retried on the next runs, then left for a person
 UNCONFIRMED_AFTER = timedelta(minutes=10)  # a live send never takes this long
 HOT, NEGLECTED = 1.3, 0.8  # acute:chronic bounds of the usual "sweet spot" (shown as a trend)
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
+BLOCK_TITLES = {
+    "heavy": "Heavy legs",
+    "moderate": "Moderate legs",
+    "isometric": "Legs: holds only",
+    "none": "No leg block",
+}
 
 # --- weeks ---------------------------------------------------------------------------------
 
@@ -70,27 +75,12 @@ def parse_week(label: str) -> tuple[int, int]:
 def week_span(label: str, week_start: int = 0) -> tuple[date, date]:
     """The runner's week called `label`: its first day and the day after its last.
 
-    A runner's week is named after the ISO week that holds most of its days (its 4th day),
+    A runner's week is named after the ISO week of its middle day (engine.plan.week_label),
     so a Monday week is exactly the ISO week and a Sunday week starts the day before.
     """
     year, number = parse_week(label)
-    earliest = date.fromisocalendar(year, number, 1) - timedelta(days=3)
-    start = earliest + timedelta(days=(week_start - earliest.weekday()) % 7)
+    start = week_days(date.fromisocalendar(year, number, 4), week_start)[0]
     return start, start + timedelta(days=7)
-
-
-def week_label(day: date, week_start: int = 0) -> str:
-    """The name of the runner's week that contains `day`."""
-    start = day - timedelta(days=(day.weekday() - week_start) % 7)
-    year, number, _ = (start + timedelta(days=3)).isocalendar()
-    return f"{year}-W{number:02d}"
-
-
-def user_zone(user: User) -> ZoneInfo:
-    try:
-        return ZoneInfo(user.timezone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def due_week(user: User, now: datetime) -> str | None:
@@ -102,7 +92,7 @@ def due_week(user: User, now: datetime) -> str | None:
     """
     zone = user_zone(user)
     local = now.astimezone(zone)
-    start = week_span(week_label(local.date(), user.week_start), user.week_start)[0]
+    start = week_days(local.date(), user.week_start)[0]
     send_day = start + timedelta(days=(user.email_weekday - user.week_start) % 7)
     if local < datetime.combine(send_day, time(hour=user.email_hour), tzinfo=zone):
         return None
@@ -111,11 +101,9 @@ def due_week(user: User, now: datetime) -> str | None:
 
 def local_bounds(user: User, week: str) -> tuple[datetime, datetime]:
     """The week as UTC instants, from local midnight to local midnight."""
-    zone = user_zone(user)
     start, end = week_span(week, user.week_start)
-    return tuple(  # type: ignore[return-value]
-        datetime.combine(day, time(), tzinfo=zone).astimezone(UTC) for day in (start, end)
-    )
+    zone = user_zone(user)
+    return local_midnight_utc(start, zone), local_midnight_utc(end, zone)
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -168,6 +156,7 @@ class MuscleLine:
     change: str  # "+35%", "-40%", "new"
     bar_pct: int  # bar widths, relative to the largest number in the table
     usual_pct: int
+    note: str = ""  # "some damage: likely sore"
 
 
 @dataclass(frozen=True)
@@ -182,7 +171,9 @@ class ExerciseLine:
 class SessionLine:
     day: str
     title: str
+    note: str
     exercises: list[ExerciseLine]
+    same_as: str = ""  # "Tuesday": the same exercises as that day's session
 
 
 @dataclass(frozen=True)
@@ -215,7 +206,8 @@ class WeeklyDigest:
     @property
     def subject(self) -> str:
         if self.kind == "nudge":
-            return f"Week {self.week_number}: no runs logged, here is next week's strength session"
+            what = "session" if len(self.sessions) <= 1 else "sessions"
+            return f"Week {self.week_number}: no runs logged, here is next week's strength {what}"
         runs = "1 run" if self.run_count == 1 else f"{self.run_count} runs"
         return (
             f"Your legs, week {self.week_number}: {runs}, {self.distance}, "
@@ -223,93 +215,91 @@ class WeeklyDigest:
         )
 
 
-# Number formatting in the runner's units. TODO(merge webapp): use webapp.units instead.
-_MILE = 1609.344
-_FOOT = 0.3048
-
-
-def _duration(seconds: float) -> str:
-    total = int(round(seconds or 0))
-    hours, rest = divmod(total, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
-
-
-def _distance(metres: float, units: str) -> str:
-    if units == "mi":
-        return f"{(metres or 0) / _MILE:.1f} mi"
-    return f"{(metres or 0) / 1000:.1f} km"
-
-
-def _elevation(metres: float | None, units: str) -> str:
-    if units == "mi":
-        return f"{(metres or 0) / _FOOT:,.0f} ft"
-    return f"{metres or 0:,.0f} m"
-
-
-def _muscle_loads(stimulus: dict | None) -> dict[str, float]:
-    """Per-muscle total load from a stored stimulus ({"muscles": {...}} or the bare dict)."""
-    muscles = (stimulus or {}).get("muscles", stimulus or {})
-    loads = {}
-    for key in LEG_MUSCLES:
-        value = muscles.get(key) if isinstance(muscles, dict) else None
-        if isinstance(value, dict):
-            loads[key] = float(value.get("total") or 0.0)
-        elif isinstance(value, list | tuple) and value:
-            loads[key] = float(value[0] or 0.0)
-        elif isinstance(value, int | float):
-            loads[key] = float(value)
-    return loads
-
-
 def _change(load: float, usual: float) -> tuple[str, str]:
-    if usual <= 0:
+    if usual <= 1e-9:
         return ("new", "new") if load > 0 else ("steady", "0%")
     ratio = load / usual
     status = "hot" if ratio >= HOT else "neglected" if ratio <= NEGLECTED else "steady"
     return status, f"{round((ratio - 1) * 100):+d}%"
 
 
-def muscle_picture(week_loads: dict[str, float], usual: dict[str, float]) -> list[MuscleLine]:
-    """The leg muscles, biggest load first, with bar widths for the HTML table."""
-    top = max([*week_loads.values(), *usual.values(), 0.0]) or 1.0
+def muscle_picture(muscles: list[dict]) -> list[MuscleLine]:
+    """weekly_context's per-muscle dicts as table lines, biggest load first.
+
+    "Usual" is the chronic load as a weekly figure (the engine's 42-day average), so the
+    change is the week against the runner's own normal: a trend, not a risk score.
+    """
+    top = max([m["week_load"] for m in muscles] + [m["chronic"] for m in muscles] + [0.0])
+    top = top or 1.0
     lines = []
-    for key in LEG_MUSCLES:
-        load, avg = week_loads.get(key, 0.0), usual.get(key, 0.0)
-        status, change = _change(load, avg)
+    for m in muscles:
+        load, usual = float(m["week_load"]), float(m["chronic"])
+        if load <= 0 and usual <= 0:
+            continue
+        status, change = _change(load, usual)
         lines.append(
             MuscleLine(
-                key=key,
-                label=LABELS[key],
+                key=m["key"],
+                label=m["label"],
                 load=load,
-                usual=avg,
+                usual=usual,
                 status=status,
                 change=change,
                 bar_pct=round(100 * load / top),
-                usual_pct=round(100 * avg / top),
+                usual_pct=round(100 * usual / top),
+                note=m.get("damage_words") or "",
             )
         )
     return sorted(lines, key=lambda line: (-line.load, line.key))
 
 
-def _trend(week_total: float, usual_total: float) -> str:
-    if usual_total <= 0:
+def _trend(lines: list[MuscleLine]) -> str:
+    load, usual = sum(m.load for m in lines), sum(m.usual for m in lines)
+    if usual <= 1e-9:
         return "This is your first week on record, so there is no trend yet."
-    pct = round((week_total / usual_total - 1) * 100)
+    pct = round((load / usual - 1) * 100)
     if abs(pct) < 5:
-        return "Your legs did about as much as in an average week of the last six."
+        return "Your legs did about as much as in your usual week (the six-week average)."
     word = "more" if pct > 0 else "less"
-    return f"Your legs did {abs(pct)}% {word} than in an average week of the last six."
+    return f"Your legs did {abs(pct)}% {word} than in your usual week (the six-week average)."
 
 
-def _day(moment: date) -> str:
-    return f"{WEEKDAYS[moment.weekday()][:3]} {moment.day} {moment:%b}"
-
-
-def _period(start: date, end: date) -> str:
-    last = end - timedelta(days=1)
+def _period(start: date, last: date) -> str:
     if start.month == last.month:
         return f"{start.day}–{last.day} {last:%B %Y}"
     return f"{start.day} {start:%B} – {last.day} {last:%B %Y}"
+
+
+def _dose(exercise: dict) -> str:
+    if exercise.get("seconds"):
+        return f"{exercise['sets']} × {exercise['seconds']} s"
+    return f"{exercise['sets']} × {exercise.get('reps', '')}"
+
+
+def sessions_of(view: WeekView) -> list[SessionLine]:
+    """The week's strength sessions from its plan (with the runner's swaps).
+
+    A session that repeats an earlier one says so instead of listing it all again.
+    """
+    lines: list[SessionLine] = []
+    for s in view.plan.get("sessions", []):
+        day = date.fromisoformat(s["day"])
+        exercises = [
+            ExerciseLine(e["name"], _dose(e), e.get("load") or "", e.get("why") or "")
+            for e in s["exercises"]
+        ]
+        title = BLOCK_TITLES.get(s["leg_block"], s["leg_block"])
+        twin = next((x for x in lines if x.exercises == exercises and x.title == title), None)
+        lines.append(
+            SessionLine(
+                day=f"{day:%A} {day.day} {day:%B}",
+                title=title,
+                note=s.get("note") or "",
+                exercises=exercises,
+                same_as=twin.day.split()[0] if twin else "",
+            )
+        )
+    return lines
 
 
 def has_uploaded(db: Session, user_id: int) -> bool:
@@ -317,62 +307,51 @@ def has_uploaded(db: Session, user_id: int) -> bool:
 
 
 def build_digest(
-    db: Session, user: User, week: str, base_url: str, secret_key: str
+    db: Session,
+    user: User,
+    week: str,
+    base_url: str,
+    secret_key: str,
+    now: datetime | None = None,
 ) -> WeeklyDigest | None:
-    """The email's content for `user` and `week`; None for a runner who never uploaded."""
+    """The email's content for `user` and `week`; None for a runner who never uploaded.
+
+    The week's runs, totals and muscles come from webapp.pipeline.weekly_context (the same
+    numbers as the week page); the sessions from the plan of the week after it.
+    """
     if not has_uploaded(db, user.id):
         return None
-    zone = user_zone(user)
-    start, end = local_bounds(user, week)
-    history_start = start - timedelta(days=42)
-    rows = db.scalars(
-        select(Activity)
-        .where(
-            Activity.user_id == user.id,
-            Activity.is_run.is_(True),
-            Activity.start_time >= history_start,
-            Activity.start_time < end,
-        )
-        .order_by(Activity.start_time)
-    ).all()
-    week_rows = [row for row in rows if as_utc(row.start_time) >= start]
-    week_loads: dict[str, float] = {}
-    usual: dict[str, float] = {}
-    for row in rows:
-        target = week_loads if as_utc(row.start_time) >= start else usual
-        for key, value in _muscle_loads(row.stimulus).items():
-            target[key] = target.get(key, 0.0) + value
-    usual = {key: value / 6 for key, value in usual.items()}
-    muscles = muscle_picture(week_loads, usual)
+    view = weekly_context(db, user, week, now=now)
+    following = weekly_context(db, user, view.start + timedelta(days=7), now=now)
     units = user.units or "km"
-    runs = [
-        RunLine(
-            day=_day(as_utc(row.start_time).astimezone(zone).date()),
-            name=row.name or "Run",
-            distance=_distance(row.distance_m, units),
-            moving_time=_duration(row.moving_time_s),
-            elevation=_elevation(row.elevation_gain_m, units),
-        )
-        for row in week_rows
-    ]
+    totals = view.totals
+    muscles = muscle_picture(view.muscles) if view.runs else []
     base = base_url.rstrip("/")
-    first, after = week_span(week, user.week_start)
     return WeeklyDigest(
         to=user.email,
-        week=week,
-        period=_period(first, after),
-        kind="report" if week_rows else "nudge",
-        run_count=len(week_rows),
-        distance=_distance(sum(row.distance_m or 0 for row in week_rows), units),
-        moving_time=_duration(sum(row.moving_time_s or 0 for row in week_rows)),
-        elevation=_elevation(sum(row.elevation_gain_m or 0 for row in week_rows), units),
-        runs=runs,
-        muscles=[m for m in muscles if m.load or m.usual] if week_rows else [],
+        week=view.week,
+        period=_period(view.start, view.end),
+        kind="report" if view.runs else "nudge",
+        run_count=len(view.runs),
+        distance=format_distance(totals["distance_m"], units, 1),
+        moving_time=format_duration(totals["moving_time_s"]),
+        elevation=format_elevation(totals["elevation_gain_m"], units),
+        runs=[
+            RunLine(
+                day=format_day(run.local_day),
+                name=run.name or "Run",
+                distance=format_distance(run.distance_m, units, 1),
+                moving_time=format_duration(run.moving_time_s),
+                elevation=format_elevation(run.elevation_gain_m or 0, units),
+            )
+            for run in view.runs
+        ],
+        muscles=muscles,
         hot=[line.label for line in muscles if line.status == "hot"],
         neglected=[line.label for line in muscles if line.status == "neglected"],
-        trend=_trend(sum(week_loads.values()), sum(usual.values())),
-        sessions=[],
-        plan_note="",
+        trend=_trend(muscles),
+        sessions=sessions_of(following),
+        plan_note=" ".join(following.plan.get("notes", [])),
         app_url=f"{base}/week",
         settings_url=f"{base}/settings",
         unsubscribe_url=f"{base}/unsubscribe/{unsubscribe_token(secret_key, user.id)}",
@@ -583,7 +562,7 @@ def send_weekly(
                 continue
             msg_id = message_id(target, user.id, mail_from)
             try:
-                digest = build_digest(db, user, target, base_url, app.config["SECRET_KEY"])
+                digest = build_digest(db, user, target, base_url, app.config["SECRET_KEY"], now)
                 message = digest and build_message(digest, mail_from, msg_id, now)
             except Exception as exc:  # one runner's bad data must not stop the others
                 db.rollback()

@@ -175,7 +175,11 @@ def test_a_swap_and_a_log_change_the_week(db, user):
     db.add(PlanAdjustment(user_id=user.id, week=view.week, data={"swaps": swaps}))
     db.add(
         StrengthLog(
-            user_id=user.id, week=view.week, session_index=0, day=now.date(), status="done",
+            user_id=user.id,
+            week=view.week,
+            session_index=0,
+            day=now.date(),
+            status="done",
             exercises=[alt],
         )
     )

@@ -98,7 +98,7 @@ def test_htmx_save_returns_the_form_fragment_and_announces_the_plan_change(app, 
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "<html" not in html
-    assert html.lstrip().startswith("<form id=\"settings-form\"")
+    assert html.lstrip().startswith('<form id="settings-form"')
     assert "Saved." in html
     assert response.headers["HX-Trigger"] == "plan-changed"
     assert "HX-Target" in response.headers["Vary"]

@@ -78,7 +78,7 @@ def test_the_email_arrives_multipart_with_the_weeks_numbers(app, runner, smtp_se
     text, html = parts(miles)
     assert f"{43000 / 1609.344:.1f} mi" in miles["Subject"]
     assert f"{500 / 0.3048:,.0f} ft" in text and f"{500 / 0.3048:,.0f} ft" in html
-    assert " km" not in text
+    assert f"Tue 17 Nov: Run 1, {10000 / 1609.344:.1f} mi, 50:00, {120 / 0.3048:,.0f} ft up" in text
 
 
 def test_one_click_unsubscribe_headers_and_post_without_a_session(app, smtp_server):
