@@ -81,6 +81,44 @@ def test_the_email_arrives_multipart_with_the_weeks_numbers(app, runner, smtp_se
     assert f"Tue 17 Nov: Run 1, {10000 / 1609.344:.1f} mi, 50:00, {120 / 0.3048:,.0f} ft up" in text
 
 
+def next_weeks_plan(app, email: str, week: str) -> dict:
+    """What the week page's plan says for the week after `week` (weekly_context)."""
+    from datetime import date
+
+    from webapp.models import User
+    from webapp.pipeline import weekly_context
+
+    year, number = int(week[:4]), int(week[-2:])
+    with app.app_context():
+        session = new_session()
+        user = session.query(User).filter_by(email=email).one()
+        day = date.fromisocalendar(year, number, 1) + timedelta(days=7)
+        plan = weekly_context(session, user, day).plan  # "now", as the command used
+        session.close()
+    return plan
+
+
+def assert_has_plan(part: str, plan: dict) -> None:
+    assert plan["sessions"], "the engine planned no session"
+    for session in plan["sessions"]:
+        day = datetime.fromisoformat(session["day"])
+        assert f"{day:%A} {day.day} {day:%B}:" in part
+    for exercise in plan["sessions"][0]["exercises"]:
+        assert exercise["name"] in part
+        amount = f"{exercise['seconds']} s" if exercise.get("seconds") else exercise["reps"]
+        assert f"{exercise['sets']} × {amount}" in part
+        assert f"Why: {exercise['why']}" in part.replace("&#39;", "'").replace("&amp;", "&")
+
+
+def test_next_weeks_sessions_are_in_both_parts(app, runner, smtp_server):
+    add_runner(app, "a@example.com", WEEK_RUNS + HISTORY)
+    runner.invoke(args=["send-weekly", "--week", WEEK])
+    text, html = parts(smtp_server.messages[0])
+    plan = next_weeks_plan(app, "a@example.com", WEEK)
+    assert_has_plan(text, plan)
+    assert_has_plan(html, plan)
+
+
 def test_one_click_unsubscribe_headers_and_post_without_a_session(app, smtp_server):
     user_id = add_runner(app, "runner@example.com", WEEK_RUNS)
     app.test_cli_runner().invoke(args=["send-weekly", "--week", WEEK])
@@ -102,6 +140,30 @@ def test_one_click_unsubscribe_headers_and_post_without_a_session(app, smtp_serv
     smtp_server.clear()
     app.test_cli_runner().invoke(args=["send-weekly", "--week", "2026-W48"])
     assert smtp_server.messages == []
+
+
+def test_the_settings_toggle_shows_the_one_click_unsubscribe(app, client, auth, smtp_server):
+    auth.register("me@example.com")
+    user_id = add_runner(app, "other@example.com", WEEK_RUNS)  # someone else's link is refused
+    from webapp.models import User
+
+    with app.app_context():
+        session = new_session()
+        me = session.query(User).filter_by(email="me@example.com").one()
+        session.close()
+    from tests.webapp.factories import add_activity
+
+    add_activity(app, me.id, start=datetime(2026, 11, 18, 7, tzinfo=UTC))
+    app.test_cli_runner().invoke(args=["send-weekly", "--week", WEEK])
+    (mine,) = smtp_server.to("me@example.com")
+    checkbox = 'name="weekly_email" checked'
+    assert checkbox in client.get("/settings").get_data(as_text=True)
+
+    link = mine["List-Unsubscribe"].strip().strip("<>")
+    app.test_client().post(urlsplit(link).path, data={"List-Unsubscribe": "One-Click"})
+    page = client.get("/settings").get_data(as_text=True)
+    assert 'name="weekly_email"' in page and checkbox not in page
+    assert weekly_email_on(app, user_id)  # only the link's own runner is unsubscribed
 
 
 def test_the_unsubscribe_link_asks_first_then_stops_the_email(app, client, smtp_server):
@@ -171,6 +233,7 @@ def test_a_runner_without_runs_that_week_gets_a_short_nudge(app, runner, smtp_se
         assert "No runs logged last week" in part or "NO RUNS LOGGED LAST WEEK" in part
         assert "strength session" in part.lower()
         assert "Ran hot" not in part and "Quadriceps" not in part
+        assert_has_plan(part, next_weeks_plan(app, "resting@example.com", WEEK))
 
 
 def test_a_runner_who_never_uploaded_gets_nothing(app, runner, smtp_server):
