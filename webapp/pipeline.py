@@ -519,12 +519,16 @@ WEEK_COLUMNS = (
     Activity.stimulus,
 )
 TREND_DAYS = 42
+TREND_HORIZON_DAYS = 180
 LEVEL_WORDS = ("none", "light", "moderate", "high", "highest")
 DAMAGE_FROM = (0.3, 0.6)  # Dn where the recommender starts easing the legs (model doc 2.5)
 CACHE_SIZE = 256
 AS_OF_STEP_S = 600  # the current week is recomputed at most every 10 minutes per user
 
+RECORDS_CACHE_SIZE = 64
+
 _cache: OrderedDict = OrderedDict()
+_records_cache: OrderedDict = OrderedDict()
 _cache_lock = threading.Lock()
 
 
@@ -558,6 +562,7 @@ def _data_key(session: Session, user: User, label: str) -> tuple:
 def clear_cache() -> None:
     with _cache_lock:
         _cache.clear()
+        _records_cache.clear()
 
 
 def weekly_context(
@@ -578,12 +583,14 @@ def weekly_context(
     # The state at the end of a past week; "now" (in steps, so it can be cached) otherwise.
     stepped = datetime.fromtimestamp(now.timestamp() // AS_OF_STEP_S * AS_OF_STEP_S, UTC)
     as_of = min(stepped, end_utc) if start <= current else stepped
-    key = (user.id, label, as_of, _data_key(session, user, label))
+    data_key = _data_key(session, user, label)
+    key = (user.id, label, as_of, data_key)
     with _cache_lock:
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-    view = _build_week(session, user, start, label, current, as_of, zone, today)
+    records = _load_records(session, user, data_key[0])
+    view = _build_week(session, user, start, label, current, as_of, zone, today, records)
     with _cache_lock:
         _cache[key] = view
         while len(_cache) > CACHE_SIZE:
@@ -591,20 +598,56 @@ def weekly_context(
     return view
 
 
-def _build_week(session, user, start, label, current, as_of, zone, today) -> WeekView:
+def load_record(start_time: datetime, duration_s: float, stimulus: dict) -> LoadRecord:
+    """engine.state's LoadRecord straight from a stored stimulus dict (no Stimulus objects)."""
+    muscles = {
+        key: (float(m.get("total") or 0.0), float(m.get("damage") or 0.0))
+        for key, m in (stimulus.get("muscles") or {}).items()
+    }
+    return LoadRecord(
+        start_time=_aware(start_time),
+        duration_s=float(duration_s or 0.0),
+        muscles=muscles,
+        systemic_load=float(stimulus.get("systemic_load") or 0.0),
+    )
+
+
+def _load_records(session: Session, user: User, activities_key: tuple) -> list[LoadRecord]:
+    """Every run as a LoadRecord; kept while the user's activities do not change."""
+    key = (user.id, activities_key)
+    with _cache_lock:
+        if key in _records_cache:
+            _records_cache.move_to_end(key)
+            return _records_cache[key]
+    rows = session.execute(
+        select(Activity.start_time, Activity.elapsed_time_s, Activity.stimulus)
+        .where(Activity.user_id == user.id, Activity.is_run.is_(True))
+        .order_by(Activity.start_time)
+    ).all()
+    records = [load_record(*row) for row in rows if row.stimulus]
+    with _cache_lock:
+        _records_cache[key] = records
+        while len(_records_cache) > RECORDS_CACHE_SIZE:
+            _records_cache.popitem(last=False)
+    return records
+
+
+def _build_week(session, user, start, label, current, as_of, zone, today, records) -> WeekView:
     end = start + timedelta(days=6)
     start_utc = local_midnight_utc(start, zone)
     end_utc = local_midnight_utc(end + timedelta(days=1), zone)
+    plan_day = today if start == current else start
+    since = local_midnight_utc(min(start, plan_day) - timedelta(days=TREND_DAYS), zone)
     rows = session.execute(
         select(*WEEK_COLUMNS)
-        .where(Activity.user_id == user.id, Activity.start_time < max(end_utc, as_of))
+        .where(
+            Activity.user_id == user.id,
+            Activity.start_time >= since,
+            Activity.start_time < max(end_utc, as_of),
+        )
         .order_by(Activity.start_time)
     ).all()
-    runs_all = [r for r in rows if r.is_run and r.stimulus]
-    records = [
-        LoadRecord.from_stimulus(_aware(r.start_time), r.elapsed_time_s, r.stimulus)
-        for r in runs_all
-    ]
+    records = [r for r in records if r.start_time < max(end_utc, as_of)]
     state = compute_state(records, as_of)
     in_week = [r for r in rows if start_utc <= _aware(r.start_time) < end_utc]
     week_rows = run_rows(in_week, zone)
@@ -648,7 +691,10 @@ def _build_week(session, user, start, label, current, as_of, zone, today) -> Wee
             }
         )
     trend_end = min(start + timedelta(days=6), today)
-    series = daily_series(records, trend_end - timedelta(days=TREND_DAYS - 1), trend_end)
+    trend_start = trend_end - timedelta(days=TREND_DAYS - 1)
+    # Older runs weigh under 0.02 % in a 42-day average after 180 days: leave them out.
+    horizon = local_midnight_utc(trend_start - timedelta(days=TREND_HORIZON_DAYS), zone)
+    series = daily_series([r for r in records if r.start_time >= horizon], trend_start, trend_end)
     trend = {
         "days": [d.isoformat() for d in series.days],
         "muscles": {
@@ -676,8 +722,15 @@ def _build_week(session, user, start, label, current, as_of, zone, today) -> Wee
         logs=logs,
         prev_week=week_label(start - timedelta(days=7)),
         next_week=week_label(start + timedelta(days=7)) if start < current else None,
-        trend_rows=trend_rows(trend, LABELS),
+        trend_rows=trend_rows(trend, LABELS, _history_days(records, trend_end)),
     )
+
+
+def _history_days(records, until: date) -> int:
+    if not records:
+        return 0
+    first = min(r.start_time for r in records).date()
+    return max(0, (until - first).days + 1)
 
 
 def _plan_for(session, user, start, label, current, today, zone, rows, records, state):
@@ -773,7 +826,12 @@ def session_day(sess: dict) -> date:
     return date.fromisoformat(sess["day"])
 
 
-def trend_rows(trend: dict, labels: dict[str, str], width: float = 120, height: float = 32):
+BASELINE_DAYS = 21  # before three weeks of history the 6-week line means little
+
+
+def trend_rows(
+    trend: dict, labels: dict[str, str], history_days: int = TREND_DAYS, width=120, height=32
+) -> list[dict]:
     """Sparkline points per muscle and a sentence that describes the trend without judging it."""
     out = []
     for key, lines in trend.get("muscles", {}).items():
@@ -790,10 +848,10 @@ def trend_rows(trend: dict, labels: dict[str, str], width: float = 120, height: 
         last_a, last_c = (acute[-1] if acute else 0), (chronic[-1] if chronic else 0)
         if last_c < 1 and last_a < 1:
             words = "No recent load."
-        elif last_c < 1:
-            words = "New load: no 6-week history to compare with yet."
+        elif history_days < BASELINE_DAYS:
+            words = f"Building your baseline: {history_days} days of runs so far."
         else:
-            change = (last_a - last_c) / last_c
+            change = (last_a - last_c) / last_c if last_c else 0.0
             if abs(change) < 0.1:
                 words = "Last 7 days about level with your 6-week average."
             else:

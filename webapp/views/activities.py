@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
@@ -10,6 +12,7 @@ from webapp import charts, pipeline
 from webapp.auth import login_required
 from webapp.db import get_session
 from webapp.models import Activity
+from webapp.pipeline import user_zone
 from webapp.views.fragments import page_or_fragment
 
 bp = Blueprint("activities", __name__, url_prefix="/activities")
@@ -35,6 +38,41 @@ def sport_label(sport: str) -> str:
 @bp.app_template_filter("sport")
 def _sport_filter(sport: str) -> str:
     return sport_label(sport or "")
+
+
+NOUNS = {
+    "running": "run",
+    "trail_running": "trail run",
+    "treadmill_running": "treadmill run",
+    "cycling": "ride",
+    "walking": "walk",
+    "hiking": "hike",
+    "swimming": "swim",
+}
+
+
+@bp.app_template_filter("title_of")
+def title_of(activity) -> str:
+    """The activity's own name, else "Morning run", "Evening ride"... in the runner's time."""
+    if activity.name:
+        return activity.name
+    start = activity.start_time
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=UTC)
+    hour = start.astimezone(user_zone(g.user)).hour
+    part = (
+        "Night"
+        if hour < 5
+        else "Morning"
+        if hour < 12
+        else "Afternoon"
+        if hour < 17
+        else "Evening"
+        if hour < 22
+        else "Night"
+    )
+    noun = NOUNS.get(activity.sport, sport_label(activity.sport or "activity").lower())
+    return f"{part} {noun}"
 
 
 @bp.route("")
