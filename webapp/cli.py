@@ -16,7 +16,9 @@ from flask.cli import AppGroup, FlaskGroup
 from webapp import db
 from webapp.commands.clock import clock_command
 from webapp.commands.inspect import inspect_command
+from webapp.commands.plan import plan_command
 from webapp.commands.send_weekly import send_weekly_command
+from webapp.commands.state import state_command
 from webapp.commands.token import token_group
 
 
@@ -32,6 +34,8 @@ def main() -> None:
 
 
 main.add_command(inspect_command)
+main.add_command(plan_command)
+main.add_command(state_command)
 
 
 @click.group("db", cls=AppGroup)
