@@ -45,13 +45,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.register_blueprint(home.bp)
     app.register_blueprint(auth.bp)
-    app.register_blueprint(password.bp)
-    app.register_blueprint(account.bp)
-    app.register_blueprint(api.bp)
     app.register_blueprint(upload.bp)
     app.register_blueprint(activities.bp)
     app.register_blueprint(week.bp)
     app.register_blueprint(settings.bp)
+    app.register_blueprint(password.bp)
+    app.register_blueprint(account.bp)
+    app.register_blueprint(api.bp)
     app.register_blueprint(email.bp)
 
     from webapp.cli import register_commands

@@ -15,23 +15,24 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     g,
     redirect,
     render_template,
     request,
     session,
-    stream_with_context,
     url_for,
 )
 from sqlalchemy import delete, select
 from werkzeug.security import check_password_hash
 
 from webapp.auth import login_required, normalise_email
-from webapp.db import get_session
+from webapp.db import get_session, new_session
 from webapp.models import Activity, OriginalFile, User, utcnow
 from webapp.records import activity_record
 from webapp.tokens import create_token, live_tokens, revoke_token
+from webapp.views.fragments import page_or_fragment, wants_fragment
 
 bp = Blueprint("account", __name__, url_prefix="/settings")
 
@@ -46,13 +47,14 @@ def account_helpers() -> dict:
 
 def _tokens_response(new_token: str | None = None, status: int = 200):
     """The tokens fragment for an HTMX swap, else the full tokens page."""
-    if request.htmx and request.htmx.target == TOKENS_ID:
-        body = render_template("settings/_tokens.html", new_token=new_token)
-    else:
-        body = render_template("settings/tokens.html", new_token=new_token)
-    response = Response(body, status=status)
-    response.headers["Vary"] = "HX-Request, HX-Target"
-    response.headers["Cache-Control"] = "no-store"  # a new token is on it
+    response = page_or_fragment(
+        "settings/tokens.html",
+        "settings/_tokens.html",
+        TOKENS_ID,
+        status=status,
+        new_token=new_token,
+    )
+    response.headers["Cache-Control"] = "no-store"  # a new token may be on it
     return response
 
 
@@ -78,7 +80,7 @@ def revoke_api_token(token_id: int):
     if not revoke_token(db, g.user, token_id):
         abort(404)
     db.commit()
-    if request.htmx and request.htmx.target == TOKENS_ID:
+    if wants_fragment(TOKENS_ID):
         return _tokens_response()
     flash("The token is revoked; apps using it can no longer reach your account.")
     return redirect(url_for(".tokens"))
@@ -152,15 +154,22 @@ def export_chunks(db, user: User) -> Iterator[bytes]:
     yield sink.take()
 
 
+def _export_stream(app, user_id: int) -> Iterator[bytes]:
+    # A session of its own: the request's is closed when the view returns, before streaming.
+    db = new_session(app)
+    try:
+        yield from export_chunks(db, db.get(User, user_id))
+    finally:
+        db.close()
+
+
 @bp.get("/export")
 @login_required
 def export():
     """Download every original file and a JSON of the summaries, as one zip."""
-    user = g.user
     stamp = utcnow().strftime("%Y-%m-%d")
-    response = Response(
-        stream_with_context(export_chunks(get_session(), user)), mimetype="application/zip"
-    )
+    response = Response(_export_stream(current_app._get_current_object(), g.user.id))
+    response.mimetype = "application/zip"
     response.headers["Content-Disposition"] = f'attachment; filename="legday-export-{stamp}.zip"'
     response.headers["Cache-Control"] = "no-store"
     return response

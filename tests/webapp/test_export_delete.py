@@ -1,0 +1,146 @@
+import io
+import json
+import zipfile
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+
+from tests.webapp.factories import add_account, add_activity, bearer, gpx_text
+from webapp.db import new_session
+from webapp.models import Base, EmailSend, ImportJob, PlanAdjustment, StrengthLog
+
+
+def login(auth, account):
+    return auth.login(account.email, account.password)
+
+
+def test_export_holds_every_original_file_and_the_summaries(app, client, auth):
+    me = add_account(app)
+    other = add_account(app, "other@example.com")
+    first = datetime(2026, 11, 2, 7, tzinfo=UTC)
+    second = datetime(2026, 11, 4, 18, tzinfo=UTC)
+    ids = [add_activity(app, me.id, "Easy run", first), add_activity(app, me.id, "Tempo", second)]
+    add_activity(app, other.id, "Not mine")
+    login(auth, me)
+
+    response = client.get("/settings/export")
+    assert response.status_code == 200
+    assert response.mimetype == "application/zip"
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert response.is_streamed
+
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    assert archive.testzip() is None
+    names = sorted(archive.namelist())
+    originals = [n for n in names if n.startswith("originals/")]
+    assert len(originals) == 2 and "activities.json" in names
+    assert archive.read(next(n for n in originals if n.endswith("easy-run.gpx"))) == (
+        gpx_text("Easy run", first).encode()
+    )
+
+    data = json.loads(archive.read("activities.json"))
+    assert data["email"] == me.email
+    assert [a["id"] for a in data["activities"]] == ids
+    tempo = data["activities"][1]
+    assert tempo["name"] == "Tempo" and tempo["distance_m"] == 120.0
+    assert tempo["stimulus"]["muscles"]["quadriceps"]["total"] == 2.0
+    assert tempo["original_file"] in originals
+    assert "Not mine" not in archive.read("activities.json").decode()
+
+
+def test_export_of_an_empty_account_is_a_valid_zip(app, client, auth):
+    login(auth, add_account(app))
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/settings/export").data))
+    assert archive.namelist() == ["activities.json"]
+    assert json.loads(archive.read("activities.json"))["activities"] == []
+
+
+def test_export_needs_a_login(client):
+    assert client.get("/settings/export").status_code == 302
+
+
+def count_rows(app, user_id: int) -> dict[str, int]:
+    """Rows per table that belong to `user_id` (the users table by id)."""
+    with app.app_context():
+        session = new_session()
+        counts = {}
+        for table in Base.metadata.sorted_tables:
+            column = table.c.id if table.name == "users" else table.c.get("user_id")
+            if column is not None:
+                counts[table.name] = session.scalar(
+                    select(func.count()).select_from(table).where(column == user_id)
+                )
+        session.close()
+    return counts
+
+
+def fill_every_table(app, user_id: int) -> None:
+    add_activity(app, user_id, "Long run")
+    with app.app_context():
+        session = new_session()
+        day = datetime(2026, 11, 3, tzinfo=UTC).date()
+        session.add_all(
+            [
+                ImportJob(user_id=user_id, filename="export.zip", payload=b"PK"),
+                StrengthLog(
+                    user_id=user_id, week="2026-W45", session_index=0, day=day, status="done"
+                ),
+                PlanAdjustment(user_id=user_id, week="2026-W45", data={"swaps": {}}),
+                EmailSend(user_id=user_id, week="2026-W45", status="sent"),
+            ]
+        )
+        session.commit()
+        session.close()
+
+
+def test_delete_account_removes_everything_of_the_user_only(app, client, auth):
+    me = add_account(app)
+    other = add_account(app, "other@example.com")
+    fill_every_table(app, me.id)
+    fill_every_table(app, other.id)
+    before = count_rows(app, other.id)
+    # The other user has a row in every table (a new table fails here until it is filled).
+    assert all(before.values()), before
+    assert set(before) >= {"users", "activities", "original_files", "api_tokens", "import_jobs"}
+
+    login(auth, me)
+    response = auth.post("/settings/delete-account", data={"confirm": "RUNNER@example.com "})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+    with client.session_transaction() as session:
+        assert "user_id" not in session
+
+    assert set(count_rows(app, me.id).values()) == {0}
+    assert count_rows(app, other.id) == before
+    assert login(auth, me).status_code == 422
+    assert client.get("/api/v1/activities", headers=bearer(me.token)).status_code == 401
+    assert client.get("/api/v1/activities", headers=bearer(other.token)).status_code == 200
+
+
+def test_delete_account_by_password(app, auth):
+    me = add_account(app)
+    login(auth, me)
+    assert auth.post("/settings/delete-account", data={"confirm": me.password}).status_code == 302
+    assert count_rows(app, me.id)["users"] == 0
+
+
+def test_delete_account_refuses_a_wrong_confirmation(app, client, auth):
+    me = add_account(app)
+    add_activity(app, me.id)
+    login(auth, me)
+    page = client.get("/settings/delete-account")
+    assert page.status_code == 200 and 'name="confirm"' in page.get_data(as_text=True)
+    for typed in ("", "other@example.com", "wrong password"):
+        response = auth.post("/settings/delete-account", data={"confirm": typed})
+        assert response.status_code == 422
+        assert "nothing was deleted" in response.get_data(as_text=True)
+    counts = count_rows(app, me.id)
+    assert counts["users"] == counts["activities"] == 1
+
+
+def test_delete_account_needs_the_csrf_token(app, client, auth):
+    me = add_account(app)
+    login(auth, me)
+    response = client.post("/settings/delete-account", data={"confirm": me.email})
+    assert response.status_code == 400
+    assert count_rows(app, me.id)["users"] == 1
