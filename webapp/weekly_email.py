@@ -34,7 +34,7 @@ from email.utils import format_datetime, parseaddr
 
 from flask import Flask, render_template
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import exists, func, insert, select, update
+from sqlalchemy import exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -409,9 +409,24 @@ class SendReport:
         return not self.failed
 
 
+def _open_to_send(row: EmailSend | None, now: datetime, resend: bool) -> bool:
+    """May this run send the week that `row` records? (Re-checked atomically by _claim.)"""
+    if row is None:
+        return True
+    if row.status == "failed":
+        return row.attempts < MAX_ATTEMPTS
+    if row.status == "sending" and resend:
+        return row.claimed_at is None or as_utc(row.claimed_at) < now - UNCONFIRMED_AFTER
+    return False  # sent, or being sent by a live run, or unconfirmed
+
+
+def _record(db: Session, user_id: int, week: str) -> EmailSend | None:
+    return db.scalar(select(EmailSend).where(EmailSend.user_id == user_id, EmailSend.week == week))
+
+
 def _claim(db: Session, user_id: int, week: str, msg_id: str, now: datetime, resend: bool) -> bool:
     """Take this user's week for this run (committed); False when another run has it."""
-    row = db.scalar(select(EmailSend).where(EmailSend.user_id == user_id, EmailSend.week == week))
+    row = _record(db, user_id, week)
     if row is None:
         try:
             db.execute(
@@ -429,11 +444,7 @@ def _claim(db: Session, user_id: int, week: str, msg_id: str, now: datetime, res
         except IntegrityError:  # another run inserted it first
             db.rollback()
             return False
-    claimable = row.status == "failed" and row.attempts < MAX_ATTEMPTS
-    stale = row.claimed_at is not None and as_utc(row.claimed_at) < now - UNCONFIRMED_AFTER
-    if resend and row.status == "sending" and stale:
-        claimable = True
-    if not claimable:
+    if not _open_to_send(row, now, resend):
         return False
     # Conditional on what we read: of two runs racing for the same row, one updates it.
     result = db.execute(
@@ -548,17 +559,8 @@ def send_weekly(
             target = week or due_week(user, now)
             if target is None:
                 continue  # their hour has not come yet this week
-            done = db.scalar(
-                select(func.count())
-                .select_from(EmailSend)
-                .where(
-                    EmailSend.user_id == user.id,
-                    EmailSend.week == target,
-                    EmailSend.status == "sent",
-                )
-            )
-            if done:
-                report.skipped += 1
+            if not _open_to_send(_record(db, user.id, target), now, resend_unconfirmed):
+                report.skipped += 1  # sent already, or left for a person (see the docstring)
                 continue
             msg_id = message_id(target, user.id, mail_from)
             try:

@@ -203,7 +203,7 @@ def test_running_twice_delivers_once(app, runner, smtp_server):
     first = runner.invoke(args=["send-weekly", "--week", WEEK])
     second = runner.invoke(args=["send-weekly", "--week", WEEK])
     assert first.exit_code == second.exit_code == 0
-    assert "Sent 0, failed 0, already done 2." in second.output
+    assert "Sent 0, failed 0, skipped 2" in second.output
     assert sorted(m["To"] for m in smtp_server.messages) == ["a@example.com", "b@example.com"]
     assert send_rows(app) == {"a@example.com": ("sent", 1), "b@example.com": ("sent", 1)}
 
@@ -229,6 +229,41 @@ def test_a_refused_address_does_not_stop_the_others_and_is_retried(app, runner, 
         "b@example.com": ("sent", 2),
         "c@example.com": ("sent", 1),
     }
+
+
+def test_an_unconfirmed_send_is_reported_and_resent_only_on_request(app, runner, smtp_server):
+    user_id = add_runner(app, "a@example.com", WEEK_RUNS)
+    # What a run killed during the SMTP conversation leaves behind, 11 minutes ago.
+    with app.app_context():
+        from webapp.models import EmailSend
+
+        session = new_session()
+        claimed = datetime.now(UTC) - timedelta(minutes=11)
+        session.add(
+            EmailSend(
+                user_id=user_id,
+                week=WEEK,
+                status="sending",
+                attempts=1,
+                claimed_at=claimed,
+                message_id="<weekly.2026-W47.1@localhost>",
+            )
+        )
+        session.commit()
+        session.close()
+
+    plain = runner.invoke(args=["send-weekly", "--week", WEEK])
+    assert plain.exit_code == 0
+    assert smtp_server.messages == []
+    assert "Unconfirmed: a@example.com 2026-W47 <weekly.2026-W47.1@localhost>" in plain.output
+
+    resend = runner.invoke(args=["send-weekly", "--week", WEEK, "--resend-unconfirmed"])
+    assert resend.exit_code == 0, resend.output
+    (message,) = smtp_server.messages
+    assert message["Message-ID"] == f"<weekly.2026-W47.{user_id}@localhost>"
+    assert send_rows(app) == {"a@example.com": ("sent", 2)}
+    runner.invoke(args=["send-weekly", "--week", WEEK, "--resend-unconfirmed"])
+    assert len(smtp_server.messages) == 1
 
 
 def test_a_runner_without_runs_that_week_gets_a_short_nudge(app, runner, smtp_server):

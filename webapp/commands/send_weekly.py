@@ -39,7 +39,10 @@ def run(week: str | None, dry_run: bool, resend_unconfirmed: bool = False) -> Se
 def summary(report: SendReport, dry_run: bool) -> str:
     if dry_run:
         return f"Dry run: {len(report.would_send)} email(s) would be sent; nothing was sent."
-    line = f"Sent {len(report.sent)}, failed {len(report.failed)}, already done {report.skipped}."
+    line = (
+        f"Sent {len(report.sent)}, failed {len(report.failed)}, "
+        f"skipped {report.skipped} (sent before, or held by another run)."
+    )
     for email, week, msg_id in report.unconfirmed:
         line += (
             f"\nUnconfirmed: {email} {week} {msg_id}: a run stopped while talking to the SMTP"
