@@ -12,14 +12,15 @@ user_id + week) is the claim and the record, committed on its own:
 2. claim: INSERT status "sending" (or flip a "failed" row to "sending" with a conditional
    UPDATE) and COMMIT. The unique constraint / the conditional UPDATE means only one of two
    concurrent runs (the clock and a manual `legday send-weekly`) wins; the loser skips the user;
-3. talk to the SMTP server; then COMMIT "sent" (or "failed", attempts kept, retried next run).
+3. talk to the SMTP server; then COMMIT "sent", or "failed" with the error (retried by the
+   next runs, up to MAX_ATTEMPTS in all; a failing address never stops the others).
 
 A crash inside step 3 (after the claim, before "sent" is committed) leaves a "sending" row
 whose delivery is unknown: the server may have accepted the message. Runs never resend those
 automatically: for a weekly digest a rare missed email is better than a duplicate, and the
 window is one SMTP conversation long. The command lists such rows with their Message-ID (to
 look up in the mail log); `--resend-unconfirmed` sends them again with the same Message-ID,
-which many mailbox providers use to drop the duplicate.
+so that a copy that did arrive can be recognised as the same message.
 """
 
 from __future__ import annotations

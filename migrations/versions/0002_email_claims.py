@@ -1,8 +1,8 @@
 """email sends: claim time and Message-ID
 
-The weekly email claims a row (status "claimed", then "sending") before it talks to the SMTP
-server; `claimed_at` lets a later run take over a claim whose process died before sending, and
-`message_id` lets an operator match an unconfirmed row against the mail server's log.
+The weekly email claims its row (status "sending") before it talks to the SMTP server;
+`claimed_at` tells a claim left by a run that stopped (older than a live send could be) from one
+in progress, and `message_id` lets an operator match it against the mail server's log.
 
 Revision ID: 0002_email
 Revises: 0001

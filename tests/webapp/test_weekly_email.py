@@ -320,6 +320,10 @@ def test_a_bad_week_is_a_usage_error(runner):
     result = runner.invoke(args=["send-weekly", "--week", "2026-47"])
     assert result.exit_code == 2
     assert "YYYY-Www" in result.output
+    future = week_label(datetime.now(UTC).date() + timedelta(days=14), 0)
+    result = runner.invoke(args=["send-weekly", "--week", future])
+    assert result.exit_code == 2
+    assert "has not started yet" in result.output
 
 
 def test_the_html_is_safe_for_mail_clients(app, runner, smtp_server):

@@ -9,6 +9,7 @@ Safe to run at any time and alongside `legday clock`: see webapp/weekly_email.py
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 
 import click
 from flask import current_app
@@ -16,7 +17,7 @@ from flask.cli import with_appcontext
 
 from webapp.db import new_session
 from webapp.mail import MailNotConfigured
-from webapp.weekly_email import SendReport, SmtpUnavailable, parse_week, send_weekly
+from webapp.weekly_email import SendReport, SmtpUnavailable, parse_week, send_weekly, week_span
 
 
 def run(week: str | None, dry_run: bool, resend_unconfirmed: bool = False) -> SendReport:
@@ -58,6 +59,8 @@ def _check_week(_ctx, _param, value: str | None) -> str | None:
             parse_week(value)
         except ValueError as exc:
             raise click.BadParameter(str(exc)) from None
+        if week_span(value)[0] > datetime.now(UTC).date():
+            raise click.BadParameter(f"{value} has not started yet: there is nothing to report.")
     return value
 
 

@@ -16,7 +16,8 @@ from webapp import csrf
 from webapp.auth import login_required
 from webapp.db import get_session
 from webapp.models import User
-from webapp.weekly_email import build_digest, render, user_id_from_token, user_zone, week_label
+from webapp.pipeline import user_zone
+from webapp.weekly_email import build_digest, render, user_id_from_token, week_label
 
 bp = Blueprint("email", __name__)
 
