@@ -86,6 +86,18 @@ def test_killed_half_way_then_run_again_delivers_each_runner_exactly_once(
     assert set(rows.values()) == {("sent", 1)}
 
 
+def test_two_processes_at_once_send_each_email_once(app, tmp_path, picky_smtp):
+    # The clock's pass and a manual `legday send-weekly` started at the same moment.
+    emails = [f"r{n:02d}@example.com" for n in range(10)]
+    for email in emails:
+        add_runner(app, email, RUNS)
+    both = [legday(app, tmp_path, picky_smtp, "send-weekly", "--week", WEEK) for _ in range(2)]
+    outputs = [process.communicate(timeout=WAIT)[0] for process in both]
+    assert [process.returncode for process in both] == [0, 0], outputs
+    assert sorted(m["To"] for m in picky_smtp.messages) == emails
+    assert set(send_rows(app).values()) == {("sent", 1)}
+
+
 def test_a_server_failing_mid_list_is_retried_on_the_next_run(app, tmp_path, picky_smtp):
     emails = [f"r{n}@example.com" for n in range(4)]
     for email in emails:
