@@ -294,8 +294,13 @@ def test_dry_run_sends_nothing_and_records_nothing(app, runner, smtp_server):
     assert result.exit_code == 0
     assert "would send to a@example.com (2026-W47, report): Your legs, week 47" in result.output
     assert "never@example.com" not in result.output
+    assert "Warning" not in result.output
     assert smtp_server.messages == []
     assert send_rows(app) == {}
+
+    app.config["BASE_URL"] = "http://legday.example"
+    result = runner.invoke(args=["send-weekly", "--week", WEEK, "--dry-run"])
+    assert "Warning: BASE_URL is not https://" in result.output
 
 
 def test_without_smtp_the_command_says_so_and_sends_nothing(app, runner):

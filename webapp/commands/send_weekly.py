@@ -79,6 +79,12 @@ def send_weekly_command(week: str | None, dry_run: bool, resend_unconfirmed: boo
     Without --week, each runner gets the week that just ended once their chosen weekday and
     hour (their timezone) has come. Each runner gets each week at most once.
     """
+    if not current_app.config["BASE_URL"].startswith("https://"):
+        click.echo(
+            "Warning: BASE_URL is not https://, so mail providers will not offer the one-click"
+            " unsubscribe (RFC 8058 needs an HTTPS link).",
+            err=True,
+        )
     try:
         report = run(week, dry_run, resend_unconfirmed)
     except (MailNotConfigured, SmtpUnavailable) as exc:
