@@ -207,8 +207,10 @@ class WeeklyDigest:
     @property
     def subject(self) -> str:
         if self.kind == "nudge":
-            what = "session" if len(self.sessions) <= 1 else "sessions"
-            return f"Week {self.week_number}: no runs logged, here is next week's strength {what}"
+            what = (
+                "is next week's session" if len(self.sessions) <= 1 else "are next week's sessions"
+            )
+            return f"Week {self.week_number}: no runs logged, here {what}"
         runs = "1 run" if self.run_count == 1 else f"{self.run_count} runs"
         return (
             f"Your legs, week {self.week_number}: {runs}, {self.distance}, "
