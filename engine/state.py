@@ -290,10 +290,10 @@ class DailySeries:
         }
 
 
-def _ewma_days(daily: np.ndarray, lam: np.ndarray) -> np.ndarray:
-    """Day-by-day EWMA of each column of `daily`, column j with weight lam[j]."""
+def _ewma_days(daily: np.ndarray, lam: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """Day-by-day EWMA of each column of `daily` (column j weighs today lam[j]) from `start`."""
     out = np.empty_like(daily)
-    value = np.zeros(daily.shape[1])
+    value = start.astype(float)
     for i in range(daily.shape[0]):
         value += lam * (daily[i] - value)
         out[i] = value
@@ -305,18 +305,9 @@ def daily_series(records: Sequence[LoadRecord], start: date, end: date) -> Daily
     if end < start:
         raise ValueError("the series must end on or after its start")
     day0 = datetime(start.year, start.month, start.day, tzinfo=UTC)
+    first = math.floor(_days(day0))
     n_days = (end - start).days + 1
-    last_moment = day0 + timedelta(days=n_days)
-    h = _history(records, ALL_MUSCLES, _days(last_moment))
-    first = int(min(h.start_day.min(), _days(day0))) if h.start_day.size else int(_days(day0))
-    offset = int(_days(day0)) - first
-    total_days = offset + n_days
-    load = np.zeros((total_days, len(ALL_MUSCLES)))
-    systemic = np.zeros((total_days, 1))
-    idx = (h.start_day - first).astype(int)
-    inside = idx < total_days
-    np.add.at(load, idx[inside], h.load[inside])
-    np.add.at(systemic, idx[inside], h.systemic[inside, None])
+    h = _history(records, ALL_MUSCLES, _days(day0 + timedelta(days=n_days)))
     m = len(ALL_MUSCLES)
     lam = np.concatenate(
         [
@@ -325,7 +316,15 @@ def daily_series(records: Sequence[LoadRecord], start: date, end: date) -> Daily
             [banister_lambda(FITNESS_DAYS), banister_lambda(FATIGUE_DAYS)],
         ]
     )
-    smooth = _ewma_days(np.hstack([load, load, systemic, systemic]), lam)[offset:]
+    columns = np.hstack([h.load, h.load, h.systemic[:, None], h.systemic[:, None]])
+    # The averages on the day before `start`, in closed form; then day by day.
+    before = h.start_day < first
+    weights = lam * (1.0 - lam) ** (first - 1 - h.start_day[before, None])
+    initial = (weights * columns[before]).sum(axis=0)
+    daily = np.zeros((n_days, columns.shape[1]))
+    idx = (h.start_day[~before] - first).astype(int)
+    np.add.at(daily, idx, columns[~before])
+    smooth = _ewma_days(daily, lam, initial)
     acute, chronic = smooth[:, :m], smooth[:, m : 2 * m]
     fitness, fatigue = smooth[:, 2 * m], smooth[:, 2 * m + 1]
     # Damage at the end of each day, from the doses that ended by then.

@@ -437,6 +437,12 @@ class WeekView:
     prev_week: str | None = None
     next_week: str | None = None
     trend_rows: list[dict] = field(default_factory=list)  # sparkline geometry for the page
+    history_days: int = 0  # days from the first run to the end of the trend
+
+    @property
+    def trend_ready(self) -> bool:
+        """Enough history for the 6-week line to mean something."""
+        return self.history_days >= BASELINE_DAYS
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -705,6 +711,7 @@ def _build_week(session, user, start, label, current, as_of, zone, today, record
             for k in LEG_MUSCLES
         },
     }
+    history_days = _history_days(records, trend_end)
     plan, logs = _plan_for(session, user, start, label, current, today, zone, rows, records, state)
     return WeekView(
         week=label,
@@ -722,7 +729,8 @@ def _build_week(session, user, start, label, current, as_of, zone, today, record
         logs=logs,
         prev_week=week_label(start - timedelta(days=7)),
         next_week=week_label(start + timedelta(days=7)) if start < current else None,
-        trend_rows=trend_rows(trend, LABELS, _history_days(records, trend_end)),
+        trend_rows=trend_rows(trend, LABELS, history_days),
+        history_days=history_days,
     )
 
 

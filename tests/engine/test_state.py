@@ -119,11 +119,12 @@ def test_records_after_as_of_are_ignored_and_order_does_not_matter():
     assert empty.muscles["quadriceps"].damage == 0 and empty.fitness == 0
 
 
-def test_daily_series_agrees_with_compute_state_at_day_ends():
+@pytest.mark.parametrize("first_day", [1, 12])  # before all the runs, and after two of them
+def test_daily_series_agrees_with_compute_state_at_day_ends(first_day):
     records = [reference_record(T0 + timedelta(days=d)) for d in (0, 9, 20)]
-    series = daily_series(records, date(2026, 3, 1), date(2026, 3, 31))
-    assert len(series.days) == 31
-    for i in (1, 5, 10, 25):
+    series = daily_series(records, date(2026, 3, first_day), date(2026, 3, 31))
+    assert len(series.days) == 32 - first_day
+    for i in (1, 5, 10, 17):
         day_end = datetime.combine(series.days[i] + timedelta(days=1), datetime.min.time(), UTC)
         st = compute_state(records, day_end - timedelta(microseconds=1))
         q = st.muscles["quadriceps"]

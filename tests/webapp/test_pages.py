@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from tests.webapp.files import recent_start, ride_fit, run_fit, run_gpx, zip_of
+from tests.webapp.files import in_this_week, recent_start, ride_fit, run_fit, run_gpx, zip_of
 from webapp import pipeline
 from webapp.db import new_session
 from webapp.models import Activity, PlanAdjustment, StrengthLog
@@ -176,7 +176,7 @@ def test_activity_page_shows_summary_route_profiles_splits_and_stimulus(client, 
 
 def test_units_in_miles_show_everywhere(app, client, auth):
     auth.register()
-    upload(auth, [("run.fit", run_fit(seconds=2400))])
+    upload(auth, [("run.fit", run_fit(in_this_week(3), seconds=2400))])
     with app.app_context():
         session = new_session()
         from webapp.models import User
@@ -201,7 +201,7 @@ def test_deleting_an_activity(app, client, auth):
 
 def test_week_page_and_plan_fragment_pair(client, auth):
     auth.register()
-    upload(auth, [("run.fit", run_fit(recent_start(0) - timedelta(hours=2)))])
+    upload(auth, [("run.fit", run_fit(in_this_week(2)))])
     full = client.get("/week")
     html = full.get_data(as_text=True)
     assert "<html" in html
