@@ -65,6 +65,8 @@ TARGETS = {
     "distance": ("total_distance_m", lambda a: a.distance_m, lambda d: 0.01 * d),
     "timer": ("total_timer_time_s", lambda a: a.moving_time_s, lambda d: 0.02 * d),
     "ascent": ("total_ascent_m", _ours_ascent, lambda d: max(0.10 * d, 15.0)),
+    # time-weighted, so that sparse "smart" recording does not skew it
+    "heart_rate": ("avg_heart_rate", lambda a: a.avg_heart_rate, lambda d: 1.0),
 }
 
 
