@@ -1,9 +1,12 @@
+import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from tests.webapp.factories import add_account, add_activity, bearer
+from tests.webapp.files import recent_start, ride_fit, run_fit, run_gpx, zip_of
+from webapp import pipeline
 from webapp.db import new_session
 from webapp.models import Activity, ApiToken, OriginalFile
 
@@ -131,3 +134,114 @@ def test_another_users_activity_is_404_and_stays(app, client, account):
 def test_errors_are_json_never_html(client, account, method, path, status):
     response = getattr(client, method)(path, headers=bearer(account.token))
     assert_json_error(response, status)
+
+
+# --- POST /api/v1/activities and GET /api/v1/weeks (through the real pipeline) ----------
+
+
+def post_files(client, token, files, field="file"):
+    data = {field: [(io.BytesIO(content), name) for name, content in files]}
+    return client.post(
+        "/api/v1/activities", data=data, headers=bearer(token), content_type="multipart/form-data"
+    )
+
+
+def test_post_imports_files_then_marks_them_duplicates(app, client, account):
+    fit, gpx = run_fit(recent_start(2)), run_gpx(recent_start(1))
+    response = post_files(client, account.token, [("a.fit", fit), ("b.gpx", gpx)])
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert [a["source_format"] for a in body["activities"]] == ["fit", "gpx"]
+    assert all(a["status"] == "imported" and not a["duplicate"] for a in body["activities"])
+    assert all(a["is_run"] and a["distance_m"] > 1000 for a in body["activities"])
+    assert body["activities"][0]["stimulus"]["muscles"]
+    assert [r["file"] for r in body["results"]] == ["a.fit", "b.gpx"]
+    stored = client.get("/api/v1/activities", headers=bearer(account.token)).get_json()
+    assert {a["id"] for a in stored["activities"]} == {a["id"] for a in body["activities"]}
+
+    again = post_files(client, account.token, [("a-again.fit", fit)])
+    assert again.status_code == 200
+    (dup,) = again.get_json()["activities"]
+    assert dup["duplicate"] is True and dup["status"] == "duplicate"
+    assert dup["id"] == body["activities"][0]["id"]
+    assert stored["total"] == 2
+    assert client.get("/api/v1/activities", headers=bearer(account.token)).get_json()["total"] == 2
+
+
+def test_post_a_zip_and_a_non_run(client, account):
+    archive = zip_of({"run.fit": run_fit(recent_start(3)), "notes.txt": b"hello"})
+    response = post_files(
+        client, account.token, [("export.zip", archive), ("ride.fit", ride_fit())]
+    )
+    assert response.status_code == 201
+    statuses = {r["source_name"]: r["status"] for r in response.get_json()["results"]}
+    assert statuses["run.fit"] == "imported"
+    assert statuses["ride.fit"] == "skipped"
+
+
+def test_post_refusals(client, account):
+    response = post_files(client, account.token, [("notes.txt", b"just some text")])
+    assert "notes.txt" in assert_json_error_with_results(response, 415)
+    broken = b'<?xml version="1.0"?><gpx version="1.1"><trk><trkseg><trkpt lat="51" lon="0">'
+    response = post_files(client, account.token, [("broken.gpx", broken)])
+    assert "broken.gpx" in assert_json_error_with_results(response, 422)
+    assert client.get("/api/v1/activities", headers=bearer(account.token)).get_json()["total"] == 0
+
+
+def assert_json_error_with_results(response, status: int) -> str:
+    assert response.status_code == status, response.get_json()
+    body = response.get_json()
+    assert body["error"] and all(r["status"] == "refused" for r in body["results"])
+    return body["error"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "status"),
+    [
+        ({"data": {"file": "not a file"}, "content_type": "multipart/form-data"}, 400),
+        ({"data": {}, "content_type": "multipart/form-data"}, 400),
+        ({"json": {"file": "abc"}}, 415),
+        ({"data": b"raw bytes", "content_type": "application/octet-stream"}, 415),
+    ],
+)
+def test_post_without_a_file_field(client, account, kwargs, status):
+    response = client.post("/api/v1/activities", headers=bearer(account.token), **kwargs)
+    assert_json_error(response, status)
+
+
+def test_post_too_large_is_413_json(app, client, account):
+    app.config["MAX_CONTENT_LENGTH"] = 10_000
+    response = post_files(client, account.token, [("big.gpx", b"<gpx>" + b" " * 20_000)])
+    assert "too large" in assert_json_error(response, 413)
+
+
+def test_week_has_muscle_state_and_plan(client, account):
+    start = recent_start(1)
+    post_files(client, account.token, [("a.fit", run_fit(start))])
+    year, number, _ = start.isocalendar()
+    week = f"{year}-W{number:02d}"
+    response = client.get(f"/api/v1/weeks/{week}", headers=bearer(account.token))
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["week"] == week
+    assert [r["distance_m"] > 1000 for r in body["runs"]] == [True]
+    assert body["muscles"] and all("damage_normalised" in m for m in body["muscles"])
+    assert sum(m["week_load"] for m in body["muscles"]) > 0
+    assert body["state"] and body["plan"]["sessions"]
+    assert all(e["why"] for s in body["plan"]["sessions"] for e in s["exercises"])
+
+
+@pytest.mark.parametrize("week", ["2026-48", "2026-W60", "2025-W53", "this-week"])
+def test_a_bad_week_is_400(client, account, week):
+    response = client.get(f"/api/v1/weeks/{week}", headers=bearer(account.token))
+    assert "not a week" in assert_json_error(response, 400)
+
+
+def test_an_unexpected_failure_is_still_json_without_a_traceback(client, account, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(pipeline, "weekly_context", broken)
+    response = client.get("/api/v1/weeks/2026-W48", headers=bearer(account.token))
+    message = assert_json_error(response, 500)
+    assert "nothing was half saved" in message and "secret" not in response.get_data(as_text=True)

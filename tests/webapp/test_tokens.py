@@ -8,7 +8,7 @@ from webapp.db import new_session
 from webapp.models import ApiToken
 
 HTMX = {"HX-Request": "true", "HX-Target": "api-tokens"}
-TOKEN_RE = re.compile(r'id="new-token-value"[^>]*value="(ld_[A-Za-z0-9_-]+)"')
+TOKEN_RE = re.compile(r'id="new-token-value"[^>]*>(ld_[A-Za-z0-9_-]+)<')
 
 
 def stored_tokens(app) -> list[ApiToken]:

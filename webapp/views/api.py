@@ -7,18 +7,22 @@ answer is JSON, errors included: `{"error": "..."}` with a 4xx status.
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, current_app, g, jsonify, request, url_for
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from werkzeug.exceptions import HTTPException
 
-from webapp import csrf
+import importers
+from webapp import csrf, pipeline
 from webapp.db import get_session
-from webapp.models import Activity, OriginalFile
+from webapp.models import Activity
 from webapp.records import activity_record
 from webapp.tokens import user_for_token
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
+WEEK_RE = re.compile(r"^\d{4}-W\d{2}$")
 PER_PAGE = 20
 MAX_PER_PAGE = 100
 
@@ -143,16 +147,57 @@ def get_activity(activity_id: int):
 @csrf.exempt
 def delete_activity(activity_id: int):
     """Delete an activity, and its original file when no other activity came from it."""
-    session = get_session()
-    activity = own_activity(activity_id)
-    file_id = activity.original_file_id
-    session.delete(activity)
-    session.flush()
-    if (
-        file_id is not None
-        and session.scalar(select(Activity.id).where(Activity.original_file_id == file_id).limit(1))
-        is None
-    ):
-        session.execute(delete(OriginalFile).where(OriginalFile.id == file_id))
-    session.commit()
+    if not pipeline.delete_activity(get_session(), g.user, activity_id):
+        raise ApiError(404, "No activity with that id.")
     return "", 204
+
+
+@bp.post("/activities")
+@csrf.exempt
+def upload_activities():
+    """Import one or more files (multipart field `file`): FIT, GPX, TCX, .gz or a .zip export.
+
+    201 when something new was stored; 200 when everything was already there (each marked
+    `"duplicate": true`); 415 when no file is an activity format; 422 when none could be read.
+    """
+    if request.mimetype != "multipart/form-data":
+        raise ApiError(415)
+    uploads = [f for f in request.files.getlist("file") if f.filename or f.content_length]
+    if not uploads:
+        raise ApiError(400, "Send one or more files in the multipart field 'file'.")
+    session = get_session()
+    results, unknown = [], 0
+    for upload in uploads:
+        data = upload.read()
+        filename = upload.filename or "upload"
+        unknown += importers.detect(data) is None
+        for result in pipeline.ingest(session, g.user, filename, data):
+            results.append({"file": filename, **result.to_dict()})
+
+    activities = []
+    for result in results:
+        if result["activity_id"] is not None:
+            activity = session.get(Activity, result["activity_id"])
+            record = activity_record(activity, detail=True)
+            record |= {"status": result["status"], "duplicate": result["status"] == "duplicate"}
+            activities.append(record)
+    body = {"activities": activities, "results": results}
+    if any(r["status"] != "duplicate" for r in activities):
+        return jsonify(body), 201
+    refused = [r for r in results if r["status"] == "refused"]
+    if not refused:
+        return jsonify(body), 200
+    body["error"] = "; ".join(f"{r['source_name']}: {r['message']}" for r in refused)
+    return jsonify(body), 415 if unknown == len(uploads) else 422
+
+
+@bp.get("/weeks/<week>")
+def get_week(week: str):
+    """A week ("YYYY-Www"): its runs and totals, the per-muscle state and the strength plan."""
+    if not WEEK_RE.match(week):
+        raise ApiError(400, f"'{week}' is not a week like 2026-W48.")
+    try:
+        view = pipeline.weekly_context(get_session(), g.user, week)
+    except ValueError:
+        raise ApiError(400, f"'{week}' is not a week like 2026-W48.") from None
+    return jsonify(view.to_dict() | {"muscles": view.muscles})
