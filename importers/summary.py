@@ -470,16 +470,6 @@ def compute_splits(
     return tuple(splits)
 
 
-def nan_array(values: list, scale: float = 1.0) -> np.ndarray | None:
-    """A float array from a list with None for missing; None if nothing is present."""
-    arr = np.array([np.nan if v is None else v for v in values], dtype=float)
-    if arr.size == 0 or np.isnan(arr).all():
-        return None
-    if scale != 1.0:
-        arr *= scale
-    return arr
-
-
 def finite_or_none(value: object) -> float | None:
     if value is None:
         return None

@@ -39,7 +39,6 @@ from webapp.models import Activity, OriginalFile, PlanAdjustment, StrengthLog, U
 log = logging.getLogger(__name__)
 
 MAX_CHART_POINTS = 500
-STATUSES = ("imported", "duplicate", "skipped", "refused")
 NOT_A_RUN = "Not a run: shown in your activities but not counted in your legs' load."
 STORE_FAILED = "Something went wrong while saving this file; nothing of it was saved."
 READ_FAILED = "We could not read this file. Nothing of it was saved."
@@ -122,8 +121,8 @@ def _member_bytes(item, filename: str, data: bytes, archive: zipfile.ZipFile | N
     if archive is not None and item.source_name and item.source_name != filename:
         try:
             return archive.read(item.source_name)
-        except (KeyError, zipfile.BadZipFile, ValueError):
-            pass
+        except (KeyError, zipfile.BadZipFile, ValueError, RuntimeError, NotImplementedError):
+            pass  # the whole archive is kept instead (once, by its hash)
     return data
 
 
@@ -454,6 +453,7 @@ class WeekView:
             "other_activities": [r.to_dict() for r in self.other],
             "totals": self.totals,
             "state": self.state.to_dict() if hasattr(self.state, "to_dict") else self.state,
+            "muscles": self.muscles,
             "trend": self.trend,
             "plan": self.plan,
             "logs": {str(k): v for k, v in self.logs.items()},
@@ -539,20 +539,28 @@ _cache_lock = threading.Lock()
 
 
 def _data_key(session: Session, user: User, label: str) -> tuple:
-    """Changes whenever anything the week depends on changes (uploads, deletes, logs, settings)."""
-    activities = session.execute(
-        select(func.count(Activity.id), func.max(Activity.id)).where(Activity.user_id == user.id)
-    ).one()
-    logs = session.execute(
-        select(func.count(StrengthLog.id), func.max(StrengthLog.id)).where(
-            StrengthLog.user_id == user.id
+    """Changes whenever anything the week depends on changes (uploads, deletes, logs, settings).
+
+    One round trip to the database: this runs on every view of a week, cached or not.
+    """
+
+    def of_user(column, model):
+        return select(column).where(model.user_id == user.id).scalar_subquery()
+
+    row = session.execute(
+        select(
+            of_user(func.count(Activity.id), Activity),
+            of_user(func.max(Activity.id), Activity),
+            of_user(func.count(StrengthLog.id), StrengthLog),
+            of_user(func.max(StrengthLog.id), StrengthLog),
+            select(PlanAdjustment.data)
+            .where(PlanAdjustment.user_id == user.id, PlanAdjustment.week == label)
+            .scalar_subquery(),
         )
     ).one()
-    adjustment = session.scalar(
-        select(PlanAdjustment.data).where(
-            PlanAdjustment.user_id == user.id, PlanAdjustment.week == label
-        )
-    )
+    activities, logs, adjustment = (row[0], row[1]), (row[2], row[3]), row[4]
+    if not isinstance(adjustment, str):
+        adjustment = json.dumps(adjustment, sort_keys=True)
     settings = (
         user.timezone,
         user.week_start,
@@ -562,7 +570,7 @@ def _data_key(session: Session, user: User, label: str) -> tuple:
         user.long_run_day,
         user.race_date,
     )
-    return (tuple(activities), tuple(logs), json.dumps(adjustment, sort_keys=True), settings)
+    return (activities, logs, adjustment, settings)
 
 
 def clear_cache() -> None:
@@ -619,23 +627,43 @@ def load_record(start_time: datetime, duration_s: float, stimulus: dict) -> Load
 
 
 def _load_records(session: Session, user: User, activities_key: tuple) -> list[LoadRecord]:
-    """Every run as a LoadRecord; kept while the user's activities do not change."""
-    key = (user.id, activities_key)
+    """Every run as a LoadRecord, cached per user while the user's activities do not change.
+
+    `activities_key` is (count, max id) of the user's activities. After an upload only the new
+    rows are read and added; after a delete everything is read again.
+    """
+    count, max_id = activities_key
     with _cache_lock:
-        if key in _records_cache:
-            _records_cache.move_to_end(key)
-            return _records_cache[key]
-    rows = session.execute(
-        select(Activity.start_time, Activity.elapsed_time_s, Activity.stimulus)
-        .where(Activity.user_id == user.id, Activity.is_run.is_(True))
-        .order_by(Activity.start_time)
-    ).all()
-    records = [load_record(*row) for row in rows if row.stimulus]
+        cached = _records_cache.get(user.id)
+    if cached is not None and cached[0] == activities_key:
+        return cached[1]
+    query = select(
+        Activity.id,
+        Activity.is_run,
+        Activity.start_time,
+        Activity.elapsed_time_s,
+        Activity.stimulus,
+    ).where(Activity.user_id == user.id)
+    records = None
+    if cached is not None and cached[0][1] is not None and max_id is not None:
+        (old_count, old_max), old_records = cached
+        new_rows = session.execute(query.where(Activity.id > old_max)).all()
+        if old_count + len(new_rows) == count:  # nothing was deleted meanwhile
+            added = [_record_of(r) for r in new_rows if r.is_run and r.stimulus]
+            records = sorted(old_records + added, key=lambda r: r.start_time)
+    if records is None:
+        rows = session.execute(query.where(Activity.is_run.is_(True))).all()
+        records = sorted((_record_of(r) for r in rows if r.stimulus), key=lambda r: r.start_time)
     with _cache_lock:
-        _records_cache[key] = records
+        _records_cache[user.id] = (activities_key, records)
+        _records_cache.move_to_end(user.id)
         while len(_records_cache) > RECORDS_CACHE_SIZE:
             _records_cache.popitem(last=False)
     return records
+
+
+def _record_of(row) -> LoadRecord:
+    return load_record(row.start_time, row.elapsed_time_s, row.stimulus)
 
 
 def _build_week(session, user, start, label, current, as_of, zone, today, records) -> WeekView:
@@ -798,29 +826,42 @@ def _plan_for(session, user, start, label, current, today, zone, rows, records, 
 
 
 def apply_swaps(plan: dict, swaps: dict[str, str], equipment) -> None:
-    """Put the runner's swapped exercises in place and list each exercise's alternatives."""
+    """Put the runner's swapped exercises in place and list each exercise's alternatives.
+
+    An alternative already in the same session is not offered (no exercise twice), and a
+    stored swap to one that the new plan already holds is ignored.
+    """
     for index, sess in enumerate(plan.get("sessions", [])):
+        planned = {ex["name"] for ex in sess["exercises"]}
         for ex in sess["exercises"]:
             original = ex["name"]
-            alternatives = [a.name for a in _alternatives(original, equipment)]
             target = swaps.get(f"{index}:{original}")
-            replacement = catalogue.find(target) if target else None
-            if replacement is None:
-                ex["alternatives"] = alternatives
-                continue
-            ex.update(
-                original=original,
-                swapped_from=original,
-                name=replacement.name,
-                muscles=list(replacement.muscles),
-            )
-            if replacement.dose == "seconds" and "seconds" not in ex:
-                ex.pop("reps", None)
-                ex["seconds"] = 30
-            elif replacement.dose == "reps" and "reps" not in ex:
-                ex.pop("seconds", None)
-                ex["reps"] = 10
-            ex["alternatives"] = [original] + [a for a in alternatives if a != replacement.name]
+            replacement = catalogue.find(target) if target and target not in planned else None
+            if replacement is not None:
+                _swap_in(ex, replacement)
+        in_session = {ex["name"] for ex in sess["exercises"]}
+        for ex in sess["exercises"]:
+            original = ex.get("original", ex["name"])
+            offered = [a.name for a in _alternatives(original, equipment)]
+            if original != ex["name"]:
+                offered = [original] + offered
+            ex["alternatives"] = [a for a in offered if a not in in_session]
+
+
+def _swap_in(ex: dict, replacement) -> None:
+    original = ex["name"]
+    ex.update(
+        original=original,
+        swapped_from=original,
+        name=replacement.name,
+        muscles=list(replacement.muscles),
+    )
+    if replacement.dose == "seconds" and "seconds" not in ex:
+        ex.pop("reps", None)
+        ex["seconds"] = 30
+    elif replacement.dose == "reps" and "reps" not in ex:
+        ex.pop("seconds", None)
+        ex["reps"] = 10
 
 
 def _alternatives(name: str, equipment) -> list:

@@ -30,8 +30,8 @@ class Track:
     dist: np.ndarray  # true cumulative distance along the ground
     hr: np.ndarray
     cad: np.ndarray  # strides per minute (one foot), as FIT and Garmin GPX store it
-    speed: float = 3.0
     timer: list[tuple[datetime, str]] = field(default_factory=list)  # (time, start|stop_all)
+    speed: float = 3.0
 
     @property
     def moving_s(self) -> float:
@@ -79,7 +79,7 @@ def make_track(
         alt = alt + rng.normal(0.0, noise_m, alt.shape)
     hr = 130 + 20 * (mt / max(seconds, 1))
     cad = np.full_like(mt, 85.0)
-    return Track(times, lat, lon, alt, dist, np.round(hr), cad, speed, timer)
+    return Track(times, lat, lon, alt, dist, np.round(hr), cad, timer, speed)
 
 
 def _semi(deg: float) -> int:

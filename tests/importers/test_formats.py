@@ -181,6 +181,18 @@ def test_gpx_mostly_without_times_is_refused():
         importers.load("\n".join(points).encode(), "mostly-untimed.gpx")
 
 
+def test_gpx_with_undeclared_prefix_is_read_with_a_warning():
+    tr = make_track(seconds=120)
+    text = gpx_text(tr, with_ext=False).replace(
+        "</time>", "</time><extensions><gpxdata:cadence>86</gpxdata:cadence></extensions>"
+    )
+    [act] = importers.load(b"\xef\xbb\xbf" + text.encode(), "mapstogpx.gpx")
+    assert act.series.cadence_spm[5] == 172
+    assert act.warnings == (
+        "This GPX file uses namespace prefixes it never declares (gpxdata); Legday read it anyway.",
+    )
+
+
 def test_gpx_10_bom_and_no_elevation():
     tr = make_track(seconds=600)
     text = gpx_text(tr, version="1.0", with_ele=False, sport=None)
