@@ -32,7 +32,7 @@ def iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def activity_record(activity: Activity, *, detail: bool = False) -> dict:
+def activity_json(activity: Activity, *, detail: bool = False) -> dict:
     """The summary of one activity; `detail` adds splits, device totals and the stimulus."""
     record = {"id": activity.id, "start_time": iso(activity.start_time)}
     record.update({name: getattr(activity, name) for name in SUMMARY_FIELDS})

@@ -30,7 +30,7 @@ from werkzeug.security import check_password_hash
 from webapp.auth import login_required, normalise_email
 from webapp.db import get_session, new_session
 from webapp.models import Activity, OriginalFile, User, utcnow
-from webapp.records import activity_record
+from webapp.records import activity_json
 from webapp.tokens import create_token, live_tokens, revoke_token
 from webapp.views.fragments import page_or_fragment, wants_fragment
 
@@ -144,7 +144,7 @@ def export_chunks(db, user: User) -> Iterator[bytes]:
                 .execution_options(yield_per=200)
             )
             for n, activity in enumerate(rows):
-                record = activity_record(activity, detail=True)
+                record = activity_json(activity, detail=True)
                 record["original_file"] = names.get(activity.original_file_id)
                 out.write((b", " if n else b"") + json.dumps(record).encode())
                 db.expunge(activity)

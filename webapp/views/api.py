@@ -17,7 +17,7 @@ import importers
 from webapp import csrf, pipeline
 from webapp.db import get_session
 from webapp.models import Activity
-from webapp.records import activity_record
+from webapp.records import activity_json
 from webapp.tokens import user_for_token
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -129,7 +129,7 @@ def list_activities():
     more = page * per_page < total
     args = {"per_page": per_page, **({"sport": sport} if sport else {})}
     return jsonify(
-        activities=[activity_record(a) for a in rows],
+        activities=[activity_json(a) for a in rows],
         page=page,
         per_page=per_page,
         total=total,
@@ -140,7 +140,7 @@ def list_activities():
 @bp.get("/activities/<int:activity_id>")
 def get_activity(activity_id: int):
     """One activity: its summary, splits and per-muscle stimulus."""
-    return jsonify(activity=activity_record(own_activity(activity_id), detail=True))
+    return jsonify(activity=activity_json(own_activity(activity_id), detail=True))
 
 
 @bp.delete("/activities/<int:activity_id>")
@@ -178,7 +178,7 @@ def upload_activities():
     for result in results:
         if result["activity_id"] is not None:
             activity = session.get(Activity, result["activity_id"])
-            record = activity_record(activity, detail=True)
+            record = activity_json(activity, detail=True)
             record |= {"status": result["status"], "duplicate": result["status"] == "duplicate"}
             activities.append(record)
     body = {"activities": activities, "results": results}
