@@ -16,6 +16,8 @@ def fresh_week_cache():
     from webapp.pipeline import clear_cache
 
     clear_cache()
+    yield
+    clear_cache()  # and leave no view of this test's database for the next test
 
 
 def _log_in(page, live_server, email):

@@ -45,6 +45,8 @@ def fresh_week_cache():
     from webapp.pipeline import clear_cache
 
     clear_cache()
+    yield
+    clear_cache()  # and leave no view of this test's database for the next test
 
 
 @pytest.fixture
