@@ -41,7 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     auth.init_app(app)
     units.init_app(app)
 
-    from webapp.views import account, activities, api, home, password, settings, upload, week
+    from webapp.views import account, activities, api, email, home, password, settings, upload, week
 
     app.register_blueprint(home.bp)
     app.register_blueprint(auth.bp)
@@ -52,6 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(password.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(email.bp)
 
     from webapp.cli import register_commands
 

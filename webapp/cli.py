@@ -14,8 +14,10 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup
 
 from webapp import db
+from webapp.commands.clock import clock_command
 from webapp.commands.inspect import inspect_command
 from webapp.commands.plan import plan_command
+from webapp.commands.send_weekly import send_weekly_command
 from webapp.commands.state import state_command
 from webapp.commands.token import token_group
 
@@ -114,3 +116,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(user_group)
     app.cli.add_command(token_group)
+    app.cli.add_command(send_weekly_command)
+    app.cli.add_command(clock_command)

@@ -189,7 +189,11 @@ class EmailSend(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     week: Mapped[str] = mapped_column(String(8))
-    status: Mapped[str] = mapped_column(String(8))  # sent | failed
+    # sending (claimed, in the SMTP conversation) -> sent | failed; see webapp/weekly_email.py
+    # for what a run does with each after a crash.
+    status: Mapped[str] = mapped_column(String(8))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    message_id: Mapped[str | None] = mapped_column(String(255))

@@ -1,0 +1,53 @@
+"""`legday clock`: the Procfile's `clock` process, so a deployment needs no system cron.
+
+A plain loop: one pass of `legday send-weekly` at start-up and then every --interval minutes
+(15 by default). Each runner's send time is checked against their own timezone on every pass,
+so an email goes out within one interval of its hour. Passes never overlap (one thread), and
+running the clock beside a manual `send-weekly`, or two clocks, sends nothing twice: every
+email is claimed in the database before it is sent. SIGTERM or Ctrl-C lets the current email
+finish, then stops.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from webapp.commands.send_weekly import run, summary
+from webapp.mail import MailNotConfigured
+from webapp.weekly_email import SmtpUnavailable
+
+
+def tick(app) -> None:
+    """One pass; errors are reported and the clock keeps going (the next pass retries)."""
+    with app.app_context():
+        try:
+            report = run(None, dry_run=False)
+        except (MailNotConfigured, SmtpUnavailable) as exc:
+            click.echo(f"clock: not sending: {exc}", err=True)
+            return
+        except Exception:  # a broken pass must not stop the clock
+            app.logger.exception("clock: the weekly email pass failed")
+            return
+        if report.sent or report.failed or report.unconfirmed:
+            click.echo(f"clock: {summary(report, dry_run=False)}")
+
+
+@click.command("clock")
+@click.option("--interval", default=15.0, show_default=True, help="Minutes between passes.")
+@with_appcontext
+def clock_command(interval: float) -> None:
+    """Send the weekly emails as they fall due (runs until stopped)."""
+    app = current_app._get_current_object()
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    click.echo(f"clock: sending weekly emails as they fall due, every {interval:g} minutes")
+    while not stop.is_set():
+        tick(app)
+        stop.wait(interval * 60)
+    click.echo("clock: stopped")
