@@ -22,6 +22,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
+from flask import current_app, has_app_context
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -533,9 +534,19 @@ AS_OF_STEP_S = 600  # the current week is recomputed at most every 10 minutes pe
 
 RECORDS_CACHE_SIZE = 64
 
-_cache: OrderedDict = OrderedDict()
-_records_cache: OrderedDict = OrderedDict()
 _cache_lock = threading.Lock()
+_caches_outside_app: dict = {}
+
+
+def _caches() -> tuple[OrderedDict, OrderedDict]:
+    """(week views, load records): one pair per app, so two apps (or two test databases) in
+    one process never see each other's users."""
+    store = current_app.extensions if has_app_context() else _caches_outside_app
+    with _cache_lock:
+        pair = store.get("legday.week_cache")
+        if pair is None:
+            pair = store["legday.week_cache"] = (OrderedDict(), OrderedDict())
+    return pair
 
 
 def _data_key(session: Session, user: User, label: str) -> tuple:
@@ -574,9 +585,10 @@ def _data_key(session: Session, user: User, label: str) -> tuple:
 
 
 def clear_cache() -> None:
+    cache, records_cache = _caches()
     with _cache_lock:
-        _cache.clear()
-        _records_cache.clear()
+        cache.clear()
+        records_cache.clear()
 
 
 def weekly_context(
@@ -599,6 +611,7 @@ def weekly_context(
     as_of = min(stepped, end_utc) if start <= current else stepped
     data_key = _data_key(session, user, label)
     key = (user.id, label, as_of, data_key)
+    _cache, _ = _caches()
     with _cache_lock:
         if key in _cache:
             _cache.move_to_end(key)
@@ -633,6 +646,7 @@ def _load_records(session: Session, user: User, activities_key: tuple) -> list[L
     rows are read and added; after a delete everything is read again.
     """
     count, max_id = activities_key
+    _, _records_cache = _caches()
     with _cache_lock:
         cached = _records_cache.get(user.id)
     if cached is not None and cached[0] == activities_key:

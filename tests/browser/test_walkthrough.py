@@ -7,7 +7,6 @@ import pytest
 
 from tests.conftest import axe_violations, has_horizontal_scroll, screenshot
 from tests.webapp.files import in_this_week, recent_start, run_fit, run_gpx, zip_of
-from webapp import pipeline
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +23,6 @@ def nav(page, label: str) -> None:
 
 
 def test_a_new_runner_walks_through_on_a_phone(live_server, page):
-    pipeline.clear_cache()
     # The FIT run is this week's; the GPX run, eight days ago, gives the week a history.
     fit = run_fit(in_this_week(20), seconds=2700, hill_m=60)
     gpx = run_gpx(recent_start(8), seconds=1800)
@@ -123,7 +121,6 @@ def test_every_step_works_without_javascript(live_server, browser):
     """Plain forms and links: register, upload, see the results page, log a session."""
     from tests.conftest import PHONE
 
-    pipeline.clear_cache()
     context = browser.new_context(**PHONE, java_script_enabled=False)
     page = context.new_page()
     try:

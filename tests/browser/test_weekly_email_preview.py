@@ -10,16 +10,6 @@ from tests.webapp.factories import PASSWORD, add_account, add_activity
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(autouse=True)
-def fresh_week_cache():
-    """weekly_context caches per (user id, week, data counts): ids repeat across test databases."""
-    from webapp.pipeline import clear_cache
-
-    clear_cache()
-    yield
-    clear_cache()  # and leave no view of this test's database for the next test
-
-
 def _log_in(page, live_server, email):
     page.goto(live_server + "/auth/login")
     page.get_by_label("Email").fill(email)

@@ -39,16 +39,6 @@ def base_url(app):
     app.config["BASE_URL"] = BASE
 
 
-@pytest.fixture(autouse=True)
-def fresh_week_cache():
-    """weekly_context caches per (user id, week, data counts): ids repeat across test databases."""
-    from webapp.pipeline import clear_cache
-
-    clear_cache()
-    yield
-    clear_cache()  # and leave no view of this test's database for the next test
-
-
 @pytest.fixture
 def picky_smtp(app):
     with picky_server(app) as sink:
