@@ -166,6 +166,8 @@ class PlanContext:
     states: Mapping[date, StateLike] = field(default_factory=dict)
     # The race has long descents: ask for repeated-bout protection of the quadriceps.
     race_hilly: bool = False
+    # "km" or "mi": the units the reasons quote distances and descents in.
+    units: str = "km"
 
 
 # --- output -----------------------------------------------------------------------------------
@@ -252,8 +254,16 @@ def phase_for(day: date, race_date: date | None) -> str:
     return "build"
 
 
-def _km(metres: float) -> str:
+def _distance(metres: float, units: str = "km") -> str:
+    if units == "mi":
+        return f"{metres / 1609.344:.1f} mi"
     return f"{metres / 1000:.1f} km"
+
+
+def _climb(metres: float, units: str = "km") -> str:
+    if units == "mi":
+        return f"{metres / 0.3048:,.0f} ft"
+    return f"{metres:,.0f} m"
 
 
 def _ratio(a: float, b: float) -> float | None:
@@ -296,6 +306,13 @@ class _Week:
     long_weekday: int | None
     long_weekday_source: str  # "setting" | "typical" | "none"
     history_days: int  # days from the first run given to as_of
+    units: str = "km"
+
+    def distance(self, metres: float) -> str:
+        return _distance(metres, self.units)
+
+    def climb(self, metres: float) -> str:
+        return _climb(metres, self.units)
 
     @property
     def km(self) -> float:
@@ -319,7 +336,8 @@ class _Week:
         n = len(self.runs_7d)
         if n == 0:
             return "no runs in the past 7 days"
-        return f"your {n} run{'s' if n > 1 else ''} ({self.km:.1f} km) of the past 7 days"
+        total = self.distance(self.km * 1000)
+        return f"your {n} run{'s' if n > 1 else ''} ({total}) of the past 7 days"
 
 
 def _typical_weekday(runs: Sequence[RunSummary], as_of: date, flag: str, days: int) -> list[int]:
@@ -379,6 +397,7 @@ def _describe_week(ctx: PlanContext, days: Sequence[date]) -> _Week:
         long_weekday=long_wd,
         long_weekday_source=source,
         history_days=(as_of - runs[0].day).days if runs else 0,
+        units=ctx.units,
     )
 
 
@@ -629,7 +648,7 @@ def _leg_block(b: _SessionBuilder) -> tuple[str, str]:
         loss_day = _recent_descent(week, day)
         if loss_day is not None:
             d, loss = loss_day
-            cause = f"from {_weekday(d)}'s {loss:.0f} m descent (damage {q:.2f})"
+            cause = f"from {_weekday(d)}'s {week.climb(loss)} descent (damage {q:.2f})"
         else:
             cause = f"(damage {q:.2f}, where 1.0 is the peak after a hard 30-min descent)"
         if q >= NO_LEGS_FROM:
@@ -687,7 +706,7 @@ def _leg_block(b: _SessionBuilder) -> tuple[str, str]:
             d, loss = descent
             block = "moderate"
             reason = (
-                f"You ran a {loss:.0f} m descent on {_weekday(d)}: no heavy legs right after "
+                f"You ran a {week.climb(loss)} descent on {_weekday(d)}: no heavy legs right after "
                 "it, so moderate weight."
             )
     return block, reason
@@ -901,8 +920,8 @@ def _add_always(b: _SessionBuilder, calf_high: bool, calf_reason: str) -> None:
     if week.steps:
         why = (
             f"Your glute med steadied the pelvis on about {week.steps:,} steps in the past 7 "
-            f"days ({week.km:.1f} km); side-lying abduction works it near its maximum "
-            "(MacAskill 2014)."
+            f"days ({week.distance(week.km * 1000)}); side-lying abduction works it near its "
+            "maximum (MacAskill 2014)."
         )
     else:
         why = (
@@ -915,8 +934,8 @@ def _add_always(b: _SessionBuilder, calf_high: bool, calf_reason: str) -> None:
     side_share = week.share("glute_med") + week.share("adductors")
     core_why = {
         "core_anti_extension": (
-            f"Your longest run in the past 7 days was {_km(longest)}: a steady trunk keeps the "
-            "stride efficient late in a run."
+            f"Your longest run in the past 7 days was {week.distance(longest)}: a steady trunk "
+            "keeps the stride efficient late in a run."
             if longest
             else "No runs in the past 7 days: a steady trunk keeps the stride efficient when you "
             "are back."

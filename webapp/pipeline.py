@@ -580,6 +580,7 @@ def _data_key(session: Session, user: User, label: str) -> tuple:
         tuple(user.available_days or ()),
         user.long_run_day,
         user.race_date,
+        user.units,
     )
     return (activities, logs, adjustment, settings)
 
@@ -814,6 +815,7 @@ def _plan_for(session, user, start, label, current, today, zone, rows, records, 
         long_run_day=user.long_run_day,
         week_start=user.week_start or 0,
         logs=history,
+        units=user.units or "km",
     )
     result = planner.recommend(ctx)
     plan = result.to_dict()

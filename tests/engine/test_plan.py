@@ -472,3 +472,32 @@ def test_swap_offers_only_same_purpose_alternatives_that_fit():
         swap(plan, day, "Plank", "Push-up", ["none"])  # another purpose
     with pytest.raises(KeyError, match="no Pallof press"):
         swap(plan, day, "Pallof press", "Bird dog", ["band"])
+
+
+def test_reasons_quote_the_runners_units():
+    """A runner who counts in miles reads miles and feet in every reason, never km or m."""
+    from engine import plan as planner
+    from engine.state import compute_state, reference_record
+
+    as_of = date(2026, 11, 24)
+    descent_day = datetime(2026, 11, 23, 7, tzinfo=UTC)
+    runs = [
+        planner.RunSummary(
+            day=as_of - timedelta(days=1),
+            distance_m=16093.44,
+            moving_time_s=5400,
+            elevation_loss_m=600,
+            is_long=True,
+            is_hard=False,
+        )
+    ]
+    state = compute_state([reference_record(descent_day)], datetime(2026, 11, 24, 12, tzinfo=UTC))
+    whys = {}
+    for units in ("km", "mi"):
+        ctx = planner.PlanContext(as_of=as_of, state=state, recent=runs, units=units)
+        whys[units] = " ".join(
+            ex["why"] for s in planner.recommend(ctx).to_dict()["sessions"] for ex in s["exercises"]
+        )
+    assert "10.0 mi" in whys["mi"] and "16.1 km" not in whys["mi"]
+    assert "1,969 ft" in whys["mi"] and "600 m" not in whys["mi"]
+    assert "16.1 km" in whys["km"] and "600 m" in whys["km"]
