@@ -39,10 +39,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     auth.init_app(app)
 
-    from webapp.views import home
+    from webapp.views import home, pwa, share
 
     app.register_blueprint(home.bp)
     app.register_blueprint(auth.bp)
+    app.register_blueprint(pwa.bp)
+    app.register_blueprint(share.bp)
+    pwa.init_app(app)
 
     from webapp.cli import register_commands
 
