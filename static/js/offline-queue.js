@@ -9,7 +9,7 @@
   const UPLOADS = "uploads";
   const META = "meta";
   const SYNC_TAG = "legday-upload";
-  const KEEP_SENT_MS = 24 * 3600 * 1000;
+  const KEEP_DONE_MS = 24 * 3600 * 1000;
 
   function openDb() {
     return new Promise((resolve, reject) => {
@@ -95,8 +95,9 @@
       const work = async () => {
         const items = (await Queue.list()).sort((a, b) => a.added - b.added);
         for (const item of items) {
-          if (item.state === "sent") {
-            if (Date.now() - item.sentAt > KEEP_SENT_MS) await Queue.remove(item.id);
+          if (item.state === "sent" || item.state === "failed") {
+            // Done: shown on the upload page for a day, then forgotten.
+            if (Date.now() - item.doneAt > KEEP_DONE_MS) await Queue.remove(item.id);
             continue;
           }
           if (item.source !== source || item.user !== user) continue;
@@ -114,12 +115,12 @@
             break;
           }
           if (result.ok) {
-            Object.assign(item, { state: "sent", sentAt: Date.now(), blob: null });
+            Object.assign(item, { state: "sent", doneAt: Date.now(), blob: null });
             outcome.sent += 1;
           } else if (result.loggedOut || (result.status === 400 && !csrf)) {
             item.state = "queued"; // a stale token or no session: the page retries later
           } else {
-            Object.assign(item, { state: "failed", status: result.status });
+            Object.assign(item, { state: "failed", status: result.status, doneAt: Date.now() });
             outcome.failed += 1;
           }
           await Queue.put(item);
@@ -188,8 +189,9 @@
     if (!section) return;
     // The offline page has no session: it shows the files of the last user the worker saw.
     const user = currentUser() || (await Queue.getMeta("user").catch(() => null));
+    // Files shared into the app wait for /share/pending; offline uploads for their account.
     const items = (await Queue.list()).filter(
-      (item) => item.source === "offline" && user && item.user === user,
+      (item) => item.source === "share" || (item.source === "offline" && user && item.user === user),
     );
     const list = section.querySelector(".queue-list");
     list.replaceChildren(
@@ -204,7 +206,13 @@
         state.className = "queue-state";
         state.textContent = STATES[item.state] || item.state;
         li.append(name, " ", state);
-        if (item.state === "sent") {
+        if (item.source === "share") {
+          state.textContent = "shared with Legday";
+          const link = document.createElement("a");
+          link.href = "/share/pending";
+          link.textContent = "import it";
+          li.append(" · ", link);
+        } else if (item.state === "sent") {
           const link = document.createElement("a");
           link.href = "/activities";
           link.textContent = "see activities";

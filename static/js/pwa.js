@@ -135,12 +135,15 @@
       return;
     }
     // The form is boosted: htmx posts it to /upload and shows the result page in its place.
-    document.addEventListener("htmx:afterRequest", async function done(event) {
-      if (event.detail.elt !== form) return;
-      document.removeEventListener("htmx:afterRequest", done);
-      if (event.detail.successful) for (const id of ids) await LegdayQueue.remove(id);
-      sending = false;
-    });
+    // (On the form itself: once swapped out, its events no longer reach the document.)
+    form.addEventListener(
+      "htmx:afterRequest",
+      async (event) => {
+        if (event.detail.successful) for (const id of ids) await LegdayQueue.remove(id);
+        sending = false;
+      },
+      { once: true },
+    );
     form.requestSubmit();
   }
 

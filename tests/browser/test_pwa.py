@@ -5,6 +5,8 @@ A persistent profile is needed: Chromium reports every incognito context as not 
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from tests.conftest import (
@@ -57,6 +59,15 @@ def log_in(page, email: str = "runner@example.com") -> None:
     page.click("#auth-form button[type=submit]")
 
 
+def until(page, predicate: str, arg=None, tries: int = 200) -> None:
+    """Poll an async page predicate until it holds (wait_for_function does not await one)."""
+    for _ in range(tries):
+        if page.evaluate(predicate, arg):
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError(f"never true: {predicate}")
+
+
 def saved_pages(page) -> dict[str, list[str]]:
     """The worker's page caches: {cache name: [paths]}."""
     return page.evaluate(
@@ -73,7 +84,8 @@ def saved_pages(page) -> dict[str, list[str]]:
 
 
 def wait_for_saved(page, path: str) -> None:
-    page.wait_for_function(
+    until(
+        page,
         """async (path) => {
             for (const name of await caches.keys()) {
                 if (!name.startsWith('legday-pages-')) continue;
@@ -82,7 +94,7 @@ def wait_for_saved(page, path: str) -> None:
             }
             return false;
         }""",
-        arg=path,
+        path,
     )
 
 
@@ -234,9 +246,7 @@ def test_a_file_shared_while_logged_out_is_imported_after_login(
     assert not has_horizontal_scroll(app_page)
     screenshot(app_page, "pwa-share-imported")
     # Sent once: the copy kept on the phone is dropped.
-    app_page.wait_for_function(
-        "async () => !(await LegdayQueue.list()).some((i) => i.source === 'share')"
-    )
+    until(app_page, "async () => !(await LegdayQueue.list()).some((i) => i.source === 'share')")
 
 
 def test_without_the_worker_the_server_keeps_the_share_until_login(
@@ -300,3 +310,33 @@ def test_other_browsers_get_no_ios_hint(live_server, page):
     page.goto(live_server + "/")
     page.wait_for_load_state("load")
     assert page.locator("#install-hint").count() == 0
+
+
+def test_a_deploy_installs_a_new_worker_and_drops_the_old_shell(
+    live_server, app, app_page, tmp_path
+):
+    app_page.goto(live_server + "/")
+    app_page.wait_for_function(CONTROLLED)
+    shells = "async () => (await caches.keys()).filter((n) => n.startsWith('legday-shell-'))"
+    before = app_page.evaluate(shells)
+    assert len(before) == 1
+
+    # A deploy: the same app with a changed stylesheet.
+    static = tmp_path / "static"
+    shutil.copytree(app.static_folder, static)
+    with (static / "css" / "app.css").open("a") as css:
+        css.write("\n.deployed { color: red; }\n")
+    app.static_folder = str(static)
+    app_page.evaluate("async () => (await navigator.serviceWorker.getRegistration()).update()")
+    until(
+        app_page,
+        "async (old) => { const k = await caches.keys();"
+        " return !k.includes(old) && k.some((n) => n.startsWith('legday-shell-')); }",
+        before[0],
+    )
+    after = app_page.evaluate(shells)
+    assert len(after) == 1 and after != before
+    css = app_page.evaluate(
+        f"async () => (await (await caches.open('{after[0]}')).match('/static/css/app.css')).text()"
+    )
+    assert ".deployed" in css
