@@ -1,0 +1,228 @@
+"""bytes -> Activity: every running file a watch or phone produces (FIT, GPX, TCX, .gz, .zip).
+
+    load(data, filename) -> list[Activity]       raises an ActivityFileError subclass
+    iter_load(data, filename) -> Iterator[Imported]   one result per file or archive member
+
+The format is found from the content (FIT header, gzip/zip magic, XML root element); the name
+is only used to word the error when the content is something else.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from importers import archive, fit, gpx, tcx
+from importers.activity import Activity
+from importers.errors import (
+    ActivityFileError,
+    CorruptFile,
+    FileTooLarge,
+    NoActivityData,
+    UnsupportedFormat,
+)
+
+__all__ = [
+    "Activity",
+    "ActivityFileError",
+    "CorruptFile",
+    "FileTooLarge",
+    "Imported",
+    "NoActivityData",
+    "UnsupportedFormat",
+    "detect",
+    "iter_load",
+    "load",
+]
+
+ACTIVITY_SUFFIXES = (".fit", ".gpx", ".tcx")
+_ROOT = re.compile(rb"<(?![?!])(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
+_COMMENT = re.compile(rb"<!--.*?-->", re.S)
+_KNOWN_BINARIES = {
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG photo",
+    b"%PDF": "a PDF document",
+    b"GIF8": "a GIF image",
+    b"Rar!": "a RAR archive",
+    b"7z\xbc\xaf": "a 7-Zip archive",
+    b"BZh": "a .bz2 file",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Imported:
+    """The result for one file (or one member of an archive)."""
+
+    source_name: str
+    activities: list[Activity] = field(default_factory=list)
+    error: ActivityFileError | None = None
+    skipped: str | None = None  # why a member was not read (not an activity file)
+
+
+def detect(data: bytes) -> str | None:
+    """'fit', 'gpx', 'tcx', 'gz', 'zip' from the content, or None."""
+    if fit.is_fit(data):
+        return "fit"
+    if archive.is_gzip(data):
+        return "gz"
+    if archive.is_zip(data):
+        return "zip"
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"<"):
+        m = _ROOT.search(_COMMENT.sub(b"", head))
+        if m:
+            root = m.group(1)
+            if root == b"gpx":
+                return "gpx"
+            if root == b"TrainingCenterDatabase":
+                return "tcx"
+    return None
+
+
+def load(data: bytes, filename: str, *, limits: archive.Limits = archive.LIMITS) -> list[Activity]:
+    """Every activity in the file; for an archive, every activity of every member.
+
+    Members of an archive that are not activity files are skipped; damaged members are left
+    out too when other members import (iter_load reports each one). Raises ActivityFileError.
+    """
+    kind = detect(data)
+    if kind != "zip" and kind != "gz":
+        return _load_one(data, filename, kind)
+    if kind == "gz":
+        inner = archive.gunzip(data, filename, limits)
+        if archive.is_zip(inner):
+            return _zip_all(inner, filename, limits)
+        return load(inner, filename, limits=limits)
+    return _zip_all(data, filename, limits)
+
+
+def _zip_all(data: bytes, filename: str, limits: archive.Limits) -> list[Activity]:
+    activities: list[Activity] = []
+    errors: list[ActivityFileError] = []
+    skipped = 0
+    for result in iter_load(data, filename, limits=limits):
+        activities.extend(result.activities)
+        if result.error is not None:
+            errors.append(result.error)
+        if result.skipped is not None:
+            skipped += 1
+    if activities:
+        return activities
+    if errors:
+        raise errors[0]
+    raise NoActivityData(
+        f"This archive holds no activity files ({skipped:,} other files were skipped).",
+        filename=filename,
+    )
+
+
+def iter_load(
+    data: bytes, filename: str, *, limits: archive.Limits = archive.LIMITS
+) -> Iterator[Imported]:
+    """One Imported per file (per member of a .zip). Never raises ActivityFileError: a file or
+    member that cannot be read comes back with `error` set; an archive over its limits ends
+    the iteration with one Imported for the archive carrying the error."""
+    try:
+        data, kind = _ungzip(data, filename, limits)
+    except ActivityFileError as exc:
+        yield Imported(filename, error=exc)
+        return
+    if kind != "zip":
+        yield _one(data, filename, kind)
+        return
+    try:
+        for member in archive.iter_zip(data, filename, limits):
+            if member.error is not None:
+                yield Imported(member.name, error=_family(member.error, member.name))
+                continue
+            yield _member(member.name, member.data or b"", limits)
+    except ActivityFileError as exc:
+        yield Imported(filename, error=exc)
+
+
+def _ungzip(data: bytes, name: str, limits: archive.Limits) -> tuple[bytes, str | None]:
+    """The content of a .gz (or the data itself) and its detected kind."""
+    kind = detect(data)
+    if kind == "gz":
+        data = archive.gunzip(data, name, limits)
+        kind = detect(data)
+    return data, kind
+
+
+def _member(name: str, data: bytes, limits: archive.Limits) -> Imported:
+    try:
+        data, kind = _ungzip(data, name, limits)
+    except ActivityFileError as exc:
+        return Imported(name, error=exc)
+    if kind == "zip":
+        return Imported(name, skipped="an archive inside the archive (not opened)")
+    if kind is None:
+        if not _named_like_activity(name) or not data:
+            return Imported(name, skipped="not an activity file")
+    return _one(data, name, kind)
+
+
+def _one(data: bytes, filename: str, kind: str | None) -> Imported:
+    try:
+        return Imported(filename, activities=_load_one(data, filename, kind))
+    except ActivityFileError as exc:
+        return Imported(filename, error=exc)
+
+
+def _family(exc: Exception, name: str) -> ActivityFileError:
+    if isinstance(exc, ActivityFileError):
+        return exc
+    err = CorruptFile("This file cannot be read.", filename=name)
+    err.__cause__ = exc
+    return err
+
+
+def _load_one(data: bytes, filename: str, kind: str | None) -> list[Activity]:
+    try:
+        return _parse(data, filename, kind)
+    except ActivityFileError:
+        raise
+    except Exception as exc:  # a safety net: a damaged file must never reach the runner as a 500
+        err = CorruptFile(
+            "This file is damaged in a way Legday cannot read; export it again from your watch "
+            "or app.",
+            filename=filename,
+        )
+        err.internal = True  # marks a gap in the importer itself (the tests look for it)
+        raise err from exc
+
+
+def _parse(data: bytes, filename: str, kind: str | None) -> list[Activity]:
+    if not data:
+        raise NoActivityData("This file is empty: was the upload interrupted?", filename=filename)
+    if kind == "fit":
+        return fit.parse(data, filename)
+    if kind == "gpx":
+        return gpx.parse(data, filename)
+    if kind == "tcx":
+        return tcx.parse(data, filename)
+    if kind in ("gz", "zip"):
+        return load(data, filename)
+    raise UnsupportedFormat(_unsupported(data, filename), filename=filename)
+
+
+def _unsupported(data: bytes, filename: str) -> str:
+    what = next((label for magic, label in _KNOWN_BINARIES.items() if data.startswith(magic)), None)
+    name = _strip_gz(filename.lower())
+    suffix = next((s for s in ACTIVITY_SUFFIXES if name.endswith(s)), None)
+    if suffix is not None:
+        seems = f"it looks like {what}" if what else "its content is not in that format"
+        return f"This file is named {suffix} but is not a {suffix[1:].upper()} file: {seems}."
+    if what:
+        return f"This is {what}, not an activity file. Legday reads FIT, GPX, TCX, .gz and .zip."
+    return "This is not an activity file Legday can read: upload FIT, GPX, TCX, .gz or .zip files."
+
+
+def _named_like_activity(name: str) -> bool:
+    n = _strip_gz(name.lower())
+    return n.endswith(ACTIVITY_SUFFIXES)
+
+
+def _strip_gz(name: str) -> str:
+    return name[:-3] if name.lower().endswith(".gz") else name

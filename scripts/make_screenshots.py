@@ -33,7 +33,7 @@ SHOTS = [
     ("week-wide.png", {"width": 1280, "height": 800}, 1),
 ]
 # A plausible week: easy run, hills, long run (minutes, days before today, name).
-RUNS = [(35, 5, "Easy run"), (45, 3, "Hill repeats"), (95, 1, "Long run")]
+RUNS = [(35, 3, "Easy run"), (45, 2, "Hill repeats"), (95, 1, "Long run")]
 
 
 def demo_runs(folder: Path) -> list[Path]:

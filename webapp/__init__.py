@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask, g, render_template
 from htmx_flask import Htmx
 
-from webapp import auth, csrf, db
+from webapp import auth, csrf, db, units
 from webapp.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,11 +38,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     csrf.init_app(app)
     auth.init_app(app)
+    units.init_app(app)
 
-    from webapp.views import home, pwa, share
+    from webapp.views import activities, home, pwa, settings, share, upload, week
 
     app.register_blueprint(home.bp)
     app.register_blueprint(auth.bp)
+    app.register_blueprint(upload.bp)
+    app.register_blueprint(activities.bp)
+    app.register_blueprint(week.bp)
+    app.register_blueprint(settings.bp)
     app.register_blueprint(pwa.bp)
     app.register_blueprint(share.bp)
     pwa.init_app(app)

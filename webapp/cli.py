@@ -14,6 +14,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup
 
 from webapp import db
+from webapp.commands.inspect import inspect_command
 
 
 def _create_app() -> Flask:
@@ -25,6 +26,9 @@ def _create_app() -> Flask:
 @click.group(cls=FlaskGroup, create_app=_create_app)
 def main() -> None:
     """Legday: what your runs did to each leg muscle, and the strength session to balance it."""
+
+
+main.add_command(inspect_command)
 
 
 @click.group("db", cls=AppGroup)
@@ -84,8 +88,10 @@ def user_create(email: str) -> None:
     """Create an account; the password is read from standard input."""
     from webapp.auth import create_user
 
-    password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else click.prompt(
-        "Password", hide_input=True, confirmation_prompt=True
+    password = (
+        sys.stdin.readline().rstrip("\n")
+        if not sys.stdin.isatty()
+        else click.prompt("Password", hide_input=True, confirmation_prompt=True)
     )
     session = db.new_session()
     try:

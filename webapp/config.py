@@ -38,6 +38,9 @@ def load_config(instance_path: str) -> dict:
         ),
         "AUTO_MIGRATE": os.environ.get("LEGDAY_AUTO_MIGRATE", "1") != "0",
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        "RQ_QUEUE": os.environ.get("LEGDAY_RQ_QUEUE", "legday"),
+        # Bigger uploads (and every .zip) are imported in the background.
+        "INLINE_IMPORT_MAX_BYTES": int(os.environ.get("LEGDAY_INLINE_IMPORT_KB", "2048")) * 1024,
         "SMTP_URL": os.environ.get("SMTP_URL") or None,
         "MAIL_FROM": os.environ.get("MAIL_FROM", "Legday <legday@localhost>"),
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000"),

@@ -95,14 +95,6 @@
   window.addEventListener("online", showOfflineBanner);
   window.addEventListener("offline", showOfflineBanner);
 
-  // A boosted navigation swaps only the inside of <body>, so <body hx-headers> would keep the
-  // CSRF token of the page before a login (which issues a new one) and the next request would
-  // be refused. Carry the new page's value over.
-  document.addEventListener("htmx:beforeSwap", (event) => {
-    const match = /<body[^>]*\shx-headers='([^']*)'/.exec(event.detail.serverResponse || "");
-    if (match) document.body.setAttribute("hx-headers", match[1].replace(/&#34;|&quot;/g, '"'));
-  });
-
   /* ---- /share/pending: files shared into the app (share target or file handler) ---------- */
 
   let sending = false;

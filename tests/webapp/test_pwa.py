@@ -190,11 +190,11 @@ def test_pages_carry_a_per_user_cache_key_and_logout_clears_the_cache(app, clien
     assert "X-Legday-Cache-Key" not in anonymous.headers
 
     auth.register("a@example.com")
-    key_a = client.get("/").headers["X-Legday-Cache-Key"]
+    key_a = client.get("/week").headers["X-Legday-Cache-Key"]
     logout = auth.logout()
     assert logout.headers["Clear-Site-Data"] == '"cache"'
     auth.register("b@example.com")
-    key_b = client.get("/").headers["X-Legday-Cache-Key"]
+    key_b = client.get("/week").headers["X-Legday-Cache-Key"]
     assert key_a != key_b
     assert len(key_a) == 24 and "1" != key_a
     # Fragments and non-HTML answers are not pages the worker should keep.

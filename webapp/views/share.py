@@ -28,10 +28,12 @@ from flask import (
 )
 from sqlalchemy import delete, func, select
 
-from webapp import csrf
+from webapp import csrf, jobs, pipeline
 from webapp.auth import login_required
 from webapp.db import get_session
 from webapp.models import PendingShare, utcnow
+from webapp.views.upload import ACCEPT
+from webapp.views.upload import _needs_background as needs_background
 
 bp = Blueprint("share", __name__, url_prefix="/share")
 
@@ -46,14 +48,16 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def import_files(db, user, files: list[tuple[str, bytes]]) -> list:
-    """Import each (filename, bytes) with the pipeline the upload page uses; all results."""
-    from webapp.pipeline import ingest
-
-    results = []
+def import_files(db, user, files: list[tuple[str, bytes]]) -> dict:
+    """Import each (filename, bytes) as the upload page does (archives and big files in the
+    background); returns the batch the upload page's `_batch.html` shows."""
+    batch = {"results": [], "jobs": [], "error": None}
     for filename, data in files:
-        results.extend(ingest(db, user, filename, data))
-    return results
+        if needs_background(data):
+            batch["jobs"].append(jobs.start_import(current_app, db, user, filename, data))
+        else:
+            batch["results"].extend(pipeline.ingest(db, user, filename, data))
+    return batch
 
 
 def _shared_files() -> list[tuple[str, bytes]]:
@@ -63,6 +67,10 @@ def _shared_files() -> list[tuple[str, bytes]]:
         if data:
             files.append((storage.filename or "shared-file", data))
     return files
+
+
+def _page(batch: dict | None) -> str:
+    return render_template("share/pending.html", batch=batch, accept=ACCEPT)
 
 
 @bp.route("", methods=("POST",))
@@ -75,8 +83,7 @@ def receive():
         return redirect("/upload", 303)
     db = get_session()
     if g.user is not None:
-        results = import_files(db, g.user, files)
-        return render_template("share/pending.html", results=results)
+        return _page(import_files(db, g.user, files))
     return _keep_for_login(db, files)
 
 
@@ -114,7 +121,7 @@ def _keep_for_login(db, files: list[tuple[str, bytes]]):
 def pending():
     """Files shared before the login are imported here; the service worker's files are sent
     from this page by static/js/pwa.js (through /upload), and desktop file handlers land here."""
-    results = []
+    batch = None
     token = request.cookies.get(COOKIE)
     if token:
         db = get_session()
@@ -126,10 +133,10 @@ def pending():
         ).all()
         files = [(row.filename, row.content) for row in rows]
         ids = [row.id for row in rows]
-        results = import_files(db, g.user, files)
+        batch = import_files(db, g.user, files) if files else None
         db.execute(delete(PendingShare).where(PendingShare.id.in_(ids)))
         db.commit()
-    response = current_app.make_response(render_template("share/pending.html", results=results))
+    response = current_app.make_response(_page(batch))
     if token:
         response.delete_cookie(COOKIE, path="/share")
     return response

@@ -1,0 +1,243 @@
+"""From an Activity's recorded channels to clean per-second samples the load model can use.
+
+The recording is put on a one-second grid of moving time (pauses removed), so that a watch
+that records every second and one that records every five seconds give the same numbers.
+Speed is smoothed over about 5 s, acceleration is taken from the smoothed speed, and grade is
+measured over at least 30 m of distance (model doc section 2.1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from engine.mechanics import GRADE_LIMIT
+from importers.activity import Activity, Series
+
+GRID_S = 1.0
+SPEED_WINDOW_S = 5.0
+GRADE_WINDOW_M = 30.0  # at least this much distance per grade estimate [A]
+# A gap in the recording longer than this with less than PAUSE_SPEED average speed is a pause.
+PAUSE_GAP_S = 10.0
+PAUSE_SPEED = 0.5
+CADENCE_RANGE_SPM = (40.0, 260.0)
+EARTH_RADIUS_M = 6_371_000.0
+TREADMILL_WORDS = ("treadmill", "indoor")
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Samples:
+    """One entry per second of moving time."""
+
+    time_s: np.ndarray  # moving time
+    distance_m: np.ndarray  # cumulative
+    speed_mps: np.ndarray  # smoothed over ~5 s
+    acceleration_mps2: np.ndarray
+    grade: np.ndarray  # rise over run, over >= 30 m, clipped to +-0.45 (0 without elevation)
+    cadence_spm: np.ndarray | None  # NaN where missing
+    heart_rate: np.ndarray | None  # NaN where missing
+    power_w: np.ndarray | None  # NaN where missing
+    notes: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return int(self.time_s.shape[0])
+
+    @property
+    def step_m(self) -> np.ndarray:
+        """Metres each sample stands for (half of each neighbouring interval); sums to distance."""
+        return _half_steps(self.distance_m)
+
+    @property
+    def step_s(self) -> np.ndarray:
+        """Seconds each sample stands for, in the same way."""
+        return _half_steps(self.time_s)
+
+
+def _half_steps(x: np.ndarray) -> np.ndarray:
+    if x.shape[0] < 2:
+        return np.zeros_like(x)
+    inc = np.diff(x)
+    return np.concatenate([[0.0], inc]) / 2.0 + np.concatenate([inc, [0.0]]) / 2.0
+
+
+def _filled(values: np.ndarray | None, t: np.ndarray, minimum: int = 2) -> np.ndarray | None:
+    """Channel with NaNs filled by interpolation in time; None when too few real values."""
+    if values is None:
+        return None
+    v = np.asarray(values, dtype=float)
+    ok = np.isfinite(v)
+    if int(ok.sum()) < minimum:
+        return None
+    if ok.all():
+        return v
+    return np.interp(t, t[ok], v[ok])
+
+
+def _haversine_m(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    la, lo = np.radians(lat), np.radians(lon)
+    a = (
+        np.sin(np.diff(la) / 2) ** 2
+        + np.cos(la[:-1]) * np.cos(la[1:]) * np.sin(np.diff(lo) / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+def _cumulative_distance(s: Series, t: np.ndarray) -> np.ndarray | None:
+    dist = _filled(s.distance_m, t)
+    if dist is not None:
+        return np.maximum.accumulate(dist - dist[0])
+    speed = _filled(s.speed_mps, t)
+    if speed is not None:
+        speed = np.maximum(speed, 0.0)
+        return np.concatenate([[0.0], np.cumsum((speed[1:] + speed[:-1]) / 2 * np.diff(t))])
+    if s.lat is not None and s.lon is not None:
+        ok = np.isfinite(s.lat) & np.isfinite(s.lon)
+        if int(ok.sum()) >= 2:
+            steps = np.concatenate([[0.0], np.cumsum(_haversine_m(s.lat[ok], s.lon[ok]))])
+            return np.interp(t, t[ok], steps)
+    return None
+
+
+def is_treadmill(activity: Activity) -> bool:
+    words = f"{activity.sport} {activity.sub_sport or ''}".lower()
+    return any(w in words for w in TREADMILL_WORDS)
+
+
+def _altitude(activity: Activity, t: np.ndarray, notes: list[str]) -> np.ndarray | None:
+    if is_treadmill(activity):
+        notes.append("treadmill: grade taken as 0")
+        return None
+    alt = _filled(activity.series.altitude_m, t)
+    if alt is None or activity.elevation_source == "none":
+        notes.append("no elevation data: grade taken as 0")
+        return None
+    return alt
+
+
+def _centred_rate(y: np.ndarray, t: np.ndarray, window: float) -> np.ndarray:
+    """dy/dt over a centred window of `window` seconds, shortened at the ends."""
+    if t.shape[0] < 2:
+        return np.zeros_like(y)
+    half = window / 2.0
+    lo = np.maximum(t - half, t[0])
+    hi = np.minimum(t + half, t[-1])
+    span = hi - lo
+    rate = (np.interp(hi, t, y) - np.interp(lo, t, y)) / np.where(span > 0, span, 1.0)
+    return np.where(span > 0, rate, 0.0)
+
+
+def grade_over_distance(distance_m: np.ndarray, altitude_m: np.ndarray) -> np.ndarray:
+    """Rise over run for each sample, over a window of GRADE_WINDOW_M of distance around it."""
+    total = float(distance_m[-1] - distance_m[0]) if distance_m.shape[0] else 0.0
+    if total < GRADE_WINDOW_M:
+        return np.zeros_like(distance_m)
+    d, first = np.unique(distance_m, return_index=True)
+    a = altitude_m[first]
+    lo = np.clip(distance_m - GRADE_WINDOW_M / 2, d[0], d[-1] - GRADE_WINDOW_M)
+    hi = lo + GRADE_WINDOW_M
+    g = (np.interp(hi, d, a) - np.interp(lo, d, a)) / GRADE_WINDOW_M
+    return np.clip(g, -GRADE_LIMIT, GRADE_LIMIT)
+
+
+def _on_grid(values: np.ndarray | None, t: np.ndarray, grid: np.ndarray) -> np.ndarray | None:
+    """Resample a channel that may have gaps (NaN) onto the grid; NaN where it had none."""
+    if values is None:
+        return None
+    v = np.asarray(values, dtype=float)
+    ok = np.isfinite(v)
+    if int(ok.sum()) < 2:
+        return None
+    out = np.interp(grid, t[ok], v[ok])
+    present = np.interp(grid, t, ok.astype(float)) >= 0.5
+    return np.where(present, out, np.nan)
+
+
+def _even_pace(activity: Activity, notes: list[str]) -> Samples | None:
+    """No usable speed samples: spread the summary distance evenly over the moving time."""
+    duration = float(activity.moving_time_s or activity.elapsed_time_s or 0.0)
+    distance = float(activity.distance_m or 0.0)
+    if duration < 2 * GRID_S or distance <= 0:
+        return None
+    notes.append("no speed samples: an even pace over the moving time assumed")
+    grid = np.arange(0.0, duration + 1e-9, GRID_S)
+    speed = distance / duration
+    return Samples(
+        time_s=grid,
+        distance_m=grid * speed,
+        speed_mps=np.full_like(grid, speed),
+        acceleration_mps2=np.zeros_like(grid),
+        grade=np.zeros_like(grid),
+        cadence_spm=None,
+        heart_rate=None,
+        power_w=None,
+        notes=notes,
+    )
+
+
+def prepare_samples(activity: Activity) -> Samples | None:
+    """Clean per-second samples of an activity, or None when it has no usable movement."""
+    notes: list[str] = []
+    s = activity.series
+    t = np.asarray(s.time_s, dtype=float)
+    if t.shape[0] >= 2:
+        t = np.maximum.accumulate(t)
+    dist = _cumulative_distance(s, t) if t.shape[0] >= 2 else None
+    if dist is None or dist[-1] <= 0:
+        return _even_pace(activity, notes)
+    alt = _altitude(activity, t, notes)
+
+    # Pauses: drop the time, distance and climb of intervals where the timer was stopped, or
+    # of long gaps in the recording that hardly moved.
+    dt = np.diff(t)
+    d_inc = np.diff(dist)
+    paused = (dt > PAUSE_GAP_S) & (d_inc < PAUSE_SPEED * dt)
+    if s.moving is not None:
+        moving = np.asarray(s.moving, dtype=bool)
+        paused |= ~(moving[1:] & moving[:-1])
+    keep = ~paused
+    tm = np.concatenate([[0.0], np.cumsum(dt * keep)])
+    dm = np.concatenate([[0.0], np.cumsum(d_inc * keep)])
+    am = None if alt is None else alt[0] + np.concatenate([[0.0], np.cumsum(np.diff(alt) * keep)])
+    if tm[-1] < 2 * GRID_S or dm[-1] <= 0:
+        return _even_pace(activity, notes)
+
+    # One sample per moving second; repeated instants (pauses collapsed) keep their first value.
+    first = np.concatenate([[True], np.diff(tm) > 0])
+    grid = np.arange(0.0, tm[-1] + 1e-9, GRID_S)
+    d_grid = np.interp(grid, tm[first], dm[first])
+    speed = _centred_rate(d_grid, grid, SPEED_WINDOW_S)
+    accel = _centred_rate(speed, grid, SPEED_WINDOW_S)
+    if am is None:
+        grade = np.zeros_like(grid)
+    else:
+        grade = grade_over_distance(d_grid, np.interp(grid, tm[first], am[first]))
+
+    def channel(values):
+        if values is None:
+            return None
+        return _on_grid(np.asarray(values, dtype=float)[first], tm[first], grid)
+
+    cadence = channel(s.cadence_spm)
+    if cadence is not None:
+        cadence = np.where(
+            (cadence >= CADENCE_RANGE_SPM[0]) & (cadence <= CADENCE_RANGE_SPM[1]), cadence, np.nan
+        )
+        running = np.isfinite(cadence) & (speed > 2.2)
+        if running.sum() > 60 and np.median(cadence[running]) < 110:
+            # Some files count strides (one foot) rather than steps.
+            cadence = cadence * 2.0
+            notes.append("cadence looked like strides per minute: doubled")
+        if not np.isfinite(cadence).any():
+            cadence = None
+    return Samples(
+        time_s=grid,
+        distance_m=d_grid,
+        speed_mps=speed,
+        acceleration_mps2=accel,
+        grade=grade,
+        cadence_spm=cadence,
+        heart_rate=channel(s.heart_rate),
+        power_w=channel(s.power_w),
+        notes=notes,
+    )

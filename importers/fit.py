@@ -1,0 +1,446 @@
+"""FIT files (Garmin, COROS, Suunto, Wahoo, Polar, Stryd...) decoded with fitdecode.
+
+One Activity per session message (a multisport file gives one per leg). Moving time comes from
+the timer start/stop events, distance from the records' own cumulative `distance`, and the
+session's totals are kept as `device_totals`.
+
+Damaged files: a bad checksum, an undefined message or a broken header is refused
+(`CorruptFile`); a file cut off in the middle (an interrupted write or upload) keeps the records
+before the cut when there are at least `MIN_KEPT_RECORDS` of them, with a warning that says so,
+and is refused otherwise.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+
+import fitdecode
+import numpy as np
+
+from importers.activity import Activity, DeviceTotals, Series
+from importers.errors import ActivityFileError, CorruptFile, NoActivityData
+from importers.sports import counts_steps, fit_sport
+from importers.summary import cumulative_distance, finite_or_none, summarise
+
+FIT_EPOCH_S = 631_065_600  # 1989-12-31T00:00:00Z in Unix seconds
+SEMICIRCLE_DEG = 180.0 / 2**31
+MIN_KEPT_RECORDS = 60
+TIMER_STOPS = frozenset({"stop", "stop_all", "stop_disable", "stop_disable_all"})
+_RECORD_FIELDS = frozenset(
+    {
+        "timestamp",
+        "position_lat",
+        "position_long",
+        "altitude",
+        "enhanced_altitude",
+        "distance",
+        "speed",
+        "enhanced_speed",
+        "heart_rate",
+        "cadence",
+        "fractional_cadence",
+        "power",
+    }
+)
+_SESSION_FIELDS = (
+    "start_time",
+    "timestamp",
+    "total_elapsed_time",
+    "total_timer_time",
+    "total_distance",
+    "total_ascent",
+    "total_descent",
+    "avg_heart_rate",
+    "max_heart_rate",
+    "sport",
+    "sub_sport",
+)
+
+
+def is_fit(data: bytes) -> bool:
+    return len(data) >= 12 and data[8:12] == b".FIT"
+
+
+def _seconds(value: object) -> float | None:
+    """A FIT time as Unix seconds (datetimes from fitdecode, or raw device-relative ints)."""
+    if isinstance(value, datetime):
+        return value.timestamp()
+    if isinstance(value, int | float):
+        return FIT_EPOCH_S + float(value)
+    return None
+
+
+class _Decoded:
+    """Everything read from the file, column by column."""
+
+    def __init__(self) -> None:
+        self.ts: list[float] = []
+        self.lat: list = []
+        self.lon: list = []
+        self.alt: list = []
+        self.dist: list = []
+        self.speed: list = []
+        self.hr: list = []
+        self.cad: list = []
+        self.power: list = []
+        self.sessions: list[dict] = []
+        self.timer: list[tuple[float, bool]] = []  # (time, running after this event)
+        self.sport: dict = {}
+        self.device: str | None = None
+        self.relative_clock = False
+        self.dev_fields_seen = False
+
+    def add_record(self, fields: list) -> None:
+        rec: dict = {}
+        ts = None
+        for fd in fields:
+            name = fd.name
+            if name in _RECORD_FIELDS:
+                if fd.field_def is not None and fd.field_def.is_dev:
+                    continue
+                value = fd.value
+                kind = type(value)
+                if kind is int or kind is float:  # anything else is a damaged field
+                    rec[name] = value
+                elif name == "timestamp" and kind is datetime:
+                    ts = value
+        if ts is None:
+            ts = rec.get("timestamp")
+        if isinstance(ts, datetime):
+            t = ts.timestamp()
+        elif isinstance(ts, int):
+            t = FIT_EPOCH_S + float(ts)
+            self.relative_clock = True
+        else:
+            return
+        self.ts.append(t)
+        self.lat.append(rec.get("position_lat"))
+        self.lon.append(rec.get("position_long"))
+        alt = rec.get("enhanced_altitude")
+        self.alt.append(alt if alt is not None else rec.get("altitude"))
+        self.dist.append(rec.get("distance"))
+        spd = rec.get("enhanced_speed")
+        self.speed.append(spd if spd is not None else rec.get("speed"))
+        self.hr.append(rec.get("heart_rate"))
+        cad = rec.get("cadence")
+        if cad is not None:
+            frac = rec.get("fractional_cadence")
+            if isinstance(frac, int | float):
+                cad = cad + frac
+        self.cad.append(cad)
+        self.power.append(rec.get("power"))
+
+
+def _decode(data: bytes, filename: str | None) -> tuple[_Decoded, str | None]:
+    """Read every frame; returns the columns and a warning if the file was cut off."""
+    out = _Decoded()
+    warning = None
+    reader = fitdecode.FitReader(
+        io.BytesIO(data),
+        check_crc=fitdecode.CrcCheck.RAISE,
+        error_handling=fitdecode.ErrorHandling.IGNORE,
+    )
+    data_message = fitdecode.FitDataMessage
+    try:
+        for frame in reader:
+            if type(frame) is not data_message:
+                continue
+            name = frame.name
+            if name == "record":
+                out.add_record(frame.fields)
+            elif name == "event":
+                _add_event(out, frame)
+            elif name == "session":
+                out.sessions.append({f: _get(frame, f) for f in _SESSION_FIELDS})
+            elif name == "sport":
+                out.sport = {f: _get(frame, f) for f in ("sport", "sub_sport", "name")}
+            elif name == "file_id" and out.device is None:
+                out.device = _device_name(frame)
+    except fitdecode.FitEOFError as exc:
+        n = len(out.ts)
+        if n < MIN_KEPT_RECORDS:
+            raise CorruptFile(
+                f"This FIT file is cut off after {n:,} records: was the upload interrupted?",
+                filename=filename,
+            ) from exc
+        warning = (
+            f"This FIT file is cut off after {n:,} records (the end of the file is missing); "
+            "the activity is shown up to the cut."
+        )
+    except fitdecode.FitCRCError as exc:
+        raise CorruptFile(
+            "This FIT file is damaged: its checksum does not match its contents. "
+            "Export it again from your watch or app.",
+            filename=filename,
+        ) from exc
+    except fitdecode.FitHeaderError as exc:
+        raise CorruptFile(
+            "This FIT file has a damaged header and cannot be read. "
+            "Export it again from your watch or app.",
+            filename=filename,
+        ) from exc
+    except fitdecode.FitParseError as exc:
+        raise CorruptFile(
+            f"This FIT file is damaged after {len(out.ts):,} records and cannot be read "
+            "reliably; export it again from your watch or app.",
+            filename=filename,
+        ) from exc
+    except ActivityFileError:
+        raise
+    except Exception as exc:  # anything else fitdecode trips over is a damaged file too
+        raise CorruptFile(
+            f"This FIT file is damaged after {len(out.ts):,} records and cannot be read; "
+            "export it again from your watch or app.",
+            filename=filename,
+        ) from exc
+    finally:
+        reader.close()
+    return out, warning
+
+
+def _get(frame: fitdecode.FitDataMessage, name: str) -> object:
+    try:
+        return frame.get_value(name, fallback=None)
+    except Exception:  # fitdecode raises on some malformed fields; treat them as absent
+        return None
+
+
+def _add_event(out: _Decoded, frame: fitdecode.FitDataMessage) -> None:
+    if _get(frame, "event") != "timer":
+        return
+    t = _seconds(_get(frame, "timestamp"))
+    kind = _get(frame, "event_type")
+    if t is None or not isinstance(kind, str):
+        return
+    if kind == "start":
+        out.timer.append((t, True))
+    elif kind in TIMER_STOPS:
+        out.timer.append((t, False))
+
+
+def _device_name(frame: fitdecode.FitDataMessage) -> str | None:
+    maker = _get(frame, "manufacturer")
+    product = _get(frame, "garmin_product") or _get(frame, "product_name") or _get(frame, "product")
+    parts = [str(p) for p in (maker, product) if p is not None]
+    return " ".join(parts) or None
+
+
+def timer_periods(
+    events: list[tuple[float, bool]], t0: float, t1: float
+) -> list[tuple[float, float]] | None:
+    """Intervals (start, stop] in which the timer ran, clipped to [t0, t1]; None without events.
+
+    A file whose first timer event is a stop (the FR70 foot-pod file) had the timer running
+    from the start.
+    """
+    if not events:
+        return None
+    events = sorted(events)
+    running = not events[0][1]
+    since = t0
+    periods = []
+    for t, start in events:
+        if start and not running:
+            running, since = True, t
+        elif not start and running:
+            periods.append((since, t))
+            running = False
+    if running:
+        periods.append((since, t1))
+    clipped = []
+    for a, b in periods:
+        a, b = max(a, t0), min(b, t1)
+        if b > a:
+            clipped.append((a, b))
+    return clipped
+
+
+def _moving_mask(time_abs: np.ndarray, periods: list[tuple[float, float]]) -> np.ndarray:
+    """True at sample i when the timer ran just before it (t in some (start, stop])."""
+    if not periods:
+        return np.zeros(time_abs.shape[0], dtype=bool)
+    edges = np.array(periods, dtype=float).ravel()  # start0, stop0, start1, stop1, ...
+    pos = np.searchsorted(edges, time_abs, side="left")
+    return (pos % 2) == 1
+
+
+def parse(data: bytes, filename: str | None = None) -> list[Activity]:
+    """Every session of a FIT file (chained files included) as an Activity."""
+    dec, cut_warning = _decode(data, filename)
+    if not dec.ts:
+        raise NoActivityData(
+            "This FIT file holds no recorded samples (it may be a course, a workout or a "
+            "settings file rather than an activity).",
+            filename=filename,
+        )
+    ts = np.asarray(dec.ts)
+    order = None
+    if np.any(np.diff(ts) < 0):
+        order = np.argsort(ts, kind="stable")
+        ts = ts[order]
+    columns = {
+        "lat": _column(dec.lat, order, SEMICIRCLE_DEG),
+        "lon": _column(dec.lon, order, SEMICIRCLE_DEG),
+        "alt": _column(dec.alt, order),
+        "dist": _column(dec.dist, order),
+        "speed": _column(dec.speed, order),
+        "hr": _column(dec.hr, order),
+        "cad": _column(dec.cad, order),
+        "power": _column(dec.power, order),
+    }
+    legs = _legs(dec, ts)
+    all_periods = timer_periods(dec.timer, float(ts[0]), float(ts[-1]))
+    activities = []
+    for i, (session, lo, hi) in enumerate(legs):
+        warnings = [cut_warning] if cut_warning else []
+        if dec.relative_clock:
+            warnings.append(
+                "The watch's clock was not set when this was recorded, so the date is unknown."
+            )
+        activities.append(
+            _activity(dec, ts, columns, all_periods, session, lo, hi, i, filename, warnings)
+        )
+    if not activities:
+        raise NoActivityData("This FIT file holds no activity samples.", filename=filename)
+    return activities
+
+
+def _column(values: list, order: np.ndarray | None, scale: float = 1.0) -> np.ndarray | None:
+    arr = np.array(values, dtype=float) if values else np.zeros(0)
+    if arr.dtype != float:
+        arr = arr.astype(float)
+    if arr.size == 0 or np.isnan(arr).all():
+        return None
+    if order is not None:
+        arr = arr[order]
+    if scale != 1.0:
+        arr *= scale
+    return arr
+
+
+def _legs(dec: _Decoded, ts: np.ndarray) -> list[tuple[dict | None, int, int]]:
+    """(session, first index, end index) per session; sessions without samples are dropped."""
+    sessions = []
+    for s in dec.sessions:
+        start = _seconds(s.get("start_time"))
+        elapsed = finite_or_none(s.get("total_elapsed_time"))
+        if start is None:
+            continue
+        end = start + elapsed if elapsed is not None else _seconds(s.get("timestamp"))
+        if end is None or end < start:
+            end = start
+        sessions.append((start, end, s))
+    sessions.sort(key=lambda x: x[0])
+    if not sessions:
+        return [(None, 0, ts.shape[0])]
+    if len(sessions) == 1:
+        return [(sessions[0][2], 0, ts.shape[0])]
+    legs = []
+    for k, (start, end, s) in enumerate(sessions):
+        next_start = sessions[k + 1][0] if k + 1 < len(sessions) else np.inf
+        lo = int(np.searchsorted(ts, start, side="left"))
+        hi = int(np.searchsorted(ts, min(end + 1.0, next_start), side="left"))
+        if k + 1 == len(sessions):
+            hi = max(hi, int(np.searchsorted(ts, end + 1.0, side="right")))
+        if hi - lo >= 2:
+            legs.append((s, lo, hi))
+    return legs
+
+
+def _activity(
+    dec: _Decoded,
+    ts: np.ndarray,
+    cols: dict,
+    all_periods: list[tuple[float, float]] | None,
+    session: dict | None,
+    lo: int,
+    hi: int,
+    index: int,
+    filename: str | None,
+    warnings: list[str],
+) -> Activity:
+    sl = slice(lo, hi)
+
+    def cut(key: str) -> np.ndarray | None:
+        arr = cols[key]
+        if arr is None:
+            return None
+        part = arr[sl]
+        return None if np.isnan(part).all() else part
+
+    t_abs = ts[sl]
+    t0 = t_abs[0]
+    info = session or {}
+    sport_name = info.get("sport") or dec.sport.get("sport")
+    sub_name = info.get("sub_sport") or dec.sport.get("sub_sport")
+    sport = fit_sport(sport_name, sub_name)
+
+    lat, lon = cut("lat"), cut("lon")
+    dist = cut("dist")
+    if dist is not None:
+        # bridge gaps in the device's own distance; a leg's distance starts at zero
+        dist = np.fmax.accumulate(np.nan_to_num(dist, nan=-np.inf))
+        dist[np.isinf(dist)] = np.nan
+        first = dist[~np.isnan(dist)][0] if (~np.isnan(dist)).any() else 0.0
+        dist = np.nan_to_num(dist - first, nan=0.0)
+    elif lat is not None and lon is not None:
+        dist = cumulative_distance(lat, lon)
+
+    t_end = t_abs[-1]
+    periods = None
+    if all_periods is not None:
+        periods = [(max(a, t0), min(b, t_end)) for a, b in all_periods if b > t0 and a < t_end]
+    moving = _moving_mask(t_abs, periods) if periods is not None else None
+    moving_time = sum(b - a for a, b in periods) if periods is not None else None
+
+    cad = cut("cad")
+    if cad is not None and counts_steps(sport):
+        cad = cad * 2.0
+    series = Series(
+        time_s=t_abs - t0,
+        lat=lat,
+        lon=lon,
+        altitude_m=cut("alt"),
+        distance_m=dist,
+        speed_mps=cut("speed"),
+        heart_rate=cut("hr"),
+        cadence_spm=cad,
+        power_w=cut("power"),
+        moving=moving,
+    )
+    totals = None
+    if session is not None:
+        totals = DeviceTotals(
+            distance_m=finite_or_none(info.get("total_distance")),
+            elevation_gain_m=finite_or_none(info.get("total_ascent")),
+            elevation_loss_m=finite_or_none(info.get("total_descent")),
+            timer_time_s=finite_or_none(info.get("total_timer_time")),
+            elapsed_time_s=finite_or_none(info.get("total_elapsed_time")),
+            avg_heart_rate=finite_or_none(info.get("avg_heart_rate")),
+            max_heart_rate=finite_or_none(info.get("max_heart_rate")),
+        )
+        if (
+            totals.timer_time_s is not None
+            and totals.elapsed_time_s is not None
+            and totals.timer_time_s > totals.elapsed_time_s + 1
+        ):
+            warnings.append(
+                "The device's own totals contradict each other (timer longer than elapsed "
+                "time); Legday's numbers come from the recorded samples."
+            )
+    start_time = datetime.fromtimestamp(t0, tz=UTC)
+    return summarise(
+        sport=sport,
+        sub_sport=sub_name if isinstance(sub_name, str) else None,
+        start_time=start_time,
+        series=series,
+        source_format="fit",
+        device_totals=totals,
+        name=dec.sport.get("name") if isinstance(dec.sport.get("name"), str) else None,
+        device=dec.device,
+        index=index,
+        source_name=filename,
+        warnings=warnings,
+        moving_time_s=moving_time,
+    )

@@ -1,0 +1,181 @@
+"""GPX 1.0 and 1.1 (Strava, Garmin Connect, Apple Watch, phone apps) read with gpxpy.
+
+gpxpy is forced onto the standard-library XML backend (it would pick lxml when installed, which
+is slower here), and a defusedxml pre-check refuses DTDs and entities before gpxpy sees the file.
+Every track and segment of the file makes one activity; a new segment is a pause (no distance
+or moving time is counted across it). A route or a track without times cannot be counted and
+is refused with a message that says so.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as stdlib_et
+from datetime import UTC, datetime
+
+import gpxpy
+import gpxpy.gpx
+import gpxpy.parser
+import numpy as np
+
+from importers.activity import Activity, Series
+from importers.errors import CorruptFile, NoActivityData
+from importers.sports import counts_steps, word_sport
+from importers.summary import cumulative_distance, moving_mask_from_gaps, summarise
+from importers.xmlsafe import decode_text, local, refuse_dtd
+
+gpxpy.parser.mod_etree = stdlib_et  # private switch: never lxml (see house-style.md)
+
+_HR_TAGS = frozenset({"hr", "heartrate", "heart_rate"})
+_CAD_TAGS = frozenset({"cad", "cadence", "runcadence"})
+_POWER_TAGS = frozenset({"power", "watts"})
+
+
+def parse(data: bytes, filename: str | None = None) -> list[Activity]:
+    refuse_dtd(data, "GPX", filename)
+    text = decode_text(data)
+    try:
+        doc = gpxpy.parse(text)
+    except Exception as exc:  # gpxpy raises GPXXMLSyntaxException, GPXException, ValueError...
+        raise CorruptFile(
+            "This GPX file is not valid GPX and cannot be read (the XML is malformed or uses "
+            "undeclared namespace prefixes); export it again from your app.",
+            filename=filename,
+        ) from exc
+    return [_activity(doc, filename)]
+
+
+def _activity(doc: gpxpy.gpx.GPX, filename: str | None) -> Activity:
+    ts: list = []
+    lat: list = []
+    lon: list = []
+    ele: list = []
+    hr: list = []
+    cad: list = []
+    power: list = []
+    brk: list = []
+    untimed = 0
+    words: list[str] = []
+    names: list[str] = []
+    for track in doc.tracks:
+        if track.type:
+            words.append(track.type)
+        if track.name:
+            names.append(track.name)
+        for segment in track.segments:
+            first = True
+            for p in segment.points:
+                t = p.time
+                if t is None:
+                    untimed += 1
+                    continue
+                if t.tzinfo is None:
+                    t = t.replace(tzinfo=UTC)
+                ts.append(t.timestamp())
+                lat.append(p.latitude)
+                lon.append(p.longitude)
+                ele.append(p.elevation)
+                h = c = w = None
+                for ext in p.extensions:
+                    for el in ext.iter():
+                        tag = local(el.tag).lower()
+                        if tag in _HR_TAGS:
+                            h = _number(el.text)
+                        elif tag in _CAD_TAGS:
+                            c = _number(el.text)
+                        elif tag in _POWER_TAGS:
+                            w = _number(el.text)
+                hr.append(h)
+                cad.append(c)
+                power.append(w)
+                brk.append(first)
+                first = False
+    if not ts:
+        has_points = untimed > 0 or any(r.points for r in doc.routes) or doc.waypoints
+        if has_points:
+            raise NoActivityData(
+                "This GPX file is a route or a track without times, so it cannot be counted "
+                "as an activity. Upload the recorded activity instead.",
+                filename=filename,
+            )
+        raise NoActivityData("This GPX file holds no track points.", filename=filename)
+    warnings = []
+    if untimed:
+        warnings.append(f"{untimed:,} track points without a time were left out.")
+
+    t = np.asarray(ts, dtype=float)
+    order = None
+    if np.any(np.diff(t) < 0):
+        order = np.argsort(t, kind="stable")
+        t = t[order]
+        warnings.append("The track points were out of time order and have been sorted.")
+
+    def col(values: list, keep_if_any: bool = True) -> np.ndarray | None:
+        arr = np.array([np.nan if v is None else v for v in values], dtype=float)
+        if order is not None:
+            arr = arr[order]
+        if np.isnan(arr).all():
+            return None
+        return arr
+
+    breaks = np.asarray(brk, dtype=bool)
+    if order is not None:
+        breaks = breaks[order]
+    breaks[0] = False
+    la, lo = col(lat), col(lon)
+    dist = cumulative_distance(la, lo, breaks) if la is not None and lo is not None else None
+
+    sport = word_sport(words[0]) if words else None
+    if sport is None:
+        sport = _guess_sport(t, dist, breaks)
+        warnings.append(
+            f"The file does not say which sport this is; taken as {sport} from the pace."
+        )
+    cadence = col(cad)
+    if cadence is not None and counts_steps(sport) and np.nanmedian(cadence) < 130:
+        cadence = cadence * 2.0  # Garmin's gpxtpx:cad is strides (one foot) per minute
+    series = Series(
+        time_s=t - t[0],
+        lat=la,
+        lon=lo,
+        altitude_m=col(ele),
+        distance_m=dist,
+        heart_rate=col(hr),
+        cadence_spm=cadence,
+        power_w=col(power),
+        moving=moving_mask_from_gaps(t, breaks),
+    )
+    return summarise(
+        sport=sport,
+        start_time=datetime.fromtimestamp(t[0], tz=UTC),
+        series=series,
+        source_format="gpx",
+        name=names[0] if names else (doc.name or None),
+        device=doc.creator or None,
+        source_name=filename,
+        warnings=warnings,
+    )
+
+
+def _number(text: str | None) -> float | None:
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _guess_sport(t: np.ndarray, dist: np.ndarray | None, breaks: np.ndarray) -> str:
+    """Running unless the moving pace says walking or cycling (files that name no sport)."""
+    if dist is None or t.shape[0] < 2:
+        return "running"
+    moving = moving_mask_from_gaps(t, breaks)
+    secs = float(np.diff(t)[moving[1:]].sum())
+    if secs <= 0:
+        return "running"
+    speed = (dist[-1] - dist[0]) / secs
+    if speed > 7.0:
+        return "cycling"
+    if speed < 1.6:
+        return "walking"
+    return "running"

@@ -1,0 +1,202 @@
+"""TCX (Garmin Training Center, Polar and Suunto exports) read with defusedxml.
+
+One Activity per <Activity>; laps are summed into the device totals (distance, timer time,
+maximum heart rate); a new <Track> inside a lap is a pause.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from xml.etree.ElementTree import Element, ParseError
+
+import defusedxml
+import defusedxml.ElementTree as safe_et
+import numpy as np
+
+from importers.activity import Activity, DeviceTotals, Series
+from importers.errors import CorruptFile, NoActivityData
+from importers.sports import counts_steps, word_sport
+from importers.summary import cumulative_distance, moving_mask_from_gaps, summarise
+from importers.xmlsafe import local, parse_time, where
+
+
+def parse(data: bytes, filename: str | None = None) -> list[Activity]:
+    try:
+        root = safe_et.fromstring(data, forbid_dtd=True)
+    except defusedxml.DefusedXmlException as exc:
+        raise CorruptFile(
+            "This TCX file declares a DTD or XML entities, which Legday does not accept for "
+            "safety; export it again from your watch or app.",
+            filename=filename,
+        ) from exc
+    except ParseError as exc:
+        raise CorruptFile(
+            f"This TCX file is not well-formed XML ({where(exc)}); it may be cut off or damaged.",
+            filename=filename,
+        ) from exc
+    activities = []
+    for el in root.iter():
+        if local(el.tag) == "Activity":
+            act = _activity(el, filename, len(activities))
+            if act is not None:
+                activities.append(act)
+    if not activities:
+        raise NoActivityData(
+            "This TCX file holds no activity with recorded track points (it may be a course "
+            "or a workout plan).",
+            filename=filename,
+        )
+    return activities
+
+
+def _child(el: Element, name: str) -> Element | None:
+    for c in el:
+        if local(c.tag) == name:
+            return c
+    return None
+
+
+def _text(el: Element | None, *path: str) -> str | None:
+    for name in path:
+        if el is None:
+            return None
+        el = _child(el, name)
+    return el.text if el is not None else None
+
+
+def _num(text: str | None) -> float | None:
+    if text is None:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _activity(act: Element, filename: str | None, index: int) -> Activity | None:
+    ts: list[float] = []
+    cols: dict[str, list] = {k: [] for k in ("lat", "lon", "alt", "dist", "hr", "cad", "w", "v")}
+    brk: list[bool] = []
+    lap_dist = lap_time = 0.0
+    max_hr: float | None = None
+    have_laps = False
+    for lap in act:
+        if local(lap.tag) != "Lap":
+            continue
+        have_laps = True
+        lap_dist += _num(_text(lap, "DistanceMeters")) or 0.0
+        lap_time += _num(_text(lap, "TotalTimeSeconds")) or 0.0
+        m = _num(_text(lap, "MaximumHeartRateBpm", "Value"))
+        if m is not None:
+            max_hr = m if max_hr is None else max(max_hr, m)
+        for track in lap:
+            if local(track.tag) != "Track":
+                continue
+            first = True
+            for tp in track:
+                if local(tp.tag) != "Trackpoint":
+                    continue
+                t = parse_time(_text(tp, "Time"))
+                if t is None:
+                    continue
+                _point(tp, cols)
+                ts.append(t)
+                brk.append(first)
+                first = False
+    if not ts:
+        return None
+
+    t = np.asarray(ts, dtype=float)
+    order = np.argsort(t, kind="stable") if np.any(np.diff(t) < 0) else None
+    if order is not None:
+        t = t[order]
+
+    def col(key: str) -> np.ndarray | None:
+        arr = np.array([np.nan if v is None else v for v in cols[key]], dtype=float)
+        if order is not None:
+            arr = arr[order]
+        return None if np.isnan(arr).all() else arr
+
+    breaks = np.asarray(brk, dtype=bool)
+    if order is not None:
+        breaks = breaks[order]
+    breaks[0] = False
+    lat, lon = col("lat"), col("lon")
+    dist = col("dist")
+    if dist is not None:
+        known = ~np.isnan(dist)
+        dist = np.interp(np.arange(t.shape[0]), np.flatnonzero(known), dist[known])
+        dist = dist - dist[0]
+    elif lat is not None and lon is not None:
+        dist = cumulative_distance(lat, lon, breaks)
+
+    sport_word = act.get("Sport")
+    sport = word_sport(sport_word) or "other"
+    cad = col("cad")
+    if cad is not None and counts_steps(sport) and np.nanmedian(cad) < 130:
+        cad = cad * 2.0  # TCX cadence / RunCadence are strides (one foot) per minute
+    series = Series(
+        time_s=t - t[0],
+        lat=lat,
+        lon=lon,
+        altitude_m=col("alt"),
+        distance_m=dist,
+        speed_mps=col("v"),
+        heart_rate=col("hr"),
+        cadence_spm=cad,
+        power_w=col("w"),
+        moving=moving_mask_from_gaps(t, breaks),
+    )
+    totals = None
+    if have_laps:
+        totals = DeviceTotals(
+            distance_m=lap_dist or None,
+            timer_time_s=lap_time or None,
+            max_heart_rate=max_hr,
+        )
+    creator = _text(act, "Creator", "Name")
+    return summarise(
+        sport=sport,
+        start_time=datetime.fromtimestamp(t[0], tz=UTC),
+        series=series,
+        source_format="tcx",
+        device_totals=totals,
+        device=creator,
+        index=index,
+        source_name=filename,
+        warnings=[] if order is None else ["Track points were out of order and have been sorted."],
+    )
+
+
+def _point(tp: Element, cols: dict[str, list]) -> None:
+    lat = lon = alt = dist = hr = cad = watts = speed = None
+    for c in tp:
+        name = local(c.tag)
+        if name == "Position":
+            lat = _num(_text(c, "LatitudeDegrees"))
+            lon = _num(_text(c, "LongitudeDegrees"))
+        elif name == "AltitudeMeters":
+            alt = _num(c.text)
+        elif name == "DistanceMeters":
+            dist = _num(c.text)
+        elif name == "HeartRateBpm":
+            hr = _num(_text(c, "Value"))
+        elif name == "Cadence":
+            cad = _num(c.text)
+        elif name == "Extensions":
+            for e in c.iter():
+                en = local(e.tag)
+                if en == "Speed":
+                    speed = _num(e.text)
+                elif en == "RunCadence" and cad is None:
+                    cad = _num(e.text)
+                elif en == "Watts":
+                    watts = _num(e.text)
+    cols["lat"].append(lat)
+    cols["lon"].append(lon)
+    cols["alt"].append(alt)
+    cols["dist"].append(dist)
+    cols["hr"].append(hr)
+    cols["cad"].append(cad)
+    cols["w"].append(watts)
+    cols["v"].append(speed)

@@ -1,0 +1,83 @@
+"""Shared safety checks and helpers for the XML formats (GPX, TCX)."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import UTC, datetime
+from xml.etree.ElementTree import ParseError
+
+import defusedxml
+import defusedxml.ElementTree as safe_et
+
+from importers.errors import CorruptFile
+
+_DECLARED_ENCODING = re.compile(rb"""<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+
+
+def refuse_dtd(data: bytes, kind: str, filename: str | None) -> None:
+    """Raise CorruptFile if the document declares a DTD or entities (reads only the prolog)."""
+    try:
+        for _ in safe_et.iterparse(io.BytesIO(data), events=("start",), forbid_dtd=True):
+            return
+    except defusedxml.DefusedXmlException as exc:
+        raise CorruptFile(
+            f"This {kind} file declares a DTD or XML entities, which Legday does not accept "
+            "for safety; export it again from your watch or app.",
+            filename=filename,
+        ) from exc
+    except ParseError as exc:
+        raise CorruptFile(
+            f"This {kind} file is not well-formed XML ({_where(exc)}); it may be cut off or "
+            "damaged.",
+            filename=filename,
+        ) from exc
+
+
+def _where(exc: ParseError) -> str:
+    pos = getattr(exc, "position", None)
+    if pos:
+        return f"line {pos[0]:,}"
+    return "unreadable"
+
+
+def where(exc: Exception) -> str:
+    return _where(exc) if isinstance(exc, ParseError) else "unreadable"
+
+
+def decode_text(data: bytes) -> str:
+    """The document as text: UTF-8 (a BOM is dropped) or the encoding its declaration names."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    m = _DECLARED_ENCODING.search(data[:200])
+    if m:
+        try:
+            return data.decode(m.group(1).decode("ascii"))
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return data.decode("latin-1")
+
+
+def parse_time(text: str | None) -> float | None:
+    """ISO-8601 time as Unix seconds; a time without zone is taken as UTC."""
+    if not text:
+        return None
+    s = text.strip()
+    if s.endswith("Z") or s.endswith("z"):
+        s = s[:-1] + "+00:00"
+    try:
+        dt = datetime.fromisoformat(s)
+    except ValueError:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.timestamp()
+
+
+def local(tag: object) -> str:
+    """An element's tag without its namespace."""
+    if not isinstance(tag, str):
+        return ""
+    return tag.rsplit("}", 1)[-1]

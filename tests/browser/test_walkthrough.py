@@ -1,0 +1,121 @@
+"""A new runner on a phone: register, upload a FIT and a GPX, open a run, this week's session,
+mark it done, swap an exercise, change a setting. Screenshots of each page for people to see."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tests.conftest import axe_violations, has_horizontal_scroll, screenshot
+from tests.webapp.files import recent_start, run_fit, run_gpx
+from webapp import pipeline
+
+pytestmark = pytest.mark.browser
+
+
+def check(page, name: str) -> None:
+    """Every page: no horizontal scroll at 390 px, axe-core clean, a screenshot saved."""
+    assert not has_horizontal_scroll(page), f"{name} scrolls sideways"
+    assert axe_violations(page) == [], name
+    screenshot(page, name)
+
+
+def nav(page, label: str) -> None:
+    page.get_by_role("navigation", name="Main").get_by_role("link", name=label).click()
+
+
+def test_a_new_runner_walks_through_on_a_phone(live_server, page):
+    pipeline.clear_cache()
+    now = recent_start(0)
+    fit = run_fit(now - timedelta(hours=20), seconds=2700, hill_m=60)
+    gpx = run_gpx(now - timedelta(days=2, hours=3), seconds=1800)
+
+    # Register: the new runner lands on this week's page.
+    page.goto(live_server + "/auth/register")
+    page.get_by_label("Email").fill("phone@example.com")
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url("**/week")
+    assert page.get_by_role("heading", level=1).inner_text() == "This week"
+    check(page, "week-new-runner")
+
+    # Upload a FIT and a GPX: results are swapped in (no page load) with a progress bar.
+    nav(page, "Upload")
+    page.wait_for_url("**/upload")
+    check(page, "upload")
+    page.evaluate("() => { window.stillHere = true; }")
+    page.set_input_files(
+        "#files",
+        [
+            {"name": "hills.fit", "mimeType": "application/octet-stream", "buffer": fit},
+            {"name": "easy.gpx", "mimeType": "application/gpx+xml", "buffer": gpx},
+        ],
+    )
+    page.get_by_role("button", name="Upload", exact=True).click()
+    page.locator(".result").nth(1).wait_for()
+    assert page.evaluate("() => window.stillHere") is True, "results came by HTMX swap"
+    assert page.locator(".badge-imported").count() == 2
+    assert page.locator("#upload-status").is_visible()
+    assert page.locator("#upload-progress").evaluate("el => el.value") == 100
+    assert "2 files uploaded" in page.locator("#upload-progress-text").inner_text()
+    assert "8.10 km" in page.locator("#upload-results").inner_text()
+    check(page, "upload-results")
+
+    # The activity page: summary, route, profiles, splits, per-muscle stimulus.
+    page.get_by_role("link", name="Open the run from hills.fit").click()
+    page.wait_for_url("**/activities/*")
+    assert page.locator("svg.route").is_visible()
+    assert page.get_by_role("heading", name="What it did to each muscle").is_visible()
+    assert page.locator("table.splits tbody tr").count() == 9
+    check(page, "activity")
+
+    nav(page, "Runs")
+    page.wait_for_url("**/activities")
+    assert page.locator(".activity-row").count() == 2
+    check(page, "activities")
+
+    # This week: body map, runs, the session with a reason for each exercise.
+    nav(page, "This week")
+    page.wait_for_url("**/week")
+    assert page.locator("#bodymap svg").is_visible()
+    assert page.locator("#bodymap path.muscle.lvl-4").count() >= 1
+    assert page.locator(".week-runs li").count() == 2
+    session = page.locator("#session-0")
+    assert session.locator(".exercise").count() >= 4
+    assert session.locator(".why").first.inner_text().strip()
+    check(page, "week")
+
+    # Swap the first exercise for another with the same purpose.
+    page.evaluate("() => { window.stillHere = true; }")
+    first = session.locator(".exercise").first
+    before = first.locator(".exercise-name").inner_text()
+    first.locator("summary").click()
+    alternative = first.locator(".alternatives button").first
+    chosen = alternative.inner_text()
+    alternative.click()
+    page.get_by_text(f"Swapped in for {before}").wait_for()
+    assert session.locator(".exercise-name").first.inner_text() == chosen
+    assert page.evaluate("() => window.stillHere") is True
+
+    # Mark it done, leaving the last exercise unticked.
+    boxes = session.locator("input[name=exercises]")
+    total = boxes.count()
+    boxes.nth(total - 1).uncheck()
+    session.get_by_role("button", name="Mark done").click()
+    page.get_by_text(f"{total - 1} of {total} exercises").first.wait_for()
+    assert session.locator(".badge-imported").inner_text() == "Done"
+    assert page.evaluate("() => window.stillHere") is True
+    check(page, "week-session-done")
+
+    # Change a setting: miles everywhere, and the plan follows the new days.
+    nav(page, "Settings")
+    page.wait_for_url("**/settings")
+    check(page, "settings")
+    page.get_by_label("Miles").check()
+    page.get_by_role("button", name="Save settings").click()
+    page.get_by_text("Saved. This week's plan now follows your settings.").wait_for()
+    check(page, "settings-saved")
+    nav(page, "This week")
+    page.wait_for_url("**/week")
+    assert " mi" in page.locator(".totals").inner_text()

@@ -1,0 +1,117 @@
+"""Background imports: in a thread without Redis, on a real RQ worker (burst mode) with it."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.webapp.files import recent_start, run_fit, zip_of
+from webapp import jobs
+from webapp.auth import create_user
+from webapp.db import new_session
+from webapp.models import Activity, ImportJob
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+def _archive() -> bytes:
+    return zip_of(
+        {
+            "a.fit": run_fit(recent_start(2)),
+            "b.fit": run_fit(recent_start(3)),
+            "notes.txt": b"not a run",
+        }
+    )
+
+
+def _user(app):
+    with app.app_context():
+        session = new_session()
+        user = create_user(session, "bulk@example.com", "correct horse")
+        session.commit()
+        session.close()
+        return user
+
+
+def _wait_for(app, job_id: int, deadline_s: float = 60.0) -> ImportJob:
+    """Poll the job row until it finishes (a wait for the work, not a speed assertion)."""
+    end = time.monotonic() + deadline_s
+    while True:
+        with app.app_context():
+            session = new_session()
+            job = session.get(ImportJob, job_id)
+            session.close()
+        if job.status in ("done", "failed") or time.monotonic() > end:
+            return job
+        time.sleep(0.05)
+
+
+def _start(app, user, data):
+    with app.app_context():
+        session = new_session()
+        job = jobs.start_import(app, session, session.merge(user), "export.zip", data)
+        session.close()
+    return job.id
+
+
+def test_without_redis_a_zip_is_imported_in_a_background_thread(app):
+    user = _user(app)
+    job_id = _start(app, user, _archive())
+    job = _wait_for(app, job_id)
+    assert job.status == "done", job.error
+    assert (job.done, job.total) == (3, 3)
+    assert sorted(r["status"] for r in job.results) == ["imported", "imported", "skipped"]
+    assert job.payload is None
+    with app.app_context():
+        session = new_session()
+        assert session.scalar(select(func.count(Activity.id))) == 2
+        session.close()
+
+
+@pytest.fixture
+def redis_queue(app):
+    redis = pytest.importorskip("redis")
+    connection = redis.Redis.from_url(REDIS_URL)
+    try:
+        connection.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip(f"no Redis at {REDIS_URL}")
+    name = f"legday-test-{uuid.uuid4().hex[:12]}"
+    app.config.update(REDIS_URL=REDIS_URL, RQ_QUEUE=name)
+    from rq import Queue
+
+    queue = Queue(name, connection=connection)
+    yield queue
+    queue.delete(delete_jobs=True)
+    connection.close()
+
+
+def test_with_redis_the_job_waits_on_the_queue_until_a_worker_runs_it(app, redis_queue):
+    from rq import SimpleWorker
+
+    user = _user(app)
+    job_id = _start(app, user, _archive())
+    assert redis_queue.count == 1
+    with app.app_context():
+        session = new_session()
+        assert session.get(ImportJob, job_id).status == "queued"
+        session.close()
+    worker = SimpleWorker([redis_queue], connection=redis_queue.connection)
+    assert worker.work(burst=True)
+    job = _wait_for(app, job_id, deadline_s=5)
+    assert job.status == "done", job.error
+    assert sorted(r["status"] for r in job.results) == ["imported", "imported", "skipped"]
+
+
+def test_a_finished_job_is_not_run_twice(app):
+    user = _user(app)
+    job_id = _start(app, user, _archive())
+    assert _wait_for(app, job_id).status == "done"
+    assert jobs.run_job(job_id, app.extensions["legday.sessionmaker"]) == "done"
+    with app.app_context():
+        session = new_session()
+        assert session.scalar(select(func.count(Activity.id))) == 2
+        session.close()

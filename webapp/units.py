@@ -1,0 +1,114 @@
+"""Numbers for people: distance, pace, duration and elevation in the runner's units.
+
+The functions are plain (the weekly email uses them outside a request); `init_app` registers
+them as Jinja filters that default to the logged-in user's units.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import Flask, g, has_app_context
+
+METRES_PER_MILE = 1609.344
+FEET_PER_METRE = 3.280839895
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and not math.isfinite(value))
+
+
+def format_duration(seconds: float | None) -> str:
+    """1:02:03 for an hour and more, 42:10 below; an em dash when unknown."""
+    if _missing(seconds):
+        return "—"
+    total = int(round(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def format_distance(metres: float | None, units: str = "km", digits: int = 2) -> str:
+    """10.25 km or 6.37 mi."""
+    if _missing(metres):
+        return "—"
+    if units == "mi":
+        return f"{metres / METRES_PER_MILE:.{digits}f} mi"
+    return f"{metres / 1000:.{digits}f} km"
+
+
+def format_pace(seconds_per_km: float | None, units: str = "km") -> str:
+    """5:12 /km or 8:22 /mi."""
+    if _missing(seconds_per_km) or seconds_per_km <= 0:
+        return "—"
+    per_unit = seconds_per_km * (METRES_PER_MILE / 1000 if units == "mi" else 1)
+    return f"{format_duration(per_unit)} /{units}"
+
+
+def format_elevation(metres: float | None, units: str = "km") -> str:
+    """312 m, or 1,024 ft for runners who count in miles."""
+    if _missing(metres):
+        return "—"
+    if units == "mi":
+        return f"{metres * FEET_PER_METRE:,.0f} ft"
+    return f"{metres:,.0f} m"
+
+
+def distance_value(metres: float, units: str = "km") -> float:
+    """The bare number in the runner's unit (for chart axes)."""
+    return metres / (METRES_PER_MILE if units == "mi" else 1000)
+
+
+def format_when(moment: datetime | str | None, zone: str = "UTC", with_time: bool = True) -> str:
+    """Tue 24 Nov 2026, 07:30 in the runner's time zone (stored times are UTC)."""
+    if moment is None or moment == "":
+        return "—"
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    if isinstance(moment, datetime):
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        try:
+            moment = moment.astimezone(ZoneInfo(zone))
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    text = f"{moment:%a} {moment.day} {moment:%b %Y}"
+    if with_time and isinstance(moment, datetime):
+        text += f", {moment:%H:%M}"
+    return text
+
+
+def format_day(day: date | datetime | str) -> str:
+    """Tue 24 Nov."""
+    if isinstance(day, str):
+        day = date.fromisoformat(day[:10])
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def current_units() -> str:
+    user = g.get("user") if has_app_context() else None
+    return getattr(user, "units", None) or "km"
+
+
+def current_zone() -> str:
+    user = g.get("user") if has_app_context() else None
+    return getattr(user, "timezone", None) or "UTC"
+
+
+def init_app(app: Flask) -> None:
+    filters = {
+        "distance": lambda m, units=None, digits=2: format_distance(
+            m, units or current_units(), digits
+        ),
+        "pace": lambda s, units=None: format_pace(s, units or current_units()),
+        "elevation": lambda m, units=None: format_elevation(m, units or current_units()),
+        "duration": format_duration,
+        "when": lambda m, zone=None, with_time=True: format_when(
+            m, zone or current_zone(), with_time
+        ),
+        "day": format_day,
+    }
+    app.jinja_env.filters.update(filters)
+    app.jinja_env.globals["current_units"] = current_units

@@ -1,0 +1,135 @@
+"""Activities: the list (newest first, by sport, "more" via HTMX) and one activity's page."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from engine.muscles import LABELS
+from webapp import charts, pipeline
+from webapp.auth import login_required
+from webapp.db import get_session
+from webapp.models import Activity
+from webapp.pipeline import user_zone
+from webapp.views.fragments import page_or_fragment
+
+bp = Blueprint("activities", __name__, url_prefix="/activities")
+
+PAGE_SIZE = 20
+LIST_COLUMNS = (
+    Activity.id,
+    Activity.name,
+    Activity.sport,
+    Activity.is_run,
+    Activity.start_time,
+    Activity.distance_m,
+    Activity.moving_time_s,
+    Activity.elevation_gain_m,
+    Activity.avg_pace_s_per_km,
+)
+
+
+def sport_label(sport: str) -> str:
+    return sport.replace("_", " ").capitalize()
+
+
+@bp.app_template_filter("sport")
+def _sport_filter(sport: str) -> str:
+    return sport_label(sport or "")
+
+
+NOUNS = {
+    "running": "run",
+    "trail_running": "trail run",
+    "treadmill_running": "treadmill run",
+    "cycling": "ride",
+    "walking": "walk",
+    "hiking": "hike",
+    "swimming": "swim",
+}
+
+
+@bp.app_template_filter("title_of")
+def title_of(activity) -> str:
+    """The activity's own name, else "Morning run", "Evening ride"... in the runner's time."""
+    if activity.name:
+        return activity.name
+    start = activity.start_time
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=UTC)
+    hour = start.astimezone(user_zone(g.user)).hour
+    part = (
+        "Night"
+        if hour < 5
+        else "Morning"
+        if hour < 12
+        else "Afternoon"
+        if hour < 17
+        else "Evening"
+        if hour < 22
+        else "Night"
+    )
+    noun = NOUNS.get(activity.sport, sport_label(activity.sport or "activity").lower())
+    return f"{part} {noun}"
+
+
+@bp.route("")
+@login_required
+def index():
+    db = get_session()
+    sport = request.args.get("sport", "")
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    query = select(*LIST_COLUMNS).where(Activity.user_id == g.user.id)
+    if sport:
+        query = query.where(Activity.sport == sport)
+    rows = db.execute(
+        query.order_by(Activity.start_time.desc(), Activity.id.desc())
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE + 1)
+    ).all()
+    sports = db.scalars(
+        select(Activity.sport).where(Activity.user_id == g.user.id).distinct()
+    ).all()
+    return page_or_fragment(
+        "activities/index.html",
+        "activities/_rows.html",
+        "more-rows",
+        rows=rows[:PAGE_SIZE],
+        has_more=len(rows) > PAGE_SIZE,
+        page=page,
+        sport=sport,
+        sports=sorted(sports),
+    )
+
+
+def _own_activity(activity_id: int) -> Activity:
+    found = get_session().scalar(
+        select(Activity).where(Activity.id == activity_id, Activity.user_id == g.user.id)
+    )
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.route("/<int:activity_id>")
+@login_required
+def show(activity_id: int):
+    activity = _own_activity(activity_id)
+    return render_template(
+        "activities/show.html",
+        activity=activity,
+        charts=charts.activity_charts(activity.chart_series, g.user.units),
+        bars=charts.stimulus_bars(activity.stimulus, LABELS),
+        summary=activity.summary or {},
+    )
+
+
+@bp.route("/<int:activity_id>/delete", methods=("POST",))
+@login_required
+def delete(activity_id: int):
+    _own_activity(activity_id)
+    pipeline.delete_activity(get_session(), g.user, activity_id)
+    flash("The activity and its file are deleted.")
+    return redirect(url_for("activities.index"))

@@ -1,0 +1,127 @@
+"""This week: the body map, the runs, the load trend and the strength session(s) to do."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, g, redirect, request, url_for
+from sqlalchemy import delete, select
+
+from webapp import pipeline
+from webapp.auth import login_required
+from webapp.db import get_session
+from webapp.models import PlanAdjustment, StrengthLog
+from webapp.views.fragments import page_or_fragment, wants_fragment
+
+bp = Blueprint("week", __name__, url_prefix="/week")
+
+
+def _week_view(week: str | None):
+    try:
+        return pipeline.weekly_context(get_session(), g.user, week)
+    except ValueError:
+        abort(404)
+
+
+def _render(view, message=None, status=200):
+    return page_or_fragment(
+        "week/index.html", "week/_plan.html", "plan", status=status, week=view, message=message
+    )
+
+
+@bp.route("")
+@bp.route("/<week>")
+@login_required
+def index(week: str | None = None):
+    return _render(_week_view(week))
+
+
+def _session(view, index: int) -> dict:
+    sessions = view.plan.get("sessions", [])
+    if not 0 <= index < len(sessions):
+        abort(404)
+    return sessions[index]
+
+
+def _after_change(view_week: str, message: str):
+    """The plan fragment for HTMX; for a plain form, back to the week page (post/redirect/get)."""
+    if wants_fragment("plan"):
+        return _render(_week_view(view_week), message=message)
+    return redirect(url_for("week.index", week=view_week) + "#plan")
+
+
+@bp.route("/<week>/sessions/<int:index>/done", methods=("POST",))
+@login_required
+def done(week: str, index: int):
+    view = _week_view(week)
+    session = _session(view, index)
+    names = {ex["name"] for ex in session["exercises"]}
+    chosen = [n for n in request.form.getlist("exercises") if n in names]
+    db = get_session()
+    # Replace (delete + insert) so that the log's id changes and cached weeks see it.
+    db.execute(
+        delete(StrengthLog).where(
+            StrengthLog.user_id == g.user.id,
+            StrengthLog.week == view.week,
+            StrengthLog.session_index == index,
+        )
+    )
+    db.add(
+        StrengthLog(
+            user_id=g.user.id,
+            week=view.week,
+            session_index=index,
+            day=pipeline.session_day(session),
+            status="done",
+            exercises=chosen,
+        )
+    )
+    db.commit()
+    return _after_change(view.week, f"Nice work: {len(chosen)} of {len(names)} exercises logged.")
+
+
+@bp.route("/<week>/sessions/<int:index>/undo", methods=("POST",))
+@login_required
+def undo(week: str, index: int):
+    view = _week_view(week)
+    _session(view, index)
+    db = get_session()
+    db.execute(
+        delete(StrengthLog).where(
+            StrengthLog.user_id == g.user.id,
+            StrengthLog.week == view.week,
+            StrengthLog.session_index == index,
+        )
+    )
+    db.commit()
+    return _after_change(view.week, "The session is open again.")
+
+
+@bp.route("/<week>/sessions/<int:index>/swap", methods=("POST",))
+@login_required
+def swap(week: str, index: int):
+    view = _week_view(week)
+    session = _session(view, index)
+    original = request.form.get("exercise", "")
+    target = request.form.get("to", "")
+    exercise = next(
+        (ex for ex in session["exercises"] if ex.get("original", ex["name"]) == original), None
+    )
+    if exercise is None or target not in (exercise.get("alternatives") or []):
+        abort(400, "That exercise cannot be swapped for that one. Reload the page and try again.")
+    db = get_session()
+    adjustment = db.scalar(
+        select(PlanAdjustment).where(
+            PlanAdjustment.user_id == g.user.id, PlanAdjustment.week == view.week
+        )
+    )
+    if adjustment is None:
+        adjustment = PlanAdjustment(user_id=g.user.id, week=view.week, data={})
+        db.add(adjustment)
+    swaps = dict((adjustment.data or {}).get("swaps", {}))
+    key = f"{index}:{original}"
+    if target == original:
+        swaps.pop(key, None)
+    else:
+        swaps[key] = target
+    adjustment.data = {**(adjustment.data or {}), "swaps": swaps}
+    db.commit()
+    return _after_change(view.week, f"Swapped: {target} instead of {exercise['name']}.")
