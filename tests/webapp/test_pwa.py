@@ -150,6 +150,9 @@ def test_service_worker_is_served_from_the_root_with_its_shell(client):
     assert "__VERSION__" not in source and "__SHELL__" not in source
     shell = json.loads(source.split("const SHELL = ", 1)[1].split(";\n", 1)[0])
     assert "/offline" in shell and "/static/css/app.css" in shell
+    scripts = {f"/static/js/{p.name}" for p in (ROOT / "static" / "js").glob("*.js")}
+    assert scripts <= set(shell), "every script of the pages works offline"
+    assert not any("screenshots" in url for url in shell)
     for url in shell:
         assert head(client, url)[0] == 200, url
 

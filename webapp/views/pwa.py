@@ -22,18 +22,9 @@ from flask import Blueprint, Flask, Response, current_app, g, render_template, r
 
 bp = Blueprint("pwa", __name__)
 
-# The app shell: what the worker precaches so that any page it kept can be drawn offline.
-SHELL_STATIC = (
-    "css/app.css",
-    "vendor/htmx.min.js",
-    "js/offline-queue.js",
-    "js/pwa.js",
-    "icons/icon.svg",
-    "icons/icon-192.png",
-    "icons/icon-512.png",
-    "icons/apple-touch-icon.png",
-    "icons/favicon-32.png",
-)
+# The app shell: what the worker precaches so that any page it kept can be drawn offline
+# (every stylesheet, script and icon; not the install-sheet screenshots).
+SHELL_GLOBS = ("css/*.css", "js/*.js", "vendor/*.js", "icons/*.png", "icons/*.svg")
 SHELL_TEMPLATES = ("pwa/offline.html",)
 OFFLINE_URL = "/offline"
 
@@ -51,19 +42,28 @@ def _hash_files(files: tuple[tuple[str, str, float], ...]) -> str:
     return digest.hexdigest()[:12]
 
 
+def shell_static(app: Flask) -> list[str]:
+    """The shell's files, relative to the static folder, in a stable order."""
+    static = Path(app.static_folder)
+    found = {
+        p.relative_to(static).as_posix() for pattern in SHELL_GLOBS for p in static.glob(pattern)
+    }
+    return sorted(found)
+
+
 def shell_version(app: Flask) -> str:
     """A short hash of the shell files and the worker's own source: it changes on every deploy
     that changes any of them."""
     static = Path(app.static_folder)
     templates = Path(app.template_folder)
-    files = [(name, static / name) for name in (*SHELL_STATIC, "sw.js")]
+    files = [(name, static / name) for name in (*shell_static(app), "sw.js")]
     files += [(name, templates / name) for name in SHELL_TEMPLATES]
     return _hash_files(tuple((name, str(p), p.stat().st_mtime) for name, p in files))
 
 
 def shell_urls(app: Flask) -> list[str]:
     prefix = app.static_url_path
-    return [f"{prefix}/{name}" for name in SHELL_STATIC] + [OFFLINE_URL]
+    return [f"{prefix}/{name}" for name in shell_static(app)] + [OFFLINE_URL]
 
 
 def cache_key(user_id: int) -> str:
