@@ -34,23 +34,21 @@
     }
   }
 
-  /* Put a copy of <template id=...> at the top (or the end) of <main>, once. */
-  function showTemplate(templateId, elementId, atEnd = false) {
+  /* Put a copy of <template id=...> at the top of <main>, once. */
+  function showTemplate(templateId, elementId) {
     const main = document.getElementById("main");
     const template = document.getElementById(templateId);
     if (!main || !template || document.getElementById(elementId)) return null;
-    const copy = template.content.cloneNode(true);
-    if (atEnd) main.append(copy);
-    else main.prepend(copy);
+    main.prepend(template.content.cloneNode(true));
     return document.getElementById(elementId);
   }
 
   function showInstallHint() {
-    // For people who use Legday (logged in), after what they came for, until dismissed.
+    // For people who use Legday (logged in), small, until they dismiss it.
     if (standalone() || dismissed() || !window.LegdayQueue || !LegdayQueue.currentUser()) return;
     const platform = iosSafari() ? "ios" : installPrompt ? "prompt" : null;
     if (!platform) return;
-    const hint = showTemplate("install-hint-template", "install-hint", true);
+    const hint = showTemplate("install-hint-template", "install-hint");
     if (!hint) return;
     hint.dataset.platform = platform;
     hint.querySelectorAll("[data-for]").forEach((el) => {
