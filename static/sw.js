@@ -126,6 +126,10 @@ async function logOut(request) {
 /* Web Share Target: keep the shared files on the device, then let /share/pending send them
    with the person's session (after a login, if they are logged out). */
 async function receiveShare(request) {
+  // The share sheet sends no referrer; a page of another site posting here is not a share.
+  if (request.referrer && new URL(request.referrer).origin !== self.location.origin) {
+    return fetch(request);
+  }
   let files = [];
   try {
     const form = await request.clone().formData();

@@ -216,6 +216,25 @@ def test_share_imports_a_file_posted_like_the_os_does(app, client, auth):
     assert activity_count(app, "runner@example.com") == 1
 
 
+@pytest.mark.parametrize("site", ["cross-site", "same-site"])
+def test_share_refuses_a_post_made_by_another_site(app, client, auth, site):
+    auth.register()
+    response = share_post(client, [("Forged.gpx", gpx_run())], headers={"Sec-Fetch-Site": site})
+    assert response.status_code == 403
+    assert "share sheet" in response.get_data(as_text=True)
+    assert activity_count(app) == 0
+
+
+@pytest.mark.parametrize("site", ["none", "same-origin"])
+def test_share_accepts_the_share_sheet_and_the_app_itself(app, client, auth, site):
+    auth.register()
+    response = share_post(
+        client, [("Morning_Run.gpx", gpx_run())], headers={"Sec-Fetch-Site": site}
+    )
+    assert response.status_code == 200
+    assert activity_count(app) == 1
+
+
 def test_share_of_a_file_that_is_not_an_activity_says_so(app, client, auth):
     auth.register()
     response = share_post(client, [("notes.fit", b"this is not a FIT file")])

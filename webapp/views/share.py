@@ -1,8 +1,9 @@
 """Web Share Target: activity files shared into the installed app by a watch app or Files.
 
 The phone's OS posts the manifest's `share_target` form to `/share` (multipart, field `files`),
-so the view is CSRF-exempt: it only ever imports files into the account of the session that
-received them, or keeps them for the login that follows. When the service worker is installed it
+so the view is CSRF-exempt: it refuses posts another site's page makes (`Sec-Fetch-Site`), and
+only ever imports into the account of the session that received them, or keeps the files for
+the login that follows. When the service worker is installed it
 answers the POST itself (static/sw.js) and this view is the fallback for a first visit.
 
 Logged out, the files are kept in `pending_shares` for a day, tied to this browser by a random
@@ -76,6 +77,10 @@ def _page(batch: dict | None) -> str:
 @bp.route("", methods=("POST",))
 @csrf.exempt
 def receive():
+    # The OS's share sheet navigates with no initiating site ("none"); a form on another site
+    # says "cross-site". Without a CSRF token, that header is what tells them apart.
+    if request.headers.get("Sec-Fetch-Site") in ("cross-site", "same-site"):
+        abort(403, "Share files with Legday from your phone's share sheet, or use Upload.")
     files = _shared_files()
     if not files:
         # A shared link or text: nothing Legday can read.
