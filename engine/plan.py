@@ -8,7 +8,6 @@ numbers. Thresholds marked [A] in comments are assumptions, as in the model doc.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -20,6 +19,7 @@ from typing import Any, Protocol
 from engine import catalogue
 from engine.catalogue import Exercise
 from engine.muscles import LEG_MUSCLES
+from engine.state import LoadRecord, compute_state
 
 FOCUSES: tuple[str, ...] = ("endurance", "speed", "general")
 LEG_BLOCKS: tuple[str, ...] = ("heavy", "moderate", "isometric", "none")  # strongest first
@@ -28,6 +28,10 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 # Leg-block gates on normalised damage (Dn = 1.0: the peak after the reference descent) [A].
 HEAVY_BELOW = 0.3
 ISOMETRIC_FROM = 0.6
+NO_LEGS_FROM = 1.5  # very sore: no leg block at all [A]
+# Repeated-bout protection (engine's MuscleState.protection; 1.0 ~ one reference descent
+# recently) below which a hilly race calls for a controlled eccentric dose [A].
+PROTECTED_FROM = 0.5
 NORDIC_BELOW = 0.3
 # A run is long from 75 min or 16 km, hard from 8 % faster than the runner's median pace,
 # and a "long descent" from 300 m of elevation loss [A].
@@ -160,6 +164,8 @@ class PlanContext:
     # Optional per-day states (e.g. compute_state at noon of each day of the week) so that a
     # session later in the week sees how far the muscles will have recovered by then.
     states: Mapping[date, StateLike] = field(default_factory=dict)
+    # The race has long descents: ask for repeated-bout protection of the quadriceps.
+    race_hilly: bool = False
 
 
 # --- output -----------------------------------------------------------------------------------
@@ -289,6 +295,7 @@ class _Week:
     descents: dict[date, float]  # day -> largest elevation loss of a run that day
     long_weekday: int | None
     long_weekday_source: str  # "setting" | "typical" | "none"
+    history_days: int  # days from the first run given to as_of
 
     @property
     def km(self) -> float:
@@ -297,6 +304,11 @@ class _Week:
     @property
     def steps(self) -> int:
         return int(round(sum(r.moving_time_s for r in self.runs_7d) / 60 * STEPS_PER_MIN, -2))
+
+    @property
+    def loaded(self) -> bool:
+        """True when running put any acute load on the legs."""
+        return sum(self.acute.get(m, 0.0) for m in LEG_MUSCLES) > 1e-9
 
     def share(self, muscle: str) -> float:
         total = sum(self.acute.get(m, 0.0) for m in LEG_MUSCLES)
@@ -329,7 +341,7 @@ def _describe_week(ctx: PlanContext, days: Sequence[date]) -> _Week:
     else:
         typical = _typical_weekday(runs, as_of, "is_long", 42)
         if typical:
-            # Most frequent; ties go to the weekday of the latest long run among them.
+            # The most frequent; a tie goes to the earlier weekday.
             counts = Counter(r.day.weekday() for r in runs if r.is_long and r.day < as_of)
             long_wd = max(typical, key=lambda wd: (counts[wd], -wd))
             source = "typical"
@@ -365,6 +377,7 @@ def _describe_week(ctx: PlanContext, days: Sequence[date]) -> _Week:
         descents=descents,
         long_weekday=long_wd,
         long_weekday_source=source,
+        history_days=(as_of - runs[0].day).days if runs else 0,
     )
 
 
@@ -387,7 +400,8 @@ def _day_penalty(day: date, ctx: PlanContext, week: _Week) -> tuple[int, list[st
         notes.append("Long-run day: lift at least 6 hours after the run.")
     if nxt in week.long_days or nxt == ctx.race_date:
         penalty += 10
-        notes.append("The day before your long run: keep it light.")
+        what = "race" if nxt == ctx.race_date else "long run"
+        notes.append(f"The day before your {what}: keep it light.")
     if day in week.hard_days:
         penalty += 4
         notes.append("Hard run today: run first and lift at least 6 hours later (Doma 2013).")
@@ -494,7 +508,8 @@ _NORDIC_STEPS: tuple[tuple[int, int], ...] = ((2, 5), (2, 6), (3, 6), (3, 8), (3
 def _dose(role: str, focus: str, level: int) -> _Dose:
     sets, amount, rest = _DOSES[role][focus]
     (s_lo, s_hi), (a_lo, a_hi) = _RANGES[role]
-    step = 1 if role == "heavy_lift" else (5 if a_hi > 25 else 2)
+    # Heavy lifts progress by weight (see weight_step) and sets, not by reps.
+    step = 0 if role == "heavy_lift" else (5 if a_hi > 25 else 2)
     if level >= 2:
         sets += 1
     elif level <= -1:
@@ -570,7 +585,7 @@ class _SessionBuilder:
         if progressed and self.level:
             why += self._progress_clause()
         if self.taper_days is not None:
-            sets = max(1, math.ceil(sets / 2))
+            sets = max(1, sets // 2)  # half, rounded down: volume goes, load stays
             why += f" Race in {_days(self.taper_days)}: half the usual sets."
         self.items.append(
             Prescription(
@@ -585,6 +600,14 @@ class _SessionBuilder:
                 purpose=exercise.purpose,
             )
         )
+
+    def weight_step(self) -> str:
+        """How the weight moves from last time, for lifts with weights."""
+        if self.level > 0:
+            return ", 2.5-5 % more than last time"
+        if self.level < 0:
+            return ", about 10 % lighter than last time"
+        return ""
 
     def _progress_clause(self) -> str:
         if self.level > 0:
@@ -605,16 +628,17 @@ def _leg_block(b: _SessionBuilder) -> tuple[str, str]:
         loss_day = _recent_descent(week, day)
         if loss_day is not None:
             d, loss = loss_day
-            reason = (
-                f"Your quads are still recovering from {_weekday(d)}'s {loss:.0f} m descent "
-                f"(damage {q:.2f}): holds only, no heavy lifting or jumps."
-            )
+            cause = f"from {_weekday(d)}'s {loss:.0f} m descent (damage {q:.2f})"
         else:
+            cause = f"(damage {q:.2f}, where 1.0 is the peak after a hard 30-min descent)"
+        if q >= NO_LEGS_FROM:
+            block = "none"
+            reason = f"Your quads are still very sore {cause}: no leg work this session."
+        else:
+            block = "isometric"
             reason = (
-                f"Your quads are still recovering (damage {q:.2f}, where 1.0 is the peak after "
-                "a hard 30-min descent): holds only, no heavy lifting or jumps."
+                f"Your quads are still recovering {cause}: holds only, no heavy lifting or jumps."
             )
-        block = "isometric"
     elif q >= HEAVY_BELOW or g >= HEAVY_BELOW:
         block = "moderate"
         reason = (
@@ -650,7 +674,7 @@ def _leg_block(b: _SessionBuilder) -> tuple[str, str]:
             for d in (day + timedelta(days=1), day + timedelta(days=2))
             if d in week.long_days or d == race
         )
-        descent = _recent_descent(week, day, within=1)
+        descent = _recent_descent(week, day, within=1, at_least=LONG_DESCENT_M)
         if soon:
             what = "race" if soon[0] == race else "long run"
             block = "moderate"
@@ -668,12 +692,14 @@ def _leg_block(b: _SessionBuilder) -> tuple[str, str]:
     return block, reason
 
 
-def _recent_descent(week: _Week, day: date, within: int = 4) -> tuple[date, float] | None:
-    """The biggest descent (>= 150 m) in the `within` days up to and including `day`."""
+def _recent_descent(
+    week: _Week, day: date, within: int = 4, at_least: float = 150.0
+) -> tuple[date, float] | None:
+    """The biggest descent of `at_least` metres in the `within` days up to and including `day`."""
     found = [
         (loss, d)
         for d, loss in week.descents.items()
-        if 0 <= (day - d).days <= within and d <= day and loss >= 150
+        if 0 <= (day - d).days <= within and loss >= at_least
     ]
     if not found:
         return None
@@ -691,7 +717,8 @@ def _calf_emphasis(week: _Week) -> tuple[bool, str]:
             f"over six weeks your calves took {vs_quads:.1f}x the load of your quads "
             "(much uphill running)"
         )
-    if spike is not None and spike >= CALF_SPIKE:
+    # A spike means something only once there is a chronic level to compare with.
+    if spike is not None and spike >= CALF_SPIKE and week.history_days >= 28:
         return True, f"your calves' load this week is {spike:.1f}x their usual level"
     return False, ""
 
@@ -710,15 +737,16 @@ def _add_leg_block(b: _SessionBuilder, block: str, block_reason: str, calf_high:
             block_reason,
             progressed=False,
         )
-        calf = _pick("calf_isometric", eq)
-        b.add(
-            calf,
-            b.role_dose("hold", calf),
-            "bodyweight; rest 1 min",
-            f"Calf damage is {b.dn('calves'):.2f}: a hold keeps calves and Achilles loaded "
-            "without adding soreness.",
-            progressed=False,
-        )
+        if b.dn("calves") < ISOMETRIC_FROM:
+            calf = _pick("calf_isometric", eq)
+            b.add(
+                calf,
+                b.role_dose("hold", calf),
+                "bodyweight; rest 1 min",
+                f"Calf damage is {b.dn('calves'):.2f}: a hold keeps calves and Achilles loaded "
+                "without adding soreness.",
+                progressed=False,
+            )
         return
 
     heavy = block == "heavy"
@@ -727,18 +755,24 @@ def _add_leg_block(b: _SessionBuilder, block: str, block_reason: str, calf_high:
 
     def lift_load(ex: Exercise, dose: _Dose) -> str:
         if not heavy:
-            return f"moderate: RPE 7, 3 reps in reserve; {_rest(dose.rest_s)}"
+            return f"moderate: RPE 7, 3 reps in reserve{b.weight_step()}; {_rest(dose.rest_s)}"
         if _has_weights(ex, eq):
-            return f"heavy: about 80-85 % of 1RM ({dose.amount + 1}-rep max); {_rest(dose.rest_s)}"
+            return (
+                f"heavy: about 80-85 % of 1RM ({dose.amount + 1}-rep max){b.weight_step()}; "
+                f"{_rest(dose.rest_s)}"
+            )
         return f"bodyweight or a loaded backpack so the last rep is hard; {_rest(dose.rest_s)}"
 
+    hip_share = week.share("glute_max") + week.share("hamstrings")
+    damage = f"Hamstring and glute damage is {b.dn('hamstrings'):.2f} and {b.dn('glute_max'):.2f}"
     lifts = [
         ("knee_dominant", block_reason),
         (
             "hip_extension",
-            f"Hamstring and glute damage is {b.dn('hamstrings'):.2f} and "
-            f"{b.dn('glute_max'):.2f}; {week.share('glute_max') + week.share('hamstrings'):.0f} % "
-            "of your leg load this week was hip drive, which this lift builds.",
+            f"{damage}; {hip_share:.0f} % of your leg load this week was hip drive, which this "
+            "lift builds."
+            if week.loaded
+            else f"{damage}: a hinge builds the hip drive that pushes you up hills.",
         ),
     ]
     if not calf_high:
@@ -746,7 +780,10 @@ def _add_leg_block(b: _SessionBuilder, block: str, block_reason: str, calf_high:
             (
                 "calf",
                 f"Your calves carried {week.share('calves'):.0f} % of your leg load in "
-                f"{week.running()}: strong calves and Achilles take it better.",
+                f"{week.running()}: strong calves and Achilles take it better."
+                if week.loaded
+                else "Calves do more of the work than any other leg muscle when you run: "
+                "strong calves and Achilles take it better.",
             )
         )
     for purpose, why in lifts:
@@ -766,7 +803,8 @@ def _add_leg_block(b: _SessionBuilder, block: str, block_reason: str, calf_high:
                 dose,
                 "bodyweight, quick light contacts; rest 90 s",
                 f"Fresh legs (quad damage {b.dn('quadriceps'):.2f}) and a {focus} focus: "
-                f"{contacts} contacts in all train the springy stride that saves energy.",
+                f"{sets * per_set} of the session's {contacts} contacts ({ex.pattern}) train the "
+                "springy stride that saves energy.",
                 progressed=False,
             )
 
@@ -804,6 +842,28 @@ def _add_nordic(b: _SessionBuilder, reason: str) -> None:
         dose,
         "bodyweight, lower as slowly as you can; rest 2 min",
         reason + step,
+        progressed=False,
+    )
+
+
+def _add_eccentric_dose(b: _SessionBuilder, block: str) -> None:
+    """Hilly race 1-6 weeks away and little recent downhill: slow step-downs (Bontemps 2020)."""
+    race = b.ctx.race_date
+    if not b.ctx.race_hilly or race is None or block != "heavy":
+        return
+    weeks = (race - b.day).days / 7
+    quads = b.state.muscles.get("quadriceps") if b.state is not None else None
+    protection = float(getattr(quads, "protection", 0.0) or 0.0)
+    if not 1 <= weeks <= 6 or protection >= PROTECTED_FROM:
+        return
+    ex = _pick("quad_eccentric", b.ctx.equipment)
+    b.add(
+        ex,
+        _Dose(2, 8, 60, (2, 3), (6, 10)),
+        "bodyweight, 3 s down each rep; rest 1 min",
+        f"Your hilly race is {weeks:.0f} weeks away and your quads have little recent downhill "
+        f"(protection {protection:.2f}): a small eccentric dose now softens race-day damage "
+        "(repeated-bout effect).",
         progressed=False,
     )
 
@@ -870,18 +930,25 @@ def _add_always(b: _SessionBuilder, calf_high: bool, calf_reason: str) -> None:
         "core_lateral": (
             f"Glute med and adductors carried {side_share:.0f} % of your leg load this week; "
             "side planks train the side chain that keeps the hips level."
+            if week.loaded
+            else "Side planks train the side chain that keeps the hips level on every stride "
+            "(no running load in the past 7 days)."
         ),
     }
     for purpose in ("core_anti_extension", "core_anti_rotation", "core_lateral"):
         ex = _pick(purpose, eq, ("isometric",))
         dose = b.role_dose("core", ex)
-        b.add(ex, dose, f"bodyweight; {_rest(dose.rest_s)}", core_why[purpose])
+        load = "bodyweight" if "none" in ex.equipment else "a band or cable you can just hold"
+        b.add(ex, dose, f"{load}; {_rest(dose.rest_s)}", core_why[purpose])
 
     hours = sum(r.moving_time_s for r in week.runs_7d) / 3600
     upper_why = {
         "upper_push": (
             f"{week.running().capitalize()} gave your upper body almost nothing to do (arms do "
             "under 1 % of running work): one push exercise keeps it strong."
+            if week.runs_7d
+            else "Running gives the upper body almost nothing to do (arms do under 1 % of its "
+            "work), and there were no runs in the past 7 days: one push exercise keeps it strong."
         ),
         "upper_pull": (
             f"Pulling offsets {hours:.1f} h of running posture in the past 7 days and powers "
@@ -894,7 +961,9 @@ def _add_always(b: _SessionBuilder, calf_high: bool, calf_reason: str) -> None:
     for purpose in ("upper_push", "upper_pull"):
         ex = _pick(purpose, eq, ("moderate", "heavy", "bodyweight"))
         dose = b.role_dose("upper", ex)
-        load = "bodyweight" if ex.load_type == "bodyweight" else "moderate: RPE 7-8"
+        load = (
+            "bodyweight" if ex.load_type == "bodyweight" else f"moderate: RPE 7-8{b.weight_step()}"
+        )
         b.add(ex, dose, f"{load}; {_rest(dose.rest_s)}", upper_why[purpose])
 
     bal = _pick("balance", eq)
@@ -943,11 +1012,14 @@ def _session(
         allowed, reason = _nordic_allowed(b, block)
         if allowed:
             _add_nordic(b, reason)
+    _add_eccentric_dose(b, block)
     _add_always(b, calf_high, calf_reason)
     items = list(b.items)
     if primer:
         items = [replace(p, sets=1) for p in items]
     notes = tuple(_day_penalty(day, ctx, week)[1])
+    if block == "none":
+        notes += (block_reason,)
     return Session(day=day, leg_block=block, exercises=_order(items), notes=notes)
 
 
@@ -996,6 +1068,40 @@ def recommend(ctx: PlanContext) -> Plan:
     )
 
 
+# --- swapping an exercise ---------------------------------------------------------------------
+
+_DEFAULT_AMOUNT = {"reps": 10, "seconds": 30}
+
+
+def swap(plan: Plan, day: date, name: str, replacement: str, equipment: Sequence[str]) -> Plan:
+    """The plan with exercise `name` on `day` replaced by `replacement`, which must be one of
+    `catalogue.alternatives(name, equipment)`; sets, load and reason carry over."""
+    new = catalogue.get(replacement)
+    if new.name not in {e.name for e in catalogue.alternatives(name, equipment)}:
+        raise ValueError(f"{new.name} cannot stand in for {name} with your equipment")
+    sessions = list(plan.sessions)
+    for i, s in enumerate(sessions):
+        if s.day != day:
+            continue
+        for j, p in enumerate(s.exercises):
+            if p.name.lower() != name.strip().lower():
+                continue
+            amount = p.amount if new.dose == p.dose else _DEFAULT_AMOUNT[new.dose]
+            items = list(s.exercises)
+            items[j] = replace(
+                p,
+                name=new.name,
+                category=new.category,
+                muscles=new.muscles,
+                dose=new.dose,
+                amount=amount,
+                why=f"{p.why} (In place of {p.name}.)",
+            )
+            sessions[i] = replace(s, exercises=tuple(items))
+            return replace(plan, sessions=tuple(sessions))
+    raise KeyError(f"no {name} on {day.isoformat()} in this plan")
+
+
 # --- strength sessions as load for the engine --------------------------------------------------
 
 # Load per working set on the primary / secondary muscles, by load type, in the engine's units
@@ -1042,3 +1148,46 @@ def session_muscle_load(log: SessionLog) -> dict[str, tuple[float, float]]:
 def session_start(log: SessionLog, tz: tzinfo | None = None) -> datetime:
     """When a logged session is taken to have happened: 18:00 on its day [A]."""
     return datetime.combine(log.day, time(18, 0), tzinfo=tz or UTC)
+
+
+def log_record(log: SessionLog, tz: tzinfo | None = None) -> LoadRecord:
+    """A logged strength session as a LoadRecord for engine.state (skipped: an empty one)."""
+    return LoadRecord(
+        start_time=session_start(log, tz),
+        duration_s=SESSION_DURATION_S if log.done else 0.0,
+        muscles=session_muscle_load(log),
+        systemic_load=0.0,
+    )
+
+
+def state_moment(day: date, tz: tzinfo | None = None) -> datetime:
+    """The moment a day's plan reads the state at: noon of that day [A]."""
+    return datetime.combine(day, time(12, 0), tzinfo=tz or UTC)
+
+
+def build_context(
+    records: Sequence[LoadRecord],
+    runs: Sequence[RunSummary],
+    as_of: date,
+    *,
+    logs: Sequence[SessionLog] = (),
+    tz: tzinfo | None = None,
+    **settings: Any,
+) -> PlanContext:
+    """A PlanContext with the real per-muscle state: at noon of `as_of` and of each later day
+    of the week, from the activities' records plus the logged strength sessions.
+
+    `settings` are PlanContext's: race_date, focus, equipment, available_days, long_run_day,
+    week_start.
+    """
+    everything = list(records) + [log_record(log, tz) for log in logs if log.done]
+    days = [d for d in week_days(as_of, settings.get("week_start", 0)) if d >= as_of]
+    states = {d: compute_state(everything, state_moment(d, tz)) for d in days}
+    return PlanContext(
+        as_of=as_of,
+        state=states[as_of],
+        recent=tuple(runs),
+        logs=tuple(logs),
+        states=states,
+        **settings,
+    )

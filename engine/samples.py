@@ -24,6 +24,8 @@ PAUSE_SPEED = 0.5
 CADENCE_RANGE_SPM = (40.0, 260.0)
 EARTH_RADIUS_M = 6_371_000.0
 TREADMILL_WORDS = ("treadmill", "indoor")
+# Faster than this is a GPS jump or not on foot; such stretches count at this speed [A].
+MAX_SPEED = 10.0
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -153,6 +155,22 @@ def _on_grid(values: np.ndarray | None, t: np.ndarray, grid: np.ndarray) -> np.n
     return np.where(present, out, np.nan)
 
 
+def _level(time_s: np.ndarray, speed: float, heart_rate=None, notes=None) -> Samples:
+    """Samples at one speed on the level (an even pace, or no movement at all)."""
+    zeros = np.zeros_like(time_s)
+    return Samples(
+        time_s=time_s,
+        distance_m=time_s * speed,
+        speed_mps=np.full_like(time_s, speed),
+        acceleration_mps2=zeros,
+        grade=zeros,
+        cadence_spm=None,
+        heart_rate=heart_rate,
+        power_w=None,
+        notes=notes if notes is not None else [],
+    )
+
+
 def _even_pace(activity: Activity, notes: list[str]) -> Samples | None:
     """No usable speed samples: spread the summary distance evenly over the moving time."""
     duration = float(activity.moving_time_s or activity.elapsed_time_s or 0.0)
@@ -160,19 +178,7 @@ def _even_pace(activity: Activity, notes: list[str]) -> Samples | None:
     if duration < 2 * GRID_S or distance <= 0:
         return None
     notes.append("no speed samples: an even pace over the moving time assumed")
-    grid = np.arange(0.0, duration + 1e-9, GRID_S)
-    speed = distance / duration
-    return Samples(
-        time_s=grid,
-        distance_m=grid * speed,
-        speed_mps=np.full_like(grid, speed),
-        acceleration_mps2=np.zeros_like(grid),
-        grade=np.zeros_like(grid),
-        cadence_spm=None,
-        heart_rate=None,
-        power_w=None,
-        notes=notes,
-    )
+    return _level(np.arange(0.0, duration + 1e-9, GRID_S), distance / duration, notes=notes)
 
 
 def prepare_samples(activity: Activity) -> Samples | None:
@@ -207,6 +213,13 @@ def prepare_samples(activity: Activity) -> Samples | None:
     grid = np.arange(0.0, tm[-1] + 1e-9, GRID_S)
     d_grid = np.interp(grid, tm[first], dm[first])
     speed = _centred_rate(d_grid, grid, SPEED_WINDOW_S)
+    too_fast = speed > MAX_SPEED
+    if too_fast.any():
+        speed = np.minimum(speed, MAX_SPEED)
+        if too_fast.sum() * GRID_S * MAX_SPEED > 0.005 * d_grid[-1]:
+            notes.append(
+                f"speeds above {MAX_SPEED:.0f} m/s (GPS jumps?) counted as {MAX_SPEED:.0f} m/s"
+            )
     accel = _centred_rate(speed, grid, SPEED_WINDOW_S)
     if am is None:
         grade = np.zeros_like(grid)
@@ -241,3 +254,12 @@ def prepare_samples(activity: Activity) -> Samples | None:
         power_w=channel(s.power_w),
         notes=notes,
     )
+
+
+def heart_rate_only(activity: Activity) -> Samples | None:
+    """The recorded heart rate on its own, for sessions without movement data (e.g. rowing)."""
+    s = activity.series
+    if s.heart_rate is None or len(s) < 2:
+        return None
+    t = np.maximum.accumulate(np.asarray(s.time_s, dtype=float))
+    return _level(t, 0.0, heart_rate=np.asarray(s.heart_rate, dtype=float))

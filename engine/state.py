@@ -10,6 +10,9 @@ form (exact exponentials), so that five years of history cost a few milliseconds
   the run and is mostly gone by day 7; its input is reduced by the repeated-bout effect.
 - Systemic fitness (42 d) and fatigue (7 d) follow the TrainingPeaks convention 1 / N;
   form = fitness - fatigue.
+
+Every muscle key of engine.muscles is tracked: runs only load the leg muscles, but records of
+other sessions (e.g. logged strength work) may carry core and upper-body loads.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from engine.muscles import LEG_MUSCLES
+from engine.muscles import ALL_MUSCLES
 from engine.stimulus import Stimulus, steady_stimulus
 
 ACUTE_DAYS = 7
@@ -83,14 +86,28 @@ class LoadRecord:
         cls, start_time: datetime, duration_s: float, stimulus: Mapping[str, Any] | Stimulus
     ) -> LoadRecord:
         """From a stored stimulus (Stimulus.to_dict()) or a Stimulus."""
-        if not isinstance(stimulus, Stimulus):
-            stimulus = Stimulus.from_dict(dict(stimulus))
+        if isinstance(stimulus, Stimulus):
+            muscles = {k: (m.total, m.damage) for k, m in stimulus.muscles.items()}
+            systemic = stimulus.systemic_load
+        else:  # read the two numbers per muscle straight from the stored dict
+            muscles = {
+                k: (float(m.get("total") or 0.0), float(m.get("damage") or 0.0))
+                for k, m in (stimulus.get("muscles") or {}).items()
+            }
+            systemic = float(stimulus.get("systemic_load") or 0.0)
         return cls(
             start_time=_utc(start_time),
             duration_s=float(duration_s or 0.0),
-            muscles={k: (m.total, m.damage) for k, m in stimulus.muscles.items()},
-            systemic_load=stimulus.systemic_load,
+            muscles=muscles,
+            systemic_load=systemic,
         )
+
+
+def reference_record(start_time: datetime) -> LoadRecord:
+    """The reference descent as a record: after it, quadriceps Dn peaks at 1.0 (at ~36 h)."""
+    duration = REFERENCE_RUN["duration_s"]
+    stim = steady_stimulus(REFERENCE_RUN["speed_mps"], REFERENCE_RUN["grade"], duration)
+    return LoadRecord.from_stimulus(start_time, duration, stim)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,30 +172,25 @@ def _days(moment: datetime) -> float:
     return _utc(moment).timestamp() / DAY_S
 
 
-def _history(records: Sequence[LoadRecord], muscles: Sequence[str]) -> _History:
-    n, m = len(records), len(muscles)
-    end = np.empty(n)
-    start = np.empty(n)
-    load = np.zeros((n, m))
-    damage = np.zeros((n, m))
-    systemic = np.empty(n)
-    for i, r in enumerate(records):
-        end[i] = _days(r.end_time)
-        start[i] = math.floor(_days(r.start_time))
-        systemic[i] = r.systemic_load or 0.0
-        for k, key in enumerate(muscles):
-            pair = r.muscles.get(key)
-            if pair is not None:
-                load[i, k], damage[i, k] = pair[0], pair[1]
-    order = np.argsort(end, kind="stable")
-    end, start, load, damage, systemic = (
-        end[order],
-        start[order],
-        load[order],
-        damage[order],
-        systemic[order],
+def _history(records: Sequence[LoadRecord], muscles: Sequence[str], until: float) -> _History:
+    """The records that ended by `until` (days since the epoch), as arrays."""
+    zero = (0.0, 0.0)
+    start = np.array([_utc(r.start_time).timestamp() for r in records], dtype=float) / DAY_S
+    end = start + np.array([max(r.duration_s or 0.0, 0.0) for r in records], dtype=float) / DAY_S
+    pairs = np.array([[r.muscles.get(k, zero) for k in muscles] for r in records], dtype=float)
+    pairs = pairs.reshape(len(records), len(muscles), 2)
+    systemic = np.array([r.systemic_load or 0.0 for r in records], dtype=float)
+    keep = np.flatnonzero(end <= until)
+    order = keep[np.argsort(end[keep], kind="stable")]
+    damage = pairs[order, :, 1]
+    return _History(
+        end_day=end[order],
+        start_day=np.floor(start[order]),
+        load=pairs[order, :, 0],
+        dose=_doses(end[order], damage),
+        damage=damage,
+        systemic=systemic[order],
     )
-    return _History(end, start, load, _doses(end, damage), damage, systemic)
 
 
 def _doses(end: np.ndarray, damage: np.ndarray) -> np.ndarray:
@@ -213,16 +225,12 @@ def _damage_at(h: _History, t: float) -> tuple[np.ndarray, np.ndarray]:
     return decay @ h.dose, (elapsed * decay) @ h.dose
 
 
-def _until(records: Sequence[LoadRecord], as_of: datetime) -> list[LoadRecord]:
-    return [r for r in records if r.end_time <= as_of]
-
-
 def compute_state(records: Sequence[LoadRecord], as_of: datetime) -> State:
     """Per-muscle and systemic state at `as_of` from the records that ended by then."""
     as_of = _utc(as_of)
-    muscles = LEG_MUSCLES
-    h = _history(_until(records, as_of), muscles)
+    muscles = ALL_MUSCLES
     t = _days(as_of)
+    h = _history(records, muscles, t)
     today = math.floor(t)
     acute = _ewma_at(h.load, h.start_day, today, williams_lambda(ACUTE_DAYS))
     chronic = _ewma_at(h.load, h.start_day, today, williams_lambda(CHRONIC_DAYS))
@@ -282,11 +290,12 @@ class DailySeries:
         }
 
 
-def _ewma_days(daily: np.ndarray, lam: float) -> np.ndarray:
+def _ewma_days(daily: np.ndarray, lam: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """Day-by-day EWMA of each column of `daily` (column j weighs today lam[j]) from `start`."""
     out = np.empty_like(daily)
-    value = np.zeros(daily.shape[1:])
+    value = start.astype(float)
     for i in range(daily.shape[0]):
-        value = value + lam * (daily[i] - value)
+        value += lam * (daily[i] - value)
         out[i] = value
     return out
 
@@ -296,32 +305,40 @@ def daily_series(records: Sequence[LoadRecord], start: date, end: date) -> Daily
     if end < start:
         raise ValueError("the series must end on or after its start")
     day0 = datetime(start.year, start.month, start.day, tzinfo=UTC)
+    first = math.floor(_days(day0))
     n_days = (end - start).days + 1
-    last_moment = day0 + timedelta(days=n_days)
-    h = _history(_until(records, last_moment), LEG_MUSCLES)
-    first = int(min(h.start_day.min(), _days(day0))) if h.start_day.size else int(_days(day0))
-    offset = int(_days(day0)) - first
-    total_days = offset + n_days
-    load = np.zeros((total_days, len(LEG_MUSCLES)))
-    systemic = np.zeros((total_days, 1))
-    idx = (h.start_day - first).astype(int)
-    inside = idx < total_days
-    np.add.at(load, idx[inside], h.load[inside])
-    np.add.at(systemic, idx[inside], h.systemic[inside, None])
-    acute = _ewma_days(load, williams_lambda(ACUTE_DAYS))[offset:]
-    chronic = _ewma_days(load, williams_lambda(CHRONIC_DAYS))[offset:]
-    fitness = _ewma_days(systemic, banister_lambda(FITNESS_DAYS))[offset:, 0]
-    fatigue = _ewma_days(systemic, banister_lambda(FATIGUE_DAYS))[offset:, 0]
+    h = _history(records, ALL_MUSCLES, _days(day0 + timedelta(days=n_days)))
+    m = len(ALL_MUSCLES)
+    lam = np.concatenate(
+        [
+            np.full(m, williams_lambda(ACUTE_DAYS)),
+            np.full(m, williams_lambda(CHRONIC_DAYS)),
+            [banister_lambda(FITNESS_DAYS), banister_lambda(FATIGUE_DAYS)],
+        ]
+    )
+    columns = np.hstack([h.load, h.load, h.systemic[:, None], h.systemic[:, None]])
+    # The averages on the day before `start`, in closed form; then day by day.
+    before = h.start_day < first
+    weights = lam * (1.0 - lam) ** (first - 1 - h.start_day[before, None])
+    initial = (weights * columns[before]).sum(axis=0)
+    daily = np.zeros((n_days, columns.shape[1]))
+    idx = (h.start_day[~before] - first).astype(int)
+    np.add.at(daily, idx, columns[~before])
+    smooth = _ewma_days(daily, lam, initial)
+    acute, chronic = smooth[:, :m], smooth[:, m : 2 * m]
+    fitness, fatigue = smooth[:, 2 * m], smooth[:, 2 * m + 1]
     # Damage at the end of each day, from the doses that ended by then.
+    # Doses more than 60 days (40 time constants) before the first day no longer count.
     ends = _days(day0) + 1.0 + np.arange(n_days)
-    elapsed = (ends[:, None] - h.end_day[None, :]) / DAMAGE_TAU_DAYS
+    recent = h.end_day > ends[0] - 60.0
+    elapsed = (ends[:, None] - h.end_day[None, recent]) / DAMAGE_TAU_DAYS
     kernel = np.where(elapsed >= 0, elapsed * np.exp(-np.maximum(elapsed, 0)), 0.0)
-    damage = kernel @ h.dose / REFERENCE_PEAK_D2
+    damage = kernel @ h.dose[recent] / REFERENCE_PEAK_D2
     return DailySeries(
         days=[start + timedelta(days=i) for i in range(n_days)],
-        acute={k: acute[:, i] for i, k in enumerate(LEG_MUSCLES)},
-        chronic={k: chronic[:, i] for i, k in enumerate(LEG_MUSCLES)},
-        damage_normalised={k: damage[:, i] for i, k in enumerate(LEG_MUSCLES)},
+        acute={k: acute[:, i] for i, k in enumerate(ALL_MUSCLES)},
+        chronic={k: chronic[:, i] for i, k in enumerate(ALL_MUSCLES)},
+        damage_normalised={k: damage[:, i] for i, k in enumerate(ALL_MUSCLES)},
         fitness=fitness,
         fatigue=fatigue,
     )

@@ -15,7 +15,7 @@ from engine import mechanics
 from engine.athlete import Athlete
 from engine.mechanics import GRADE_LIMIT, cost_of_running, cost_of_walking, effective_grade
 from engine.muscles import LEG_MUSCLES
-from engine.samples import Samples, prepare_samples
+from engine.samples import Samples, heart_rate_only, prepare_samples
 from engine.systemic import pace_load, trimp
 from importers.activity import Activity
 
@@ -127,7 +127,7 @@ def _muscle_loads(work: mechanics.MuscleWork) -> dict[str, MuscleLoad]:
     }
 
 
-def _systemic(samples: Samples | None, g_eff, athlete: Athlete, cost, notes: list[str]):
+def _systemic(samples: Samples | None, speed, g_eff, athlete: Athlete, cost, notes: list[str]):
     """(load, method): TRIMP when heart rate covers the session, else the pace load."""
     if samples is None or len(samples) < 2:
         notes.append("systemic load: no samples")
@@ -151,7 +151,7 @@ def _systemic(samples: Samples | None, g_eff, athlete: Athlete, cost, notes: lis
     threshold, t_notes = athlete.threshold_speed_mps()
     notes.extend(t_notes)
     notes.append("systemic load: from grade-adjusted pace (no heart rate)")
-    return pace_load(samples.speed_mps, g_eff, seconds, threshold, cost), "pace"
+    return pace_load(speed, g_eff, seconds, threshold, cost), "pace"
 
 
 def _power_scale(samples: Samples, g_eff, athlete: Athlete, notes: list[str]) -> float:
@@ -178,9 +178,9 @@ def compute_stimulus(activity: Activity, athlete: Athlete | None = None) -> Stim
     """The per-muscle stimulus and systemic load of one activity."""
     athlete = athlete or Athlete()
     if not activity.is_run:
-        samples = prepare_samples(activity)
+        samples = prepare_samples(activity) or heart_rate_only(activity)
         notes = [f"not a run ({activity.sport}): no leg stimulus from this model"]
-        load, method = _systemic(samples, None, athlete, None, notes)
+        load, method = _systemic(samples, None, None, athlete, None, notes)
         return Stimulus(
             muscles={k: ZERO for k in LEG_MUSCLES},
             systemic_load=load,
@@ -197,21 +197,22 @@ def compute_stimulus(activity: Activity, athlete: Athlete | None = None) -> Stim
             notes=["no distance or time recorded: no stimulus"],
         )
     notes = list(samples.notes)
+    ds = samples.step_m
     v = samples.speed_mps
-    g_eff = np.clip(effective_grade(samples.grade, samples.acceleration_mps2), -1, 1)
-    g_eff = np.clip(g_eff, -GRADE_LIMIT, GRADE_LIMIT)
+    g_eff = np.clip(
+        effective_grade(samples.grade, samples.acceleration_mps2), -GRADE_LIMIT, GRADE_LIMIT
+    )
     cadence = samples.cadence_spm
     sf = None
     if cadence is not None:
         sf = np.where(np.isfinite(cadence), cadence / 120.0, mechanics.stride_frequency(v))
-    ds = samples.step_m
     scale = _power_scale(samples, g_eff, athlete, notes)
     work = mechanics.muscle_work(g_eff, v, ds, sf, positive_scale=scale)
     walking = (v < WALK_SPEED) & (np.abs(g_eff) > WALK_GRADE)
     if cadence is not None:
         walking |= np.isfinite(cadence) & (cadence < WALK_CADENCE)
     cost = np.where(walking, cost_of_walking(g_eff), cost_of_running(g_eff))
-    load, method = _systemic(samples, g_eff, athlete, cost, notes)
+    load, method = _systemic(samples, v, g_eff, athlete, cost, notes)
     return Stimulus(
         muscles=_muscle_loads(work),
         systemic_load=load,

@@ -279,6 +279,7 @@ def parse(data: bytes, filename: str | None = None) -> list[Activity]:
     if np.any(np.diff(ts) < 0):
         order = np.argsort(ts, kind="stable")
         ts = ts[order]
+    ts, jump_warning = _remove_clock_jumps(dec, ts)
     columns = {
         "lat": _column(dec.lat, order, SEMICIRCLE_DEG),
         "lon": _column(dec.lon, order, SEMICIRCLE_DEG),
@@ -293,7 +294,7 @@ def parse(data: bytes, filename: str | None = None) -> list[Activity]:
     all_periods = timer_periods(dec.timer, float(ts[0]), float(ts[-1]))
     activities = []
     for i, (session, lo, hi) in enumerate(legs):
-        warnings = [cut_warning] if cut_warning else []
+        warnings = [w for w in (cut_warning, jump_warning) if w]
         if dec.relative_clock:
             warnings.append(
                 "The watch's clock was not set when this was recorded, so the date is unknown."
@@ -304,6 +305,50 @@ def parse(data: bytes, filename: str | None = None) -> list[Activity]:
     if not activities:
         raise NoActivityData("This FIT file holds no activity samples.", filename=filename)
     return activities
+
+
+def _remove_clock_jumps(dec: _Decoded, ts: np.ndarray) -> tuple[np.ndarray, str | None]:
+    """Close gaps in the record times that the device's own sessions say never happened.
+
+    A gap of over 10 minutes that leads from inside a session to a time outside every session
+    is a jump of the device clock (the NK file: one 18,099 s gap inside a 2,840 s session, the
+    distance running on across it). Each such gap is shortened to the usual sampling interval
+    and the timer events after it move with the records. Gaps between sessions (chained or
+    multisport files) are left alone.
+    """
+    ranges = []
+    for s in dec.sessions:
+        start = _seconds(s.get("start_time"))
+        elapsed = finite_or_none(s.get("total_elapsed_time"))
+        if start is not None and elapsed is not None:
+            ranges.append((start - 60.0, start + elapsed + 60.0))
+    if not ranges or ts.shape[0] < 3:
+        return ts, None
+
+    def inside(t: float) -> bool:
+        return any(a <= t <= b for a, b in ranges)
+
+    gaps = np.diff(ts)
+    jumps = [
+        int(j)
+        for j in np.flatnonzero(gaps > 600.0)
+        if inside(float(ts[j])) and not inside(float(ts[j + 1]))
+    ]
+    if not jumps:
+        return ts, None
+    usual = float(np.median(gaps))
+    shifted = ts.copy()
+    removed = 0.0
+    for j in reversed(jumps):
+        cut = float(gaps[j] - usual)
+        at = float(ts[j + 1])
+        shifted[j + 1 :] -= cut
+        dec.timer = [(t - cut if t >= at else t, run) for t, run in dec.timer]
+        removed += cut
+    return shifted, (
+        f"The watch's clock jumped by {round(removed / 60):,} minutes during this activity; "
+        "the jump was taken out of the times."
+    )
 
 
 def _column(values: list, order: np.ndarray | None, scale: float = 1.0) -> np.ndarray | None:

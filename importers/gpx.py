@@ -16,6 +16,7 @@ import gpxpy
 import gpxpy.gpx
 import gpxpy.parser
 import numpy as np
+from gpxpy.gpxfield import SimpleTZ
 
 from importers.activity import Activity, Series
 from importers.errors import CorruptFile, NoActivityData
@@ -25,6 +26,7 @@ from importers.xmlsafe import decode_text, local, refuse_dtd
 
 gpxpy.parser.mod_etree = stdlib_et  # private switch: never lxml (see house-style.md)
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC).replace(tzinfo=None)  # naive, for naive arithmetic
 _HR_TAGS = frozenset({"hr", "heartrate", "heart_rate"})
 _CAD_TAGS = frozenset({"cad", "cadence", "runcadence"})
 _POWER_TAGS = frozenset({"power", "watts"})
@@ -56,6 +58,7 @@ def _activity(doc: gpxpy.gpx.GPX, filename: str | None) -> Activity:
     untimed = 0
     words: list[str] = []
     names: list[str] = []
+    tag_kind: dict[object, str] = {}
     for track in doc.tracks:
         if track.type:
             words.append(track.type)
@@ -68,27 +71,29 @@ def _activity(doc: gpxpy.gpx.GPX, filename: str | None) -> Activity:
                 if t is None:
                     untimed += 1
                     continue
-                if t.tzinfo is None:
-                    t = t.replace(tzinfo=UTC)
-                ts.append(t.timestamp())
+                ts.append(_unix(t))
                 lat.append(p.latitude)
                 lon.append(p.longitude)
                 ele.append(p.elevation)
                 h = c = w = None
                 for ext in p.extensions:
                     for el in ext.iter():
-                        tag = local(el.tag).lower()
-                        if tag in _HR_TAGS:
+                        kind = tag_kind.get(el.tag)
+                        if kind is None:
+                            kind = tag_kind[el.tag] = _tag_kind(el.tag)
+                        if kind == "hr":
                             h = _number(el.text)
-                        elif tag in _CAD_TAGS:
+                        elif kind == "cad":
                             c = _number(el.text)
-                        elif tag in _POWER_TAGS:
+                        elif kind == "power":
                             w = _number(el.text)
                 hr.append(h)
                 cad.append(c)
                 power.append(w)
                 brk.append(first)
                 first = False
+    if untimed > len(ts):
+        ts = []  # a few stray times on a route do not make it an activity
     if not ts:
         has_points = untimed > 0 or any(r.points for r in doc.routes) or doc.waypoints
         if has_points:
@@ -122,7 +127,7 @@ def _activity(doc: gpxpy.gpx.GPX, filename: str | None) -> Activity:
         breaks = breaks[order]
     breaks[0] = False
     la, lo = col(lat), col(lon)
-    dist = cumulative_distance(la, lo, breaks) if la is not None and lo is not None else None
+    dist = cumulative_distance(la, lo, breaks, t) if la is not None and lo is not None else None
 
     sport = word_sport(words[0]) if words else None
     if sport is None:
@@ -154,6 +159,29 @@ def _activity(doc: gpxpy.gpx.GPX, filename: str | None) -> Activity:
         source_name=filename,
         warnings=warnings,
     )
+
+
+def _tag_kind(tag: object) -> str:
+    name = local(tag).lower()
+    if name in _HR_TAGS:
+        return "hr"
+    if name in _CAD_TAGS:
+        return "cad"
+    if name in _POWER_TAGS:
+        return "power"
+    return ""
+
+
+def _unix(t: datetime) -> float:
+    """Unix seconds of a gpxpy time (its SimpleTZ offset read directly: utcoffset() is slow)."""
+    tz = t.tzinfo
+    if tz is None:
+        offset = 0.0
+    elif type(tz) is SimpleTZ:
+        offset = tz.offset * 60.0
+    else:
+        offset = tz.utcoffset(t).total_seconds()
+    return (t.replace(tzinfo=None) - _EPOCH).total_seconds() - offset
 
 
 def _number(text: str | None) -> float | None:

@@ -29,9 +29,12 @@ EARTH_RADIUS_M = 6_371_008.8
 SMOOTH_WINDOW_S = 30.0
 HYSTERESIS_M = 2.0
 MAX_MOVING_GAP_S = 60.0
-GRADE_HALF_SPAN_M = 25.0  # grade is measured over ~50 m of distance around each sample
+GRADE_HALF_SPAN_M = 50.0  # grade is measured over ~100 m of distance around each sample
 GRADE_LIMIT = 0.35
 SPLIT_M = 1000.0
+SPARSE_STEP_S = 2.0
+CURVE_SUBSTEPS = 8
+MAX_CURVE_RATIO = 1.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,11 +58,17 @@ def haversine_steps(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
 
 
 def cumulative_distance(
-    lat: np.ndarray, lon: np.ndarray, breaks: np.ndarray | None = None
+    lat: np.ndarray,
+    lon: np.ndarray,
+    breaks: np.ndarray | None = None,
+    time_s: np.ndarray | None = None,
 ) -> np.ndarray:
     """Cumulative 2-D distance along the fixes; steps into a sample marked in `breaks` count 0.
 
-    Samples without a fix are bridged: the step is taken from the last known fix.
+    Samples without a fix are bridged: the step is taken from the last known fix. With
+    `time_s`, steps longer than SPARSE_STEP_S (smart recording writes a point every few
+    seconds) follow a Catmull-Rom curve through the neighbouring fixes instead of the straight
+    chord, which cuts the corners of the path.
     """
     n = lat.shape[0]
     out = np.zeros(n)
@@ -70,6 +79,10 @@ def cumulative_distance(
     if idx.size < 2:
         return out
     steps = haversine_steps(lat[idx], lon[idx])
+    if time_s is not None:
+        sparse = np.diff(time_s[idx]) > SPARSE_STEP_S
+        if sparse.any():
+            steps = steps * _curve_ratio(lat[idx], lon[idx], sparse)
     if breaks is not None:
         # a break anywhere between two known fixes cancels the step between them
         brk_cum = np.cumsum(breaks.astype(np.int64))
@@ -78,6 +91,32 @@ def cumulative_distance(
     inc = np.zeros(n)
     inc[idx[1:]] = steps
     return np.cumsum(inc)
+
+
+def _curve_ratio(lat: np.ndarray, lon: np.ndarray, which: np.ndarray) -> np.ndarray:
+    """Per step: length of the uniform Catmull-Rom segment over its chord (1 where not wanted)."""
+    ratio = np.ones(which.shape[0])
+    j = np.flatnonzero(which)
+    phi = np.radians(lat)
+    x = EARTH_RADIUS_M * np.cos(np.mean(phi)) * np.radians(lon - lon[0])
+    y = EARTH_RADIUS_M * (phi - phi[0])
+    pts = np.stack([x, y], axis=1)
+    last = pts.shape[0] - 1
+    p0 = pts[np.maximum(j - 1, 0)]
+    p1 = pts[j]
+    p2 = pts[j + 1]
+    p3 = pts[np.minimum(j + 2, last)]
+    u = np.linspace(0.0, 1.0, CURVE_SUBSTEPS + 1)[None, :, None]
+    a, b = p0[:, None, :], p1[:, None, :]
+    c, d = p2[:, None, :], p3[:, None, :]
+    curve = 0.5 * (
+        2 * b + (c - a) * u + (2 * a - 5 * b + 4 * c - d) * u**2 + (3 * b - a - 3 * c + d) * u**3
+    )
+    length = np.hypot(*np.diff(curve, axis=1).transpose(2, 0, 1)).sum(axis=1)
+    chord = np.hypot(*(p2 - p1).T)
+    ok = chord > 0.5
+    ratio[j[ok]] = np.clip(length[ok] / chord[ok], 1.0, MAX_CURVE_RATIO)
+    return ratio
 
 
 # --- time ------------------------------------------------------------------------------------
@@ -126,19 +165,52 @@ def smooth_altitude(time_s: np.ndarray, alt: np.ndarray, window_s: float = SMOOT
 
 
 def hysteresis_steps(alt: np.ndarray, threshold: float = HYSTERESIS_M) -> np.ndarray:
-    """Per-sample committed climb (+) or descent (-): a move counts once it exceeds `threshold`
-    from the last anchor, and is credited at the sample where it becomes certain."""
+    """Per-sample climb (+) and descent (-) between confirmed turning points.
+
+    A turning point is confirmed once the altitude has moved `threshold` metres back from it;
+    each climb or descent is credited in full (from the last turning point to this one) at the
+    sample of the turning point, so wiggles smaller than `threshold` count nothing and real
+    hills count to the metre.
+    """
     out = np.zeros(alt.shape[0])
     idx = np.flatnonzero(~np.isnan(alt))
     if idx.size == 0:
         return out
     vals = alt[idx].tolist()
-    anchor = vals[0]
+    last = vals[0]  # altitude of the last confirmed turning point
+    lo = hi = vals[0]
+    lo_k = hi_k = 0
+    direction = 0  # +1 climbing, -1 descending, 0 not yet known
+    ext, ext_k = vals[0], 0  # the running extreme of the current climb or descent
     for k in range(1, len(vals)):
-        d = vals[k] - anchor
-        if d >= threshold or d <= -threshold:
-            out[idx[k]] = d
-            anchor = vals[k]
+        v = vals[k]
+        if direction > 0:
+            if v > ext:
+                ext, ext_k = v, k
+            elif ext - v >= threshold:
+                out[idx[ext_k]] += ext - last
+                last, direction, ext, ext_k = ext, -1, v, k
+        elif direction < 0:
+            if v < ext:
+                ext, ext_k = v, k
+            elif v - ext >= threshold:
+                out[idx[ext_k]] += ext - last
+                last, direction, ext, ext_k = ext, 1, v, k
+        else:
+            if v < lo:
+                lo, lo_k = v, k
+            if v > hi:
+                hi, hi_k = v, k
+            if v - lo >= threshold:
+                if lo_k:
+                    out[idx[lo_k]] += lo - last
+                last, direction, ext, ext_k = lo, 1, v, k
+            elif hi - v >= threshold:
+                if hi_k:
+                    out[idx[hi_k]] += hi - last
+                last, direction, ext, ext_k = hi, -1, v, k
+    if direction != 0:
+        out[idx[ext_k]] += ext - last
     return out
 
 

@@ -29,7 +29,7 @@ def parse(data: bytes, filename: str | None = None) -> list[Activity]:
             "safety; export it again from your watch or app.",
             filename=filename,
         ) from exc
-    except ParseError as exc:
+    except (ParseError, LookupError, ValueError) as exc:
         raise CorruptFile(
             f"This TCX file is not well-formed XML ({where(exc)}); it may be cut off or damaged.",
             filename=filename,
@@ -80,12 +80,15 @@ def _activity(act: Element, filename: str | None, index: int) -> Activity | None
     lap_dist = lap_time = 0.0
     max_hr: float | None = None
     have_laps = False
+    empty_dist = 0.0  # distance of laps that hold no track points
     for lap in act:
         if local(lap.tag) != "Lap":
             continue
         have_laps = True
-        lap_dist += _num(_text(lap, "DistanceMeters")) or 0.0
+        this_dist = _num(_text(lap, "DistanceMeters")) or 0.0
+        lap_dist += this_dist
         lap_time += _num(_text(lap, "TotalTimeSeconds")) or 0.0
+        points_before = len(ts)
         m = _num(_text(lap, "MaximumHeartRateBpm", "Value"))
         if m is not None:
             max_hr = m if max_hr is None else max(max_hr, m)
@@ -103,6 +106,8 @@ def _activity(act: Element, filename: str | None, index: int) -> Activity | None
                 ts.append(t)
                 brk.append(first)
                 first = False
+        if len(ts) == points_before:
+            empty_dist += this_dist
     if not ts:
         return None
 
@@ -128,7 +133,7 @@ def _activity(act: Element, filename: str | None, index: int) -> Activity | None
         dist = np.interp(np.arange(t.shape[0]), np.flatnonzero(known), dist[known])
         dist = dist - dist[0]
     elif lat is not None and lon is not None:
-        dist = cumulative_distance(lat, lon, breaks)
+        dist = cumulative_distance(lat, lon, breaks, t)
 
     sport_word = act.get("Sport")
     sport = word_sport(sport_word) or "other"
@@ -155,6 +160,12 @@ def _activity(act: Element, filename: str | None, index: int) -> Activity | None
             max_heart_rate=max_hr,
         )
     creator = _text(act, "Creator", "Name")
+    warnings = [] if order is None else ["Track points were out of order and have been sorted."]
+    if empty_dist > 0.01 * lap_dist:
+        warnings.append(
+            f"Laps covering {empty_dist / 1000:.2f} km have no recorded track points in this "
+            "file; they are not part of the activity's numbers."
+        )
     return summarise(
         sport=sport,
         start_time=datetime.fromtimestamp(t[0], tz=UTC),
@@ -164,7 +175,7 @@ def _activity(act: Element, filename: str | None, index: int) -> Activity | None
         device=creator,
         index=index,
         source_name=filename,
-        warnings=[] if order is None else ["Track points were out of order and have been sorted."],
+        warnings=warnings,
     )
 
 

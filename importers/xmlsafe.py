@@ -32,6 +32,11 @@ def refuse_dtd(data: bytes, kind: str, filename: str | None) -> None:
             "damaged.",
             filename=filename,
         ) from exc
+    except (LookupError, ValueError) as exc:  # an unknown declared encoding, for one
+        raise CorruptFile(
+            f"This {kind} file declares a text encoding that does not exist; it may be damaged.",
+            filename=filename,
+        ) from exc
 
 
 def _where(exc: ParseError) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask, g, render_template
 from htmx_flask import Htmx
 
-from webapp import auth, csrf, db, units
+from webapp import auth, csrf, db, timing, units
 from webapp.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
 
     Htmx(app)
+    timing.init_app(app)
     db.init_app(app)
     csrf.init_app(app)
     auth.init_app(app)

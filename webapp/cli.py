@@ -15,6 +15,8 @@ from flask.cli import AppGroup, FlaskGroup
 
 from webapp import db
 from webapp.commands.inspect import inspect_command
+from webapp.commands.plan import plan_command
+from webapp.commands.state import state_command
 
 
 def _create_app() -> Flask:
@@ -29,6 +31,8 @@ def main() -> None:
 
 
 main.add_command(inspect_command)
+main.add_command(plan_command)
+main.add_command(state_command)
 
 
 @click.group("db", cls=AppGroup)

@@ -38,6 +38,7 @@ def load_config(instance_path: str) -> dict:
         ),
         "AUTO_MIGRATE": os.environ.get("LEGDAY_AUTO_MIGRATE", "1") != "0",
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        "SERVER_TIMING": os.environ.get("LEGDAY_SERVER_TIMING", "0") == "1",
         "RQ_QUEUE": os.environ.get("LEGDAY_RQ_QUEUE", "legday"),
         # Bigger uploads (and every .zip) are imported in the background.
         "INLINE_IMPORT_MAX_BYTES": int(os.environ.get("LEGDAY_INLINE_IMPORT_KB", "2048")) * 1024,

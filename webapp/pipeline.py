@@ -437,6 +437,12 @@ class WeekView:
     prev_week: str | None = None
     next_week: str | None = None
     trend_rows: list[dict] = field(default_factory=list)  # sparkline geometry for the page
+    history_days: int = 0  # days from the first run to the end of the trend
+
+    @property
+    def trend_ready(self) -> bool:
+        """Enough history for the 6-week line to mean something."""
+        return self.history_days >= BASELINE_DAYS
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -519,30 +525,42 @@ WEEK_COLUMNS = (
     Activity.stimulus,
 )
 TREND_DAYS = 42
+TREND_HORIZON_DAYS = 180
 LEVEL_WORDS = ("none", "light", "moderate", "high", "highest")
 DAMAGE_FROM = (0.3, 0.6)  # Dn where the recommender starts easing the legs (model doc 2.5)
 CACHE_SIZE = 256
 AS_OF_STEP_S = 600  # the current week is recomputed at most every 10 minutes per user
 
+RECORDS_CACHE_SIZE = 64
+
 _cache: OrderedDict = OrderedDict()
+_records_cache: OrderedDict = OrderedDict()
 _cache_lock = threading.Lock()
 
 
 def _data_key(session: Session, user: User, label: str) -> tuple:
-    """Changes whenever anything the week depends on changes (uploads, deletes, logs, settings)."""
-    activities = session.execute(
-        select(func.count(Activity.id), func.max(Activity.id)).where(Activity.user_id == user.id)
-    ).one()
-    logs = session.execute(
-        select(func.count(StrengthLog.id), func.max(StrengthLog.id)).where(
-            StrengthLog.user_id == user.id
+    """Changes whenever anything the week depends on changes (uploads, deletes, logs, settings).
+
+    One round trip to the database: this runs on every view of a week, cached or not.
+    """
+
+    def of_user(column, model):
+        return select(column).where(model.user_id == user.id).scalar_subquery()
+
+    row = session.execute(
+        select(
+            of_user(func.count(Activity.id), Activity),
+            of_user(func.max(Activity.id), Activity),
+            of_user(func.count(StrengthLog.id), StrengthLog),
+            of_user(func.max(StrengthLog.id), StrengthLog),
+            select(PlanAdjustment.data)
+            .where(PlanAdjustment.user_id == user.id, PlanAdjustment.week == label)
+            .scalar_subquery(),
         )
     ).one()
-    adjustment = session.scalar(
-        select(PlanAdjustment.data).where(
-            PlanAdjustment.user_id == user.id, PlanAdjustment.week == label
-        )
-    )
+    activities, logs, adjustment = (row[0], row[1]), (row[2], row[3]), row[4]
+    if not isinstance(adjustment, str):
+        adjustment = json.dumps(adjustment, sort_keys=True)
     settings = (
         user.timezone,
         user.week_start,
@@ -552,12 +570,13 @@ def _data_key(session: Session, user: User, label: str) -> tuple:
         user.long_run_day,
         user.race_date,
     )
-    return (tuple(activities), tuple(logs), json.dumps(adjustment, sort_keys=True), settings)
+    return (activities, logs, adjustment, settings)
 
 
 def clear_cache() -> None:
     with _cache_lock:
         _cache.clear()
+        _records_cache.clear()
 
 
 def weekly_context(
@@ -578,12 +597,14 @@ def weekly_context(
     # The state at the end of a past week; "now" (in steps, so it can be cached) otherwise.
     stepped = datetime.fromtimestamp(now.timestamp() // AS_OF_STEP_S * AS_OF_STEP_S, UTC)
     as_of = min(stepped, end_utc) if start <= current else stepped
-    key = (user.id, label, as_of, _data_key(session, user, label))
+    data_key = _data_key(session, user, label)
+    key = (user.id, label, as_of, data_key)
     with _cache_lock:
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-    view = _build_week(session, user, start, label, current, as_of, zone, today)
+    records = _load_records(session, user, data_key[0])
+    view = _build_week(session, user, start, label, current, as_of, zone, today, records)
     with _cache_lock:
         _cache[key] = view
         while len(_cache) > CACHE_SIZE:
@@ -591,20 +612,76 @@ def weekly_context(
     return view
 
 
-def _build_week(session, user, start, label, current, as_of, zone, today) -> WeekView:
+def load_record(start_time: datetime, duration_s: float, stimulus: dict) -> LoadRecord:
+    """engine.state's LoadRecord straight from a stored stimulus dict (no Stimulus objects)."""
+    muscles = {
+        key: (float(m.get("total") or 0.0), float(m.get("damage") or 0.0))
+        for key, m in (stimulus.get("muscles") or {}).items()
+    }
+    return LoadRecord(
+        start_time=_aware(start_time),
+        duration_s=float(duration_s or 0.0),
+        muscles=muscles,
+        systemic_load=float(stimulus.get("systemic_load") or 0.0),
+    )
+
+
+def _load_records(session: Session, user: User, activities_key: tuple) -> list[LoadRecord]:
+    """Every run as a LoadRecord, cached per user while the user's activities do not change.
+
+    `activities_key` is (count, max id) of the user's activities. After an upload only the new
+    rows are read and added; after a delete everything is read again.
+    """
+    count, max_id = activities_key
+    with _cache_lock:
+        cached = _records_cache.get(user.id)
+    if cached is not None and cached[0] == activities_key:
+        return cached[1]
+    query = select(
+        Activity.id,
+        Activity.is_run,
+        Activity.start_time,
+        Activity.elapsed_time_s,
+        Activity.stimulus,
+    ).where(Activity.user_id == user.id)
+    records = None
+    if cached is not None and cached[0][1] is not None and max_id is not None:
+        (old_count, old_max), old_records = cached
+        new_rows = session.execute(query.where(Activity.id > old_max)).all()
+        if old_count + len(new_rows) == count:  # nothing was deleted meanwhile
+            added = [_record_of(r) for r in new_rows if r.is_run and r.stimulus]
+            records = sorted(old_records + added, key=lambda r: r.start_time)
+    if records is None:
+        rows = session.execute(query.where(Activity.is_run.is_(True))).all()
+        records = sorted((_record_of(r) for r in rows if r.stimulus), key=lambda r: r.start_time)
+    with _cache_lock:
+        _records_cache[user.id] = (activities_key, records)
+        _records_cache.move_to_end(user.id)
+        while len(_records_cache) > RECORDS_CACHE_SIZE:
+            _records_cache.popitem(last=False)
+    return records
+
+
+def _record_of(row) -> LoadRecord:
+    return load_record(row.start_time, row.elapsed_time_s, row.stimulus)
+
+
+def _build_week(session, user, start, label, current, as_of, zone, today, records) -> WeekView:
     end = start + timedelta(days=6)
     start_utc = local_midnight_utc(start, zone)
     end_utc = local_midnight_utc(end + timedelta(days=1), zone)
+    plan_day = today if start == current else start
+    since = local_midnight_utc(min(start, plan_day) - timedelta(days=TREND_DAYS), zone)
     rows = session.execute(
         select(*WEEK_COLUMNS)
-        .where(Activity.user_id == user.id, Activity.start_time < max(end_utc, as_of))
+        .where(
+            Activity.user_id == user.id,
+            Activity.start_time >= since,
+            Activity.start_time < max(end_utc, as_of),
+        )
         .order_by(Activity.start_time)
     ).all()
-    runs_all = [r for r in rows if r.is_run and r.stimulus]
-    records = [
-        LoadRecord.from_stimulus(_aware(r.start_time), r.elapsed_time_s, r.stimulus)
-        for r in runs_all
-    ]
+    records = [r for r in records if r.start_time < max(end_utc, as_of)]
     state = compute_state(records, as_of)
     in_week = [r for r in rows if start_utc <= _aware(r.start_time) < end_utc]
     week_rows = run_rows(in_week, zone)
@@ -648,7 +725,10 @@ def _build_week(session, user, start, label, current, as_of, zone, today) -> Wee
             }
         )
     trend_end = min(start + timedelta(days=6), today)
-    series = daily_series(records, trend_end - timedelta(days=TREND_DAYS - 1), trend_end)
+    trend_start = trend_end - timedelta(days=TREND_DAYS - 1)
+    # Older runs weigh under 0.02 % in a 42-day average after 180 days: leave them out.
+    horizon = local_midnight_utc(trend_start - timedelta(days=TREND_HORIZON_DAYS), zone)
+    series = daily_series([r for r in records if r.start_time >= horizon], trend_start, trend_end)
     trend = {
         "days": [d.isoformat() for d in series.days],
         "muscles": {
@@ -659,6 +739,7 @@ def _build_week(session, user, start, label, current, as_of, zone, today) -> Wee
             for k in LEG_MUSCLES
         },
     }
+    history_days = _history_days(records, trend_end)
     plan, logs = _plan_for(session, user, start, label, current, today, zone, rows, records, state)
     return WeekView(
         week=label,
@@ -676,7 +757,8 @@ def _build_week(session, user, start, label, current, as_of, zone, today) -> Wee
         logs=logs,
         prev_week=week_label(start - timedelta(days=7)),
         next_week=week_label(start + timedelta(days=7)) if start < current else None,
-        trend_rows=trend_rows(trend, LABELS, _history_days(records, trend_end)),
+        trend_rows=trend_rows(trend, LABELS, history_days),
+        history_days=history_days,
     )
 
 

@@ -47,13 +47,17 @@ def format_pace(seconds_per_km: float | None, units: str = "km") -> str:
     return f"{format_duration(per_unit)} /{units}"
 
 
-def format_elevation(metres: float | None, units: str = "km") -> str:
+def format_elevation(metres: float | None, units: str = "km", with_unit: bool = True) -> str:
     """312 m, or 1,024 ft for runners who count in miles."""
     if _missing(metres):
         return "—"
-    if units == "mi":
-        return f"{metres * FEET_PER_METRE:,.0f} ft"
-    return f"{metres:,.0f} m"
+    value, unit = (metres * FEET_PER_METRE, "ft") if units == "mi" else (metres, "m")
+    value = 0.0 if abs(value) < 0.5 else value  # no "-0 m"
+    return f"{value:,.0f} {unit}" if with_unit else f"{value:,.0f}"
+
+
+def elevation_unit(units: str = "km") -> str:
+    return "ft" if units == "mi" else "m"
 
 
 def distance_value(metres: float, units: str = "km") -> float:
@@ -103,7 +107,9 @@ def init_app(app: Flask) -> None:
             m, units or current_units(), digits
         ),
         "pace": lambda s, units=None: format_pace(s, units or current_units()),
-        "elevation": lambda m, units=None: format_elevation(m, units or current_units()),
+        "elevation": lambda m, units=None, with_unit=True: format_elevation(
+            m, units or current_units(), with_unit
+        ),
         "duration": format_duration,
         "when": lambda m, zone=None, with_time=True: format_when(
             m, zone or current_zone(), with_time
@@ -112,3 +118,4 @@ def init_app(app: Flask) -> None:
     }
     app.jinja_env.filters.update(filters)
     app.jinja_env.globals["current_units"] = current_units
+    app.jinja_env.globals["elevation_unit"] = lambda: elevation_unit(current_units())

@@ -21,12 +21,13 @@ def make_activity(
     start_time: datetime = START,
     heart_rate=None,
     cadence=None,
+    power=None,
     altitude: bool = True,
     altitude0: float = 100.0,
 ) -> Activity:
     """A recording of a run whose speed (m/s) and grade are given second by second.
 
-    `speed`, `grade`, `heart_rate` and `cadence` are scalars or arrays with one value per
+    `speed`, `grade`, `heart_rate`, `cadence` and `power` are scalars or arrays with one value per
     second of the run; the track is integrated at 10 Hz and recorded every 1/hz seconds, the
     way a watch would sample it.
     """
@@ -54,6 +55,7 @@ def make_activity(
         speed_mps=np.interp(t, fine, v),
         heart_rate=at(heart_rate),
         cadence_spm=at(cadence),
+        power_w=at(power),
     )
     distance = float(series.distance_m[-1])
     duration = float(t[-1])

@@ -16,6 +16,7 @@ from engine.plan import (
     recommend,
     session_muscle_load,
     summarise_runs,
+    swap,
     week_label,
 )
 
@@ -171,6 +172,17 @@ def test_high_calf_load_swaps_heavy_calf_raises_for_more_tibialis():
     assert "2.6x the load of your quads" in tib_hilly.why
 
 
+def test_a_calf_spike_counts_only_against_an_established_chronic_load():
+    spike = flat_state(calves=Muscle(300, 150, 0.05))
+    short = recommend(ctx(state=spike))  # one week of runs: no chronic level yet
+    assert "calf" in {e.purpose for e in exercises(short)}
+    older = easy_week() + [RunSummary(MONDAY - timedelta(days=35), 10_000, 3_300, 40)]
+    long_history = recommend(ctx(state=spike, recent=older))
+    assert "calf" not in {e.purpose for e in exercises(long_history)}
+    tib = next(e for e in exercises(long_history) if e.purpose == "tibialis")
+    assert "2.0x their usual level" in tib.why
+
+
 def test_reasons_cite_the_runners_numbers():
     plan = recommend(ctx())
     tib = next(e for e in exercises(plan) if e.purpose == "tibialis")
@@ -247,9 +259,9 @@ def test_five_days_before_a_race_no_heavy_legs_and_half_the_sets():
     shared = [e for e in s.exercises if e.name in by_name]
     assert len(shared) >= 6
     for e in shared:
-        assert e.sets == max(1, -(-by_name[e.name].sets // 2))
+        assert e.sets == max(1, by_name[e.name].sets // 2)
         assert "Race in 5 days: half the usual sets." in e.why
-    assert total_sets(s) <= total_sets(usual.sessions[0]) / 2 + len(shared) / 2
+    assert sum(e.sets for e in shared) <= sum(by_name[e.name].sets for e in shared) / 2
 
 
 def test_taper_keeps_the_last_heavy_session_7_to_10_days_out():
@@ -358,6 +370,16 @@ def test_progression_goes_up_after_done_and_back_after_skipped():
     plank = {p: next(e for e in exercises(p) if e.name == "Plank") for p in (base, up, down)}
     assert plank[up].amount > plank[base].amount > plank[down].amount
     assert "logged 3 recent session(s) as done" in plank[up].why
+    loads = [
+        next(
+            e.load
+            for e in exercises(recommend(ctx(logs=logs, equipment=["gym"])))
+            if e.category == "legs"
+        )
+        for logs in ([], done, skipped)
+    ]
+    assert "more than last time" not in loads[0] and "lighter" not in loads[0]
+    assert "2.5-5 % more than last time" in loads[1] and "10 % lighter" in loads[2]
     assert "2 recent session(s) skipped" in plank[down].why
 
 
@@ -433,3 +455,20 @@ def test_json_has_exactly_the_contract_keys():
             assert e["sets"] >= 1 and e["why"]
         cats = {e["category"] for e in s["exercises"]}
         assert set(REQUIRED) <= cats
+
+
+def test_swap_offers_only_same_purpose_alternatives_that_fit():
+    plan = recommend(ctx(equipment=["none"]))
+    day = plan.sessions[0].day
+    swapped = swap(plan, day, "Plank", "Dead bug", ["none"])
+    dead_bug = next(e for e in swapped.sessions[0].exercises if e.name == "Dead bug")
+    plank = next(e for e in plan.sessions[0].exercises if e.name == "Plank")
+    assert dead_bug.dose == "reps" and dead_bug.amount == 10 and dead_bug.sets == plank.sets
+    assert dead_bug.why.startswith(plank.why) and "In place of Plank" in dead_bug.why
+    assert "Plank" in [e.name for e in swapped.sessions[1].exercises]  # other day untouched
+    with pytest.raises(ValueError, match="Ab wheel rollout cannot stand in for Plank"):
+        swap(plan, day, "Plank", "Ab wheel rollout", ["none"])  # needs a gym
+    with pytest.raises(ValueError):
+        swap(plan, day, "Plank", "Push-up", ["none"])  # another purpose
+    with pytest.raises(KeyError, match="no Pallof press"):
+        swap(plan, day, "Pallof press", "Bird dog", ["band"])

@@ -18,7 +18,11 @@ SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[Healt
 
 
 def profile(track, laps: int = 1):
-    """Per-second speed and grade; speed ramps over 4 s between segments as runners do."""
+    """Per-second speed and grade; speed ramps over 4 s between segments as runners do.
+
+    Each lap ends as it began (the first segment closes it), so laps join without a jump.
+    """
+    track = [*track, track[0]]
     speed = np.concatenate([np.full(n, v) for n, v, _ in track] * laps)
     grade = np.concatenate([np.full(n, g) for n, _, g in track] * laps)
     kernel = np.ones(5) / 5

@@ -44,6 +44,9 @@ def test_case_8_engine_part_quads_dn_the_day_after_the_reference_run():
     assert dn.damage_normalised >= 0.6
     peak = compute_state([rec], rec.end_time + timedelta(days=1.5)).muscles["quadriceps"]
     assert peak.damage_normalised == pytest.approx(1.0, abs=0.02)
+    # the recommender's shortcut gives the same record
+    ref = state.reference_record(T0)
+    assert ref.muscles["quadriceps"] == pytest.approx(rec.muscles["quadriceps"], rel=0.01)
 
 
 def test_case_7_repeated_bout_three_weeks_later_does_about_half_the_damage():
@@ -116,11 +119,12 @@ def test_records_after_as_of_are_ignored_and_order_does_not_matter():
     assert empty.muscles["quadriceps"].damage == 0 and empty.fitness == 0
 
 
-def test_daily_series_agrees_with_compute_state_at_day_ends():
+@pytest.mark.parametrize("first_day", [1, 12])  # before all the runs, and after two of them
+def test_daily_series_agrees_with_compute_state_at_day_ends(first_day):
     records = [reference_record(T0 + timedelta(days=d)) for d in (0, 9, 20)]
-    series = daily_series(records, date(2026, 3, 1), date(2026, 3, 31))
-    assert len(series.days) == 31
-    for i in (1, 5, 10, 25):
+    series = daily_series(records, date(2026, 3, first_day), date(2026, 3, 31))
+    assert len(series.days) == 32 - first_day
+    for i in (1, 5, 10, 17):
         day_end = datetime.combine(series.days[i] + timedelta(days=1), datetime.min.time(), UTC)
         st = compute_state(records, day_end - timedelta(microseconds=1))
         q = st.muscles["quadriceps"]
@@ -140,3 +144,18 @@ def test_state_to_dict_is_json_safe():
     data = json.loads(json.dumps(st.to_dict()))
     assert data["muscles"]["quadriceps"]["damage_normalised"] > 0.5
     assert {"fitness", "fatigue", "form", "as_of"} <= set(data)
+
+
+def test_records_of_other_sessions_can_load_core_and_upper_body():
+    lift = LoadRecord(T0, 3600, {"core": (50.0, 0.0), "upper_pull": (30.0, 5.0)}, 0.0)
+    st = compute_state([lift, reference_record()], T0 + timedelta(days=1))
+    assert st.muscles["core"].acute == pytest.approx(0.25 * 50.0 * 0.75)
+    assert st.muscles["upper_pull"].damage > 0
+    assert st.muscles["quadriceps"].damage_normalised > 0.5
+
+
+def test_daily_series_refuses_an_end_before_its_start():
+    with pytest.raises(ValueError, match="end on or after"):
+        daily_series([], date(2026, 3, 2), date(2026, 3, 1))
+    empty = daily_series([], date(2026, 3, 1), date(2026, 3, 3))
+    assert list(empty.acute["calves"]) == [0.0, 0.0, 0.0]

@@ -140,3 +140,77 @@ def test_steady_stimulus_matches_a_recorded_steady_run():
         assert recorded.muscles[key].damage == pytest.approx(
             steady.muscles[key].damage, rel=0.01, abs=1e-9
         )
+
+
+def test_gps_jumps_are_counted_at_most_at_10_mps():
+    from dataclasses import replace
+
+    run = steady_run(3.0, 0.0, km=3)
+    dist = run.series.distance_m.copy()
+    dist[500:] += 150.0  # the position jumped 150 m in one second
+    jumpy = replace(run, series=replace(run.series, distance_m=dist, speed_mps=None))
+    plain, glitch = compute_stimulus(run), compute_stimulus(jumpy)
+    assert any("above 10 m/s" in n for n in glitch.notes)
+    extra_km = 0.15
+    assert glitch.total < plain.total + extra_km * 250  # at most ~2.5x a flat km per km
+
+
+def test_a_power_meter_scales_the_push_off_work_within_bounds():
+    from engine.athlete import Athlete
+
+    plain = compute_stimulus(steady_run(3.0, 0.0, km=2, power=300.0))
+    assert not any("power" in n for n in plain.notes)  # weight unknown: power is not used
+    # 70 kg at 3 m/s reads about 218 W on the flat; 300 W is far above, so the scale caps
+    strong = compute_stimulus(steady_run(3.0, 0.0, km=2, power=300.0), Athlete(mass_kg=70))
+    assert "power meter: stance work scaled by 1.25" in strong.notes
+    con = strong.muscles["calves"].concentric / plain.muscles["calves"].concentric
+    assert con == pytest.approx(1.25, rel=0.01)
+    assert strong.muscles["calves"].eccentric == pytest.approx(plain.muscles["calves"].eccentric)
+
+
+def test_a_run_with_only_totals_is_spread_at_an_even_pace():
+    from dataclasses import replace
+
+    run = steady_run(3.0, 0.0, km=3)
+    bare = replace(
+        run, series=replace(run.series, distance_m=None, speed_mps=None, altitude_m=None)
+    )
+    stim = compute_stimulus(bare)
+    assert any("even pace" in n for n in stim.notes)
+    assert stim.total == pytest.approx(300.0, rel=0.01)
+    nothing = replace(bare, distance_m=0.0)
+    empty = compute_stimulus(nothing)
+    assert empty.total == 0 and empty.notes
+
+
+def test_gaps_repeats_and_single_samples_give_finite_numbers():
+    from dataclasses import replace
+
+    run = steady_run(3.0, 0.05, km=2, heart_rate=150.0, cadence=170.0)
+    s = run.series
+    alt, dist, hr = s.altitude_m.copy(), s.distance_m.copy(), s.heart_rate.copy()
+    alt[100:160] = np.nan
+    dist[300:305] = np.nan
+    hr[::7] = np.nan
+    t = s.time_s.copy()
+    t[200] = t[199]  # a repeated timestamp
+    messy = replace(
+        run, series=replace(s, time_s=t, altitude_m=alt, distance_m=dist, heart_rate=hr)
+    )
+    stim = compute_stimulus(messy)
+    assert all(np.isfinite(list(m.to_dict().values())).all() for m in stim.muscles.values())
+    assert stim.total == pytest.approx(compute_stimulus(run).total, rel=0.03)
+    assert np.isfinite(stim.systemic_load) and stim.systemic_method == "trimp"
+    one = replace(
+        run,
+        series=replace(
+            s,
+            time_s=t[:1],
+            altitude_m=alt[:1],
+            distance_m=dist[:1],
+            speed_mps=None,
+            heart_rate=hr[:1],
+            cadence_spm=None,
+        ),
+    )
+    assert np.isfinite(compute_stimulus(one).total)

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from engine.athlete import Athlete
+from engine.mechanics import cost_of_running, cost_of_walking
 from engine.stimulus import compute_stimulus
 from engine.systemic import pace_load, trimp
 from tests.engine.activities import make_activity, steady_run
@@ -53,3 +54,20 @@ def test_sparse_heart_rate_falls_back_to_pace():
     hr[:200] = 150
     stim = compute_stimulus(make_activity(np.full(1200, 3.0), heart_rate=hr))
     assert stim.systemic_method == "pace"
+
+
+def test_heart_rate_without_movement_still_gives_a_trimp():
+    from dataclasses import replace
+
+    row = steady_run(3.0, 0.0, km=2, sport="rowing", heart_rate=140.0)
+    still = replace(row, series=replace(row.series, distance_m=None, speed_mps=None), distance_m=0)
+    stim = compute_stimulus(still)
+    assert stim.systemic_method == "trimp" and stim.systemic_load > 0
+    assert stim.total == 0
+
+
+def test_steep_slow_climbing_is_costed_as_walking():
+    run = compute_stimulus(steady_run(2.5, 0.20, km=1))
+    hike = compute_stimulus(steady_run(1.2, 0.20, km=1))
+    assert run.energy_j_per_kg == pytest.approx(float(cost_of_running(0.20)) * 1000, rel=0.02)
+    assert hike.energy_j_per_kg == pytest.approx(float(cost_of_walking(0.20)) * 1000, rel=0.02)

@@ -94,9 +94,13 @@ def fit_bytes(
     with_altitude: bool = True,
     device_ascent: float | None = None,
     sessions: list[tuple[int, int, str, str]] | None = None,
+    developer_heart_rate: int | None = None,
+    session_elapsed_s: float | None = None,
 ) -> bytes:
     """A FIT activity file of `track`. `sessions` = [(first, end, sport, sub_sport)] record
-    index ranges for a multisport file (one session message each)."""
+    index ranges for a multisport file (one session message each). `developer_heart_rate`
+    adds a developer field named "heart_rate" with that value to every record (as a
+    third-party app could), which readers must not take for the real heart rate."""
     enc = Encoder()
     t0 = track.times[0]
     enc.on_mesg(
@@ -109,6 +113,19 @@ def fit_bytes(
             "time_created": t0,
         },
     )
+    if developer_heart_rate is not None:
+        dev_id = {"developer_data_index": 0, "application_id": [7] * 16}
+        desc = {
+            "developer_data_index": 0,
+            "field_definition_number": 0,
+            "fit_base_type_id": 2,  # uint8
+            "field_name": "heart_rate",
+            "units": "bpm",
+            "native_mesg_num": MESG["RECORD"],
+        }
+        enc.on_mesg(MESG["DEVELOPER_DATA_ID"], dev_id)
+        enc.on_mesg(MESG["FIELD_DESCRIPTION"], desc)
+        enc.add_developer_field(0, dev_id, desc)
     timer = list(track.timer)
     k = 0
     for i, t in enumerate(track.times):
@@ -130,6 +147,8 @@ def fit_bytes(
             rec["position_long"] = _semi(float(track.lon[i]))
         if with_altitude:
             rec["enhanced_altitude"] = float(track.alt[i])
+        if developer_heart_rate is not None:
+            rec["developer_fields"] = {0: developer_heart_rate}
         enc.on_mesg(MESG["RECORD"], rec)
     for t, kind in timer[k:]:
         enc.on_mesg(MESG["EVENT"], {"timestamp": t, "event": "timer", "event_type": kind})
@@ -140,7 +159,7 @@ def fit_bytes(
             msg = {
                 "timestamp": b,
                 "start_time": a,
-                "total_elapsed_time": (b - a).total_seconds(),
+                "total_elapsed_time": session_elapsed_s or (b - a).total_seconds(),
                 "total_timer_time": track.moving_s if len(legs) == 1 else (b - a).total_seconds(),
                 "total_distance": float(track.dist[end - 1] - track.dist[first]),
                 "sport": leg_sport,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import timedelta
 
 import numpy as np
@@ -103,6 +104,34 @@ def test_fit_without_session_keeps_records():
     assert act.distance_m == pytest.approx(1800.0, abs=0.5)
 
 
+def test_developer_fields_are_ignored():
+    tr = make_track(seconds=300)
+    [act] = importers.load(fit_bytes(tr, developer_heart_rate=250), "dev.fit")
+    assert act.max_heart_rate == 150  # the real heart rate, not the developer field's 250
+
+
+def test_chained_fit_files():
+    first = make_track(seconds=600)
+    second = make_track(seconds=900, start=START + timedelta(hours=2), seed=2)
+    acts = importers.load(fit_bytes(first) + fit_bytes(second), "chained.fit")
+    assert [round(a.distance_m) for a in acts] == [1800, 2700]
+    assert acts[1].start_time == START + timedelta(hours=2)
+    assert acts[0].fingerprint != acts[1].fingerprint
+
+
+def test_clock_jump_is_taken_out():
+    tr = make_track(seconds=1200)
+    # the watch clock jumps 5 hours forward after 10 minutes; the session's elapsed time and
+    # the distance run on as if nothing happened
+    jump = timedelta(hours=5)
+    tr.times = [t + jump if i >= 600 else t for i, t in enumerate(tr.times)]
+    tr.timer = [(tr.times[0], "start"), (tr.times[-1], "stop_all")]
+    data = fit_bytes(tr, session_elapsed_s=1200.0)
+    [act] = importers.load(data, "jump.fit")
+    assert act.elapsed_time_s < 1300
+    assert any("clock jumped by 300 minutes" in w for w in act.warnings)
+
+
 def test_gpx_matches_fit(track):
     segs = [(0, 600), (600, 1500), (1500, len(track.times))]  # a segment per pause
     [g] = importers.load(gpx_text(track, segments=segs).encode(), "run.gpx")
@@ -115,6 +144,41 @@ def test_gpx_matches_fit(track):
     assert g.series.cadence_spm[10] == 170
     assert g.elevation_gain_m == pytest.approx(f.elevation_gain_m, rel=0.05)
     assert g.fingerprint == f.fingerprint
+
+
+def test_gpx_sparse_points_follow_the_curve():
+    # a 400 m running track (a circle of radius 63.66 m) with a point every 15 s at 3 m/s:
+    # straight chords between points cut the corners by ~2 %, the curve recovers it
+    radius = 400 / (2 * math.pi)
+    times = np.arange(0, 810, 15.0)
+    angle = times * 3.0 / radius
+    lat = 45.0 + np.degrees(radius * np.sin(angle) / 6_371_008.8)
+    lon = 7.0 + np.degrees(
+        radius * (1 - np.cos(angle)) / (6_371_008.8 * math.cos(math.radians(45)))
+    )
+    pts = "".join(
+        f'<trkpt lat="{la:.8f}" lon="{lo:.8f}"><time>'
+        f"{(START + timedelta(seconds=float(t))):%Y-%m-%dT%H:%M:%SZ}</time></trkpt>"
+        for la, lo, t in zip(lat, lon, times, strict=True)
+    )
+    gpx = f'<gpx version="1.1"><trk><type>running</type><trkseg>{pts}</trkseg></trk></gpx>'
+    [act] = importers.load(gpx.encode(), "track.gpx")
+    true_length = 3.0 * times[-1]
+    chords = 2 * radius * math.sin(3.0 * 15.0 / radius / 2) * (len(times) - 1)
+    assert chords < 0.985 * true_length
+    assert act.distance_m == pytest.approx(true_length, rel=0.005)
+
+
+def test_gpx_mostly_without_times_is_refused():
+    points = gpx_text(make_track(seconds=60)).split("\n")
+    kept = 0
+    for i, line in enumerate(points):
+        if "<time>" in line:
+            kept += 1
+            if kept > 3:  # only the first three points keep their time
+                points[i] = re.sub(r"<time>[^<]*</time>", "", line)
+    with pytest.raises(importers.NoActivityData, match="without times"):
+        importers.load("\n".join(points).encode(), "mostly-untimed.gpx")
 
 
 def test_gpx_10_bom_and_no_elevation():

@@ -15,6 +15,21 @@ def recent_start(days_ago: float = 1.0) -> datetime:
     return moment.replace(second=0, microsecond=0)
 
 
+# A fixed Wednesday noon for the week tests that pass `now` to weekly_context.
+WEDNESDAY = datetime(2025, 3, 12, 12, 0, tzinfo=UTC)
+
+
+def in_this_week(hours_ago: float) -> datetime:
+    """`hours_ago` before now, but inside the current (Monday-based, UTC) week.
+
+    In the first minutes of a Monday that moment may lie a little ahead: the week page still
+    lists it, which is what the page tests that use this look at.
+    """
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    monday = (now - timedelta(days=now.weekday())).replace(hour=0, minute=0)
+    return max(now - timedelta(hours=hours_ago), monday + timedelta(minutes=10))
+
+
 def run_fit(start: datetime | None = None, seconds: int = 1800, hill_m: float = 40.0, **kw):
     track = make_track(seconds=seconds, hill_m=hill_m, start=start or recent_start(), **kw)
     return fit_bytes(track)

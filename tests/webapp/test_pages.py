@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from tests.webapp.files import recent_start, ride_fit, run_fit, run_gpx, zip_of
+from tests.webapp.files import in_this_week, recent_start, ride_fit, run_fit, run_gpx, zip_of
 from webapp import pipeline
 from webapp.db import new_session
 from webapp.models import Activity, PlanAdjustment, StrengthLog
@@ -25,7 +25,9 @@ def _fresh_weeks():
 
 def upload(auth, files, headers=None):
     data = {"files": [(io.BytesIO(content), name) for name, content in files]}
-    return auth.post("/upload", data=data, headers=headers or {}, content_type="multipart/form-data")
+    return auth.post(
+        "/upload", data=data, headers=headers or {}, content_type="multipart/form-data"
+    )
 
 
 def count_activities(app) -> int:
@@ -174,7 +176,7 @@ def test_activity_page_shows_summary_route_profiles_splits_and_stimulus(client, 
 
 def test_units_in_miles_show_everywhere(app, client, auth):
     auth.register()
-    upload(auth, [("run.fit", run_fit(seconds=2400))])
+    upload(auth, [("run.fit", run_fit(in_this_week(3), seconds=2400))])
     with app.app_context():
         session = new_session()
         from webapp.models import User
@@ -199,7 +201,7 @@ def test_deleting_an_activity(app, client, auth):
 
 def test_week_page_and_plan_fragment_pair(client, auth):
     auth.register()
-    upload(auth, [("run.fit", run_fit(recent_start(0) - timedelta(hours=2)))])
+    upload(auth, [("run.fit", run_fit(in_this_week(2)))])
     full = client.get("/week")
     html = full.get_data(as_text=True)
     assert "<html" in html
@@ -217,7 +219,7 @@ def test_week_page_and_plan_fragment_pair(client, auth):
 
 def _first_session(client):
     html = client.get("/week").get_data(as_text=True)
-    week = re.search(r'/week/(\d{4}-W\d\d)/sessions/0/done', html).group(1)
+    week = re.search(r"/week/(\d{4}-W\d\d)/sessions/0/done", html).group(1)
     names = re.findall(r'name="exercises" value="([^"]+)" form="done-form-0"', html)
     return week, names, html
 
@@ -252,7 +254,7 @@ def test_mark_done_without_javascript_redirects_back_to_the_week(client, auth):
     response = auth.post(f"/week/{week}/sessions/0/done", data={"exercises": names})
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/week/{week}#plan")
-    assert "badge-imported\">Done" in client.get(f"/week/{week}").get_data(as_text=True)
+    assert 'badge-imported">Done' in client.get(f"/week/{week}").get_data(as_text=True)
 
 
 def test_swap_an_exercise_for_one_with_the_same_purpose(app, client, auth):

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.muscles import LEG_MUSCLES
-from tests.webapp.files import recent_start, ride_fit, run_fit, run_gpx, zip_of
+from tests.webapp.files import WEDNESDAY, recent_start, ride_fit, run_fit, run_gpx, zip_of
 from webapp import pipeline
 from webapp.auth import create_user
 from webapp.db import new_session
@@ -140,7 +140,7 @@ def test_delete_removes_the_activity_and_its_unshared_file(db, user):
 
 def test_weekly_context_has_the_weeks_runs_state_trend_and_plan(db, user):
     pipeline.clear_cache()
-    now = recent_start(0)
+    now = WEDNESDAY
     start = now - timedelta(hours=2)
     pipeline.ingest(db, user, "today.fit", run_fit(start, seconds=3600, hill_m=60))
     pipeline.ingest(db, user, "old.fit", run_fit(now - timedelta(days=20)))
@@ -156,6 +156,10 @@ def test_weekly_context_has_the_weeks_runs_state_trend_and_plan(db, user):
     assert by_key["calves"]["week_load"] > by_key["tibialis_anterior"]["week_load"]
     assert len(view.trend["days"]) == pipeline.TREND_DAYS
     assert view.trend["muscles"]["calves"]["acute"][-1] > 0
+    assert view.trend_ready
+    calves = next(t for t in view.trend_rows if t["key"] == "calves")
+    assert "above your 6-week average" in calves["words"]
+    assert len(calves["acute_points"].split()) == pipeline.TREND_DAYS
     assert view.plan["sessions"], view.plan
     for session in view.plan["sessions"]:
         for exercise in session["exercises"]:
@@ -163,9 +167,18 @@ def test_weekly_context_has_the_weeks_runs_state_trend_and_plan(db, user):
     assert view.to_dict()["week"] == view.week
 
 
+def test_a_new_runners_trend_waits_for_a_baseline(db, user):
+    pipeline.clear_cache()
+    now = WEDNESDAY
+    pipeline.ingest(db, user, "today.fit", run_fit(now - timedelta(hours=3)))
+    view = pipeline.weekly_context(db, user, None, now=now)
+    assert not view.trend_ready and view.history_days == 1
+    assert all(t["words"].startswith("Building your baseline") for t in view.trend_rows)
+
+
 def test_a_swap_and_a_log_change_the_week(db, user):
     pipeline.clear_cache()
-    now = recent_start(0)
+    now = WEDNESDAY
     pipeline.ingest(db, user, "today.fit", run_fit(now - timedelta(hours=3)))
     view = pipeline.weekly_context(db, user, None, now=now)
     first = view.plan["sessions"][0]["exercises"][0]
@@ -193,7 +206,7 @@ def test_a_swap_and_a_log_change_the_week(db, user):
 
 def test_a_settings_change_changes_the_plan(db, user):
     pipeline.clear_cache()
-    now = recent_start(0)
+    now = WEDNESDAY
     pipeline.ingest(db, user, "today.fit", run_fit(now - timedelta(hours=3)))
     before = pipeline.weekly_context(db, user, None, now=now)
     user.available_days = [6]
@@ -206,8 +219,26 @@ def test_a_settings_change_changes_the_plan(db, user):
 def test_week_labels_follow_the_users_week_start(db, user):
     user.week_start = 6
     db.commit()
-    view = pipeline.weekly_context(db, user, "2026-W10", now=recent_start(0))
+    view = pipeline.weekly_context(db, user, "2026-W10", now=WEDNESDAY)
     assert view.start.weekday() == 6
     assert view.week == "2026-W10"
     with pytest.raises(ValueError):
         pipeline.weekly_context(db, user, "last week")
+
+
+def test_the_cached_week_follows_uploads_and_deletes(db, user):
+    pipeline.clear_cache()
+    now = WEDNESDAY
+    [first] = pipeline.ingest(db, user, "a.fit", run_fit(now - timedelta(days=1)))
+    before = pipeline.weekly_context(db, user, None, now=now)
+    assert before.state.activities == 1
+    [second] = pipeline.ingest(db, user, "b.fit", run_fit(now - timedelta(days=2)))
+    after_upload = pipeline.weekly_context(db, user, None, now=now)
+    assert after_upload.state.activities == 2
+    assert after_upload.totals["runs"] == 2
+    calves = "calves"
+    assert after_upload.state.muscles[calves].acute > before.state.muscles[calves].acute
+    pipeline.delete_activity(db, user, first.activity_id)
+    after_delete = pipeline.weekly_context(db, user, None, now=now)
+    assert after_delete.state.activities == 1
+    assert [r.id for r in after_delete.runs] == [second.activity_id]

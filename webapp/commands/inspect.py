@@ -15,6 +15,8 @@ from pathlib import Path
 import click
 
 import importers
+from engine.muscles import LABELS
+from engine.stimulus import Stimulus, compute_stimulus
 from importers.activity import Activity
 
 
@@ -22,6 +24,23 @@ def _num(value: float | None, digits: int = 1) -> float | None:
     if value is None or not math.isfinite(value):
         return None
     return round(float(value), digits)
+
+
+def stimulus_record(stimulus: Stimulus, is_run: bool) -> dict:
+    """The load engine's keys: per-muscle `stimulus` (runs only) and `systemic_load`."""
+    muscles = {
+        key: {k: _num(v, 2) for k, v in load.to_dict().items()}
+        for key, load in stimulus.muscles.items()
+    }
+    return {
+        "stimulus": muscles if is_run else None,
+        "systemic_load": _num(stimulus.systemic_load, 1)
+        if stimulus.systemic_method != "none"
+        else None,
+        "systemic_method": stimulus.systemic_method,
+        "stimulus_notes": list(stimulus.notes),
+        "model_version": stimulus.model_version,
+    }
 
 
 def activity_record(activity: Activity, file: str, index: int) -> dict:
@@ -58,6 +77,7 @@ def activity_record(activity: Activity, file: str, index: int) -> dict:
         "source_name": activity.source_name,
         "splits": len(activity.splits),
         "warnings": list(activity.warnings),
+        **stimulus_record(compute_stimulus(activity), activity.is_run),
     }
 
 
@@ -91,6 +111,14 @@ def _human(a: Activity, file: str, index: int) -> str:
         climb = f", +{t.elevation_gain_m:.0f} m" if t.elevation_gain_m is not None else ""
         lines.append(f"  device    {dist}, timer {_clock(t.timer_time_s)}{climb}")
     lines.append(f"  samples   {len(a.series):,}   fingerprint {a.fingerprint}")
+    stim = compute_stimulus(a)
+    if a.is_run:
+        top = sorted(stim.muscles.items(), key=lambda kv: -kv[1].total)[:3]
+        most = ", ".join(f"{LABELS[k].split(' (')[0].lower()} {m.total:.0f}" for k, m in top)
+        lines.append(f"  legs      {stim.total:.0f} load units (most: {most})")
+    if stim.systemic_method != "none":
+        how = "TRIMP" if stim.systemic_method == "trimp" else "from pace"
+        lines.append(f"  systemic  {stim.systemic_load:.0f} ({how})")
     lines.extend(f"  note      {w}" for w in a.warnings)
     return "\n".join(lines)
 

@@ -1,0 +1,325 @@
+"""The weekly page with five years of history, under 20 concurrent clients.
+
+Seeds one runner with 1,800 runs (5 years) into a fresh SQLite database (or PostgreSQL with
+`--db postgresql`), serves the app with gunicorn on 127.0.0.1, then 20 client threads ask for
+/week as fast as they can (bounded by a request count and a time limit). Server time is read
+from the `Server-Timing` header the app adds (LEGDAY_SERVER_TIMING=1). Target: p95 < 50 ms.
+
+    python bench/bench_week.py [--db sqlite|postgresql] [--clients 20] [--requests 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+ACTIVITIES = 1800
+YEARS = 5
+EMAIL = "bench@example.com"
+PASSWORD = "correct horse battery"
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+def template_rows(user_id: int):
+    """A few real imports (FIT written with the SDK's Encoder, read by the importers)."""
+    import importers
+    from tests.importers.samples import fit_bytes, make_track
+    from webapp.pipeline import activity_row
+
+    shapes = [
+        (1800, 3.0, 20.0),
+        (2700, 3.2, 80.0),
+        (3600, 2.9, 150.0),
+        (1500, 3.8, 10.0),
+        (5400, 2.8, 300.0),
+        (2400, 3.4, 40.0),
+    ]
+    rows = []
+    for seconds, speed, hill in shapes:
+        track = make_track(seconds=seconds, speed=speed, hill_m=hill)
+        [activity] = importers.load(fit_bytes(track), "template.fit")
+        rows.append(activity_row(activity, user_id))
+    return rows
+
+
+def seed(app) -> None:
+    """One runner, 1,800 runs over five years, ending today."""
+    from webapp.auth import create_user
+    from webapp.db import new_session
+    from webapp.models import Activity
+
+    session = new_session(app)
+    user = create_user(session, EMAIL, PASSWORD)
+    session.commit()
+    templates = template_rows(user.id)
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    span = timedelta(days=365 * YEARS)
+    step = span / ACTIVITIES
+    fields = [
+        c.key for c in Activity.__table__.columns if c.key not in ("id", "created_at", "user_id")
+    ]
+    batch = []
+    for i in range(ACTIVITIES):
+        t = templates[i % len(templates)]
+        start = now - span + step * i
+        values = {f: getattr(t, f) for f in fields}
+        values.update(start_time=start, fingerprint=f"bench-{i:05d}", user_id=user.id)
+        batch.append(Activity(**values))
+    session.add_all(batch)
+    session.commit()
+    session.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def login(port: int) -> str:
+    """Log in through the real form; return the session cookie."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", "/auth/login")
+    response = conn.getresponse()
+    html = response.read().decode()
+    cookie = response.getheader("Set-Cookie").split(";")[0]
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    from urllib.parse import urlencode
+
+    body = urlencode({"email": EMAIL, "password": PASSWORD, "csrf_token": token})
+    conn.request(
+        "POST",
+        "/auth/login",
+        body=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie},
+    )
+    response = conn.getresponse()
+    response.read()
+    assert response.status == 302, response.status
+    return response.getheader("Set-Cookie").split(";")[0]
+
+
+def wait_until_up(port: int, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("the server did not start")
+
+
+def drive(port: int, cookie: str, clients: int, requests: int, limit_s: float, path: str):
+    """`clients` threads share `requests` GETs of `path`; returns (server ms, client ms)."""
+    server_ms: list[float] = []
+    cpu_ms: list[float] = []
+    client_ms: list[float] = []
+    lock = threading.Lock()
+    left = [requests]
+    stop_at = time.monotonic() + limit_s
+
+    def worker(_):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while True:
+            with lock:
+                if left[0] <= 0 or time.monotonic() > stop_at:
+                    break
+                left[0] -= 1
+            started = time.perf_counter()
+            conn.request("GET", path, headers={"Cookie": cookie})
+            response = conn.getresponse()
+            body = response.read()
+            took = (time.perf_counter() - started) * 1000
+            if response.status != 200 or b"Strength this week" not in body:
+                raise SystemExit(f"unexpected answer {response.status} from {path}")
+            timing = response.getheader("Server-Timing") or ""
+            match = re.search(r"app;dur=([\d.]+)", timing)
+            cpu = re.search(r"cpu;dur=([\d.]+)", timing)
+            with lock:
+                client_ms.append(took)
+                if match:
+                    server_ms.append(float(match.group(1)))
+                if cpu:
+                    cpu_ms.append(float(cpu.group(1)))
+        conn.close()
+
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(worker, range(clients)))
+    return server_ms, cpu_ms, client_ms
+
+
+def recompute_ms(app, case: str, runs: int = 15) -> list[float]:
+    """weekly_context when its cache cannot answer: `first` (a worker's first visit: every run
+    read), `upload` (one new run read and added), `setting` (a setting, log or swap: the week
+    recomputed from the cached runs)."""
+    from sqlalchemy import func, select
+
+    from webapp import pipeline
+    from webapp.db import new_session
+    from webapp.models import Activity, User
+
+    session = new_session(app)
+    user = session.scalar(select(User))
+    pipeline.weekly_context(session, user)
+    count, max_id = session.execute(
+        select(func.count(Activity.id), func.max(Activity.id)).where(Activity.user_id == user.id)
+    ).one()
+    (_, records) = pipeline._records_cache[user.id]
+    out = []
+    for _ in range(runs):
+        pipeline._cache.clear()
+        if case == "first":
+            pipeline._records_cache.clear()
+        elif case == "upload":
+            # As if the newest run had just been uploaded: the cache knew all but it.
+            pipeline._records_cache[user.id] = ((count - 1, max_id - 1), records[:-1])
+        started = time.perf_counter()
+        pipeline.weekly_context(session, user)
+        out.append((time.perf_counter() - started) * 1000)
+    session.close()
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--seconds", type=float, default=90.0, help="time limit for the load")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    args = parser.parse_args()
+
+    from webapp import create_app
+
+    workdir = Path(tempfile.mkdtemp(prefix="legday-bench-"))
+    pg_name = None
+    if args.db == "postgresql":
+        from tests import pg
+
+        if not pg.available():
+            raise SystemExit(f"no PostgreSQL at {pg.ADMIN_URL}")
+        url, pg_name = pg.create_database()
+    else:
+        url = f"sqlite:///{workdir / 'bench.db'}"
+    config = {
+        "DATABASE_URL": url,
+        "SECRET_KEY": "bench",
+        "INSTANCE_PATH": str(workdir / "instance"),
+    }
+    server = None
+    try:
+        app = create_app(config)
+        t0 = time.perf_counter()
+        seed(app)
+        print(
+            f"seeded {ACTIVITIES} runs over {YEARS} years ({args.db}) "
+            f"in {time.perf_counter() - t0:.1f} s"
+        )
+        for case, what in (
+            ("first", "on a worker's first visit"),
+            ("upload", "after an upload"),
+            ("setting", "after a setting, log or swap"),
+        ):
+            took = recompute_ms(app, case)
+            print(
+                f"weekly_context recomputed {what} (in process): "
+                f"p50 {statistics.median(took):.1f} ms, max {max(took):.1f} ms "
+                f"over {len(took)} runs"
+            )
+        app.extensions["legday.engine"].dispose()
+
+        port = free_port()
+        env = dict(
+            os.environ,
+            DATABASE_URL=url,
+            SECRET_KEY="bench",
+            LEGDAY_INSTANCE=str(workdir / "instance"),
+            LEGDAY_SERVER_TIMING="1",
+            LEGDAY_AUTO_MIGRATE="0",
+            PYTHONPATH=str(ROOT),
+        )
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(args.workers),
+                "--threads",
+                str(args.threads),
+                "--log-level",
+                "warning",
+                "webapp:create_app()",
+            ],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+        )
+        wait_until_up(port, time.monotonic() + 60)
+        cookie = login(port)
+        # Warm-up: each worker process computes the week once and caches it.
+        drive(
+            port, cookie, args.workers * args.threads, args.workers * args.threads * 8, 60, "/week"
+        )
+        started = time.perf_counter()
+        server_ms, cpu_ms, client_ms = drive(
+            port, cookie, args.clients, args.requests, args.seconds, "/week"
+        )
+        wall = time.perf_counter() - started
+        print(
+            f"GET /week: {len(client_ms)} requests from {args.clients} concurrent clients "
+            f"in {wall:.1f} s ({len(client_ms) / wall:.0f} req/s); gunicorn "
+            f"{args.workers} workers x {args.threads} threads"
+        )
+        print(
+            f"  server time p50 {percentile(server_ms, 50):.1f} ms, "
+            f"p95 {percentile(server_ms, 95):.1f} ms, max {max(server_ms):.1f} ms "
+            f"(target p95 < 50 ms)"
+        )
+        print(
+            f"  server CPU time of the request thread p50 {percentile(cpu_ms, 50):.1f} ms, "
+            f"p95 {percentile(cpu_ms, 95):.1f} ms"
+        )
+        print(
+            f"  machine load average (1 min) after the run: {os.getloadavg()[0]:.1f} "
+            f"on {os.cpu_count()} CPUs"
+        )
+        print(
+            f"  client time p50 {percentile(client_ms, 50):.1f} ms, "
+            f"p95 {percentile(client_ms, 95):.1f} ms"
+        )
+    finally:
+        if server is not None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+        if pg_name:
+            from tests import pg
+
+            pg.drop_database(pg_name)
+
+
+if __name__ == "__main__":
+    main()
