@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import struct
 from datetime import UTC, datetime, timedelta
@@ -307,3 +308,15 @@ def test_pending_page_needs_a_login(client):
     response = client.get("/share/pending")
     assert response.status_code == 302
     assert "/auth/login" in response.headers["Location"]
+
+
+def test_pages_have_the_install_basics_and_no_mixed_content(client, auth):
+    auth.register()
+    for path in ("/", "/week", "/upload", "/offline"):
+        html = client.get(path, follow_redirects=True).get_data(as_text=True)
+        assert '<meta name="theme-color" content="#1f5f4a">' in html, path
+        assert 'name="viewport"' in html, path
+        assert '<link rel="manifest" href="/manifest.webmanifest">' in html, path
+        assert 'rel="apple-touch-icon"' in html, path
+        # Every asset from this origin: nothing an https page would block as mixed content.
+        assert not re.search(r'(src|href|action)="http:', html), path
