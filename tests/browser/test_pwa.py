@@ -157,6 +157,26 @@ def test_offline_the_shell_and_the_last_week_page_are_still_there(
     screenshot(app_page, "pwa-offline-page")
 
 
+def test_offline_the_app_links_still_lead_somewhere(live_server, app_page, profile):
+    register(app_page, live_server)
+    app_page.goto(live_server + "/week")
+    app_page.wait_for_function(CONTROLLED)
+    app_page.reload()
+    # Boosted (htmx) navigations are saved too.
+    app_page.get_by_role("link", name="Upload", exact=True).click()
+    app_page.get_by_role("heading", name="Upload runs").wait_for()
+    wait_for_saved(app_page, "/upload")
+    wait_for_saved(app_page, "/week")
+
+    profile.set_offline(True)
+    app_page.get_by_role("link", name="This week").click()
+    app_page.get_by_role("heading", name="This week", level=1).wait_for()
+    app_page.get_by_role("link", name="Upload", exact=True).click()
+    app_page.get_by_role("heading", name="Upload runs").wait_for()
+    app_page.get_by_role("link", name="Settings").click()
+    app_page.get_by_role("heading", name="You are offline").wait_for()
+
+
 def test_logout_drops_the_saved_pages_and_the_next_user_sees_none(live_server, app_page, profile):
     register(app_page, live_server, "first@example.com")
     app_page.goto(live_server + "/week")
