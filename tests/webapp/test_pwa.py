@@ -283,6 +283,27 @@ def test_shared_file_survives_the_login(app, client, auth):
     assert "Imported from your share" not in client.get("/share/pending").get_data(as_text=True)
 
 
+def test_a_kept_share_expires_after_a_day(app, client, auth):
+    from webapp.db import new_session
+
+    auth.register()
+    auth.logout()
+    share_post(client, [("Old_Run.gpx", gpx_run())])
+    with new_session(app) as db:
+        kept = db.scalar(select(PendingShare))
+        kept.created_at = datetime.now(UTC) - timedelta(hours=25)
+        db.commit()
+    auth.login()
+    page = client.get("/share/pending").get_data(as_text=True)
+    assert "Imported from your share" not in page
+    assert activity_count(app) == 0
+    # The next share clears it away.
+    auth.logout()
+    share_post(client, [("New_Run.gpx", gpx_run(name="New"))])
+    with new_session(app) as db:
+        assert db.scalars(select(PendingShare.filename)).all() == ["New_Run.gpx"]
+
+
 def test_a_kept_share_belongs_to_the_browser_that_shared_it(app, client, auth):
     share_post(client, [("Evening_Run.gpx", gpx_run())])
     other = app.test_client()
