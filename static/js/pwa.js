@@ -129,8 +129,13 @@
     form.addEventListener(
       "htmx:afterRequest",
       async (event) => {
-        if (event.detail.successful) for (const id of ids) await LegdayQueue.remove(id);
         sending = false;
+        if (!event.detail.successful) {
+          const kept = items.length === 1 ? "The shared file stays" : "The shared files stay";
+          status.textContent = `The upload did not get through. ${kept} on this phone: reload the page to try again.`;
+          return;
+        }
+        for (const id of ids) await LegdayQueue.remove(id);
       },
       { once: true },
     );
