@@ -18,7 +18,7 @@ from tests.conftest import (
     has_horizontal_scroll,
     screenshot,
 )
-from tests.webapp.test_pwa import activity_count, gpx_run
+from tests.webapp.test_pwa import activity_count, gpx_run, pending_shares
 
 pytestmark = pytest.mark.browser
 
@@ -246,16 +246,6 @@ def share_from_the_os(page, base: str, path) -> None:
     page.evaluate(SHARE_LIKE_THE_OS, {"action": manifest["share_target"]["action"]})
     page.set_input_files("#os-share input[type=file]", str(path))
     page.evaluate("document.getElementById('os-share').submit()")
-
-
-def pending_shares(app) -> int:
-    from sqlalchemy import func, select
-
-    from webapp.db import new_session
-    from webapp.models import PendingShare
-
-    with new_session(app) as db:
-        return db.scalar(select(func.count(PendingShare.id)))
 
 
 def test_a_file_shared_while_logged_out_is_imported_after_login(

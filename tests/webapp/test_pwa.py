@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import ROOT, set_csrf
-from webapp.models import Activity, PendingShare
+from webapp.db import new_session
+from webapp.models import Activity, PendingShare, User
 
 ACTIVITY_TYPES = {".fit", ".gpx", ".tcx", ".gz", ".zip", "application/octet-stream"}
 
@@ -50,14 +51,17 @@ def head(client, url: str) -> tuple[int, str]:
 
 
 def activity_count(app, email: str | None = None) -> int:
-    from webapp.db import new_session
-    from webapp.models import User
-
     with new_session(app) as db:
         query = select(func.count(Activity.id))
         if email:
             query = query.join(User, Activity.user_id == User.id).where(User.email == email)
         return db.scalar(query)
+
+
+def pending_shares(app) -> int:
+    """Files kept on the server for a logged-out browser."""
+    with new_session(app) as db:
+        return db.scalar(select(func.count(PendingShare.id)))
 
 
 def share_post(client, files: list[tuple[str, bytes]], **kwargs):
@@ -276,16 +280,11 @@ def test_shared_file_survives_the_login(app, client, auth):
     assert activity_count(app, "runner@example.com") == 1
     # Imported once: the kept copy and the cookie are gone.
     assert "legday_share=;" in page.headers["Set-Cookie"]
-    from webapp.db import new_session
-
-    with new_session(app) as db:
-        assert db.scalar(select(func.count(PendingShare.id))) == 0
+    assert pending_shares(app) == 0
     assert "Imported from your share" not in client.get("/share/pending").get_data(as_text=True)
 
 
 def test_a_kept_share_expires_after_a_day(app, client, auth):
-    from webapp.db import new_session
-
     auth.register()
     auth.logout()
     share_post(client, [("Old_Run.gpx", gpx_run())])
@@ -319,10 +318,7 @@ def test_a_logged_out_share_has_limits(app, client):
     response = share_post(client, [("huge.fit", b"\0" * (256 * 1024 + 1))])
     assert response.status_code == 413
     assert "Log in first" in response.get_data(as_text=True)
-    from webapp.db import new_session
-
-    with new_session(app) as db:
-        assert db.scalar(select(func.count(PendingShare.id))) == 0
+    assert pending_shares(app) == 0
 
 
 def test_pending_page_needs_a_login(client):
