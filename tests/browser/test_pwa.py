@@ -5,6 +5,7 @@ A persistent profile is needed: Chromium reports every incognito context as not 
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import UTC, datetime, timedelta
 
@@ -14,6 +15,7 @@ from tests.conftest import (
     CHROMIUM,
     CHROMIUM_ARGS,
     PHONE,
+    ROOT,
     axe_violations,
     has_horizontal_scroll,
     screenshot,
@@ -241,8 +243,8 @@ SHARE_LIKE_THE_OS = """(args) => {
 }"""
 
 
-def share_from_the_os(page, base: str, path) -> None:
-    manifest = page.evaluate("async (u) => (await fetch(u)).json()", base + "/manifest.webmanifest")
+def share_from_the_os(page, path) -> None:
+    manifest = json.loads((ROOT / "static" / "manifest.webmanifest").read_text())
     page.evaluate(SHARE_LIKE_THE_OS, {"action": manifest["share_target"]["action"]})
     page.set_input_files("#os-share input[type=file]", str(path))
     page.evaluate("document.getElementById('os-share').submit()")
@@ -258,7 +260,7 @@ def test_a_file_shared_while_logged_out_is_imported_after_login(
     app_page.wait_for_function(LOGGED_OUT)
     app_page.wait_for_function(CONTROLLED)
 
-    share_from_the_os(app_page, live_server, run)
+    share_from_the_os(app_page, run)
     app_page.wait_for_url("**/auth/login?next=/share/pending")
     # The worker kept the file on the phone; nothing reached the server yet.
     assert pending_shares(app) == 0
@@ -271,6 +273,29 @@ def test_a_file_shared_while_logged_out_is_imported_after_login(
     screenshot(app_page, "pwa-share-imported")
     # Sent once: the copy kept on the phone is dropped.
     until(app_page, "async () => !(await LegdayQueue.list()).some((i) => i.source === 'share')")
+
+
+def test_a_file_shared_with_no_signal_is_sent_when_it_comes_back(
+    live_server, app, app_page, profile, tmp_path
+):
+    run = tmp_path / "Trail.gpx"
+    run.write_bytes(gpx_run(name="Trail"))
+    register(app_page, live_server)
+    app_page.goto(live_server + "/share/pending")
+    app_page.wait_for_function(CONTROLLED)
+    app_page.reload()
+    wait_for_saved(app_page, "/share/pending")
+
+    profile.set_offline(True)
+    share_from_the_os(app_page, run)
+    status = app_page.locator("#share-status")
+    status.filter(has_text="You are offline").wait_for()
+    assert "1 shared file will upload when you are back online" in status.inner_text()
+    assert activity_count(app) == 0
+
+    profile.set_offline(False)
+    until(app_page, "async () => (await LegdayQueue.list()).some((i) => i.state === 'sent')")
+    assert activity_count(app, "runner@example.com") == 1
 
 
 def test_without_the_worker_the_server_keeps_the_share_until_login(
@@ -290,7 +315,7 @@ def test_without_the_worker_the_server_keeps_the_share_until_login(
         register(page, live_server)
         page.get_by_role("button", name="Log out").click()
         page.wait_for_url(live_server + "/")
-        share_from_the_os(page, live_server, run)
+        share_from_the_os(page, run)
         page.wait_for_url("**/auth/login?next=/share/pending")
         assert pending_shares(app) == 1
         assert "Shared_Run.gpx" in page.locator(".flashes").inner_text()
