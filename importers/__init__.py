@@ -37,6 +37,9 @@ __all__ = [
 ]
 
 ACTIVITY_SUFFIXES = (".fit", ".gpx", ".tcx")
+# One activity file, after unpacking: far above any real recording (a 4-hour run is 0.4 MB as
+# FIT, 3.3 MB as GPX) and low enough that parsing stays within a few hundred MB of memory.
+MAX_BYTES = {"fit": 32 * 2**20, "gpx": 48 * 2**20, "tcx": 48 * 2**20}
 _ROOT = re.compile(rb"<(?![?!])(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
 _COMMENT = re.compile(rb"<!--.*?-->", re.S)
 _KNOWN_BINARIES = {
@@ -93,7 +96,7 @@ def load(data: bytes, filename: str, *, limits: archive.Limits = archive.LIMITS)
         inner = archive.gunzip(data, filename, limits)
         if archive.is_zip(inner):
             return _zip_all(inner, filename, limits)
-        return load(inner, filename, limits=limits)
+        return _load_one(inner, filename, detect(inner))
     return _zip_all(data, filename, limits)
 
 
@@ -196,13 +199,25 @@ def _load_one(data: bytes, filename: str, kind: str | None) -> list[Activity]:
 def _parse(data: bytes, filename: str, kind: str | None) -> list[Activity]:
     if not data:
         raise NoActivityData("This file is empty: was the upload interrupted?", filename=filename)
+    limit = MAX_BYTES.get(kind or "")
+    if limit is not None and len(data) > limit:
+        raise FileTooLarge(
+            f"This {kind.upper()} file is {len(data) / 2**20:.0f} MB; Legday reads activity files "
+            f"up to {limit // 2**20} MB (a 24-hour run is about 3 MB as FIT, 20 MB as GPX).",
+            filename=filename,
+        )
     if kind == "fit":
         return fit.parse(data, filename)
     if kind == "gpx":
         return gpx.parse(data, filename)
     if kind == "tcx":
         return tcx.parse(data, filename)
-    if kind in ("gz", "zip"):
+    if kind == "gz":  # only one level: a .gz that holds a .gz could hold itself forever
+        raise UnsupportedFormat(
+            "This .gz file holds another .gz file; unpack it once and upload what is inside.",
+            filename=filename,
+        )
+    if kind == "zip":
         return load(data, filename)
     raise UnsupportedFormat(_unsupported(data, filename), filename=filename)
 

@@ -80,6 +80,12 @@ class Member:
     error: Exception | None = None
 
 
+def _broken(name: str, message: str, cause: Exception) -> Member:
+    err = CorruptFile(message, filename=name)
+    err.__cause__ = cause
+    return Member(name, None, err)
+
+
 def iter_zip(data: bytes, filename: str | None, limits: Limits = LIMITS) -> Iterator[Member]:
     """Each file of the archive (folders skipped), read one at a time within the limits.
 
@@ -89,7 +95,7 @@ def iter_zip(data: bytes, filename: str | None, limits: Limits = LIMITS) -> Iter
     """
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except Exception as exc:  # BadZipFile, NotImplementedError('zip file version'), EOFError...
         raise CorruptFile(
             "This .zip archive is damaged or incomplete and cannot be opened.", filename=filename
         ) from exc
@@ -108,22 +114,20 @@ def iter_zip(data: bytes, filename: str | None, limits: Limits = LIMITS) -> Iter
             try:
                 with zf.open(info) as fh:
                     content = fh.read(cap + 1)
-            except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError) as exc:
-                err = CorruptFile(
-                    "This file inside the archive is damaged and cannot be unpacked.",
-                    filename=info.filename,
+            except (NotImplementedError, RuntimeError) as exc:  # method, version, password
+                yield _broken(
+                    info.filename,
+                    "This file inside the archive is encrypted or uses a compression method "
+                    "Legday cannot unpack.",
+                    exc,
                 )
-                err.__cause__ = exc
-                yield Member(info.filename, None, err)
                 continue
-            except NotImplementedError as exc:
-                err = CorruptFile(
-                    "This file inside the archive uses a compression method Legday cannot "
-                    "unpack (or is encrypted).",
-                    filename=info.filename,
+            except Exception as exc:  # BadZipFile (bad CRC), zlib.error, EOFError...
+                yield _broken(
+                    info.filename,
+                    "This file inside the archive is damaged and cannot be unpacked.",
+                    exc,
                 )
-                err.__cause__ = exc
-                yield Member(info.filename, None, err)
                 continue
             total += min(len(content), cap)
             if len(content) > cap:

@@ -9,6 +9,7 @@ is refused with a message that says so.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as stdlib_et
 from datetime import UTC, datetime
 
@@ -35,18 +36,56 @@ _POWER_TAGS = frozenset({"power", "watts"})
 def parse(data: bytes, filename: str | None = None) -> list[Activity]:
     refuse_dtd(data, "GPX", filename)
     text = decode_text(data)
+    if _XMLNS_WITHOUT_VALUE.search(text):
+        # gpxpy scans from every "xmlns" to the next "=" with a regular expression: thousands
+        # of them with no "=" after would take it hours (quadratic), so refuse them first
+        raise CorruptFile(
+            "This GPX file is malformed (a namespace declaration without a value).",
+            filename=filename,
+        )
+    warnings = []
     try:
         doc = gpxpy.parse(text)
     except Exception as exc:  # gpxpy raises GPXXMLSyntaxException, GPXException, ValueError...
-        raise CorruptFile(
-            "This GPX file is not valid GPX and cannot be read (the XML is malformed or uses "
-            "undeclared namespace prefixes); export it again from your app.",
-            filename=filename,
-        ) from exc
-    return [_activity(doc, filename)]
+        doc = None
+        repaired, missing = _declare_prefixes(text)
+        if missing:
+            try:
+                doc = gpxpy.parse(repaired)
+            except Exception:  # still broken: report the original fault below
+                doc = None
+            else:
+                warnings.append(
+                    f"This GPX file uses namespace prefixes it never declares "
+                    f"({', '.join(missing)}); Legday read it anyway."
+                )
+        if doc is None:
+            raise CorruptFile(
+                "This GPX file is not valid GPX and cannot be read (the XML is malformed); "
+                "export it again from your app.",
+                filename=filename,
+            ) from exc
+    return [_activity(doc, filename, warnings)]
 
 
-def _activity(doc: gpxpy.gpx.GPX, filename: str | None) -> Activity:
+_XMLNS_WITHOUT_VALUE = re.compile(r"\sxmlns[^=]{200}")
+_PREFIX_USE = re.compile(r"</?([A-Za-z_][\w.-]*):[A-Za-z_]")
+_PREFIX_DECL = re.compile(r"xmlns:([A-Za-z_][\w.-]*)\s*=")
+_GPX_START = re.compile(r"<gpx\b")
+
+
+def _declare_prefixes(text: str) -> tuple[str, list[str]]:
+    """The text with a placeholder declaration for each element prefix used but never declared
+    (mapstogpx writes gpxdata: elements without xmlns:gpxdata), and the prefixes added."""
+    missing = sorted(set(_PREFIX_USE.findall(text)) - set(_PREFIX_DECL.findall(text)) - {"xml"})
+    m = _GPX_START.search(text)
+    if not missing or m is None:
+        return text, []
+    decls = "".join(f' xmlns:{p}="urn:legday:undeclared:{p}"' for p in missing)
+    return text[: m.end()] + decls + text[m.end() :], missing
+
+
+def _activity(doc: gpxpy.gpx.GPX, filename: str | None, warnings: list[str]) -> Activity:
     ts: list = []
     lat: list = []
     lon: list = []
@@ -103,7 +142,6 @@ def _activity(doc: gpxpy.gpx.GPX, filename: str | None) -> Activity:
                 filename=filename,
             )
         raise NoActivityData("This GPX file holds no track points.", filename=filename)
-    warnings = []
     if untimed:
         warnings.append(f"{untimed:,} track points without a time were left out.")
 

@@ -297,13 +297,18 @@ def _pace(seconds: float, metres: float) -> float | None:
     return round(seconds / metres * 1000.0, 1)
 
 
-def _mean(values: np.ndarray | None, mask: np.ndarray | None = None) -> float | None:
+def _mean(values: np.ndarray | None, weights: np.ndarray) -> float | None:
+    """Time-weighted mean of the valid (positive) values; None when there are none.
+
+    Weights are the seconds each sample stands for (the interval that ends at it), so a
+    watch's sparse "smart" recording does not over-count the moments it chose to record.
+    """
     if values is None:
         return None
-    v = values if mask is None else values[mask]
-    v = v[~np.isnan(v)]
-    v = v[v > 0]
-    return round(float(v.mean()), 1) if v.size else None
+    ok = ~np.isnan(values) & (values > 0) & (weights > 0)
+    if not ok.any():
+        return None
+    return round(float(np.average(values[ok], weights=weights[ok])), 1)
 
 
 def _max(values: np.ndarray | None) -> float | None:
@@ -369,10 +374,11 @@ def summarise(
     if avg_pace is not None and (has_grade or treadmill):
         gap = _pace(moving_time_s, float((dd * effort).sum()))
 
-    moving_samples = series.moving if series.moving is not None else None
-    avg_hr = _mean(series.heart_rate, moving_samples)
-    if avg_hr is None:
-        avg_hr = _mean(series.heart_rate)
+    # each sample weighs the moving seconds it ends (1 s for the first, so it still counts)
+    weights = np.where(step_moving, np.minimum(dt, MAX_MOVING_GAP_S), 0.0)
+    if n:
+        weights[0] = 1.0
+    avg_hr = _mean(series.heart_rate, weights)
     max_hr = _max(series.heart_rate)
 
     splits = compute_splits(
@@ -448,7 +454,7 @@ def compute_splits(
             seg = elev_steps[a + 1 : b + 1]
             gain = round(float(seg[seg > 0].sum()), 1)
             loss = round(float(-seg[seg < 0].sum()), 1)
-        avg_hr = _mean(hr[a + 1 : b + 1]) if hr is not None else None
+        avg_hr = _mean(hr[a + 1 : b + 1], moving_dt[a + 1 : b + 1]) if hr is not None else None
         splits.append(
             Split(
                 index=i + 1,
@@ -462,16 +468,6 @@ def compute_splits(
             )
         )
     return tuple(splits)
-
-
-def nan_array(values: list, scale: float = 1.0) -> np.ndarray | None:
-    """A float array from a list with None for missing; None if nothing is present."""
-    arr = np.array([np.nan if v is None else v for v in values], dtype=float)
-    if arr.size == 0 or np.isnan(arr).all():
-        return None
-    if scale != 1.0:
-        arr *= scale
-    return arr
 
 
 def finite_or_none(value: object) -> float | None:

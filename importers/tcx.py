@@ -19,6 +19,8 @@ from importers.sports import counts_steps, word_sport
 from importers.summary import cumulative_distance, moving_mask_from_gaps, summarise
 from importers.xmlsafe import local, parse_time, where
 
+SPEED_GAP_S = 10.0
+
 
 def parse(data: bytes, filename: str | None = None) -> list[Activity]:
     try:
@@ -92,10 +94,13 @@ def _activity(act: Element, filename: str | None, index: int) -> Activity | None
         m = _num(_text(lap, "MaximumHeartRateBpm", "Value"))
         if m is not None:
             max_hr = m if max_hr is None else max(max_hr, m)
+        tracks_with_points = 0
         for track in lap:
             if local(track.tag) != "Track":
                 continue
-            first = True
+            # a second <Track> inside one lap follows a pause; a new lap is not a pause
+            first = tracks_with_points > 0
+            before = len(ts)
             for tp in track:
                 if local(tp.tag) != "Trackpoint":
                     continue
@@ -106,6 +111,7 @@ def _activity(act: Element, filename: str | None, index: int) -> Activity | None
                 ts.append(t)
                 brk.append(first)
                 first = False
+            tracks_with_points += len(ts) > before
         if len(ts) == points_before:
             empty_dist += this_dist
     if not ts:
@@ -128,10 +134,27 @@ def _activity(act: Element, filename: str | None, index: int) -> Activity | None
     breaks[0] = False
     lat, lon = col("lat"), col("lon")
     dist = col("dist")
+    speed = col("v")
+    moving = moving_mask_from_gaps(t, breaks)
     if dist is not None:
         known = ~np.isnan(dist)
         dist = np.interp(np.arange(t.shape[0]), np.flatnonzero(known), dist[known])
         dist = dist - dist[0]
+    elif speed is not None and np.count_nonzero(~np.isnan(speed)) >= 0.9 * t.shape[0]:
+        # no distance, but the device's own speed (Suunto): its integral is the device's
+        # distance far better than the positions (+2 % against -10 % on the Spartan file).
+        # Inside a gap longer than SPEED_GAP_S nobody knows the speed: the step between the
+        # two fixes stands in for it when there are fixes.
+        v = np.nan_to_num(speed)
+        dt = np.diff(t)
+        step = (v[1:] + v[:-1]) / 2 * dt
+        if lat is not None and lon is not None:
+            chord = np.diff(cumulative_distance(lat, lon))
+            long_gap = (dt > SPEED_GAP_S) & ~np.isnan(lat[1:]) & ~np.isnan(lat[:-1])
+            step = np.where(long_gap, chord, step)
+        inc = np.zeros(t.shape[0])
+        inc[1:] = np.where(moving[1:], step, 0.0)
+        dist = np.cumsum(inc)
     elif lat is not None and lon is not None:
         dist = cumulative_distance(lat, lon, breaks, t)
 
@@ -146,11 +169,11 @@ def _activity(act: Element, filename: str | None, index: int) -> Activity | None
         lon=lon,
         altitude_m=col("alt"),
         distance_m=dist,
-        speed_mps=col("v"),
+        speed_mps=speed,
         heart_rate=col("hr"),
         cadence_spm=cad,
         power_w=col("w"),
-        moving=moving_mask_from_gaps(t, breaks),
+        moving=moving,
     )
     totals = None
     if have_laps:

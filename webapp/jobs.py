@@ -62,19 +62,24 @@ def start_import(app: Flask, session: Session, user: User, filename: str, data: 
 
 
 def enqueue(app: Flask, job_id: int) -> None:
+    """On the RQ queue when REDIS_URL is set (in a thread if Redis does not answer)."""
     if app.config.get("REDIS_URL"):
         from redis import Redis
+        from redis.exceptions import RedisError
         from rq import Queue
 
-        queue = Queue(queue_name(app), connection=Redis.from_url(app.config["REDIS_URL"]))
-        queue.enqueue(
-            "webapp.jobs.run_import_job",
-            job_id,
-            app.config["DATABASE_URL"],
-            job_timeout=3600,
-            result_ttl=600,
-        )
-        return
+        try:
+            queue = Queue(queue_name(app), connection=Redis.from_url(app.config["REDIS_URL"]))
+            queue.enqueue(
+                "webapp.jobs.run_import_job",
+                job_id,
+                app.config["DATABASE_URL"],
+                job_timeout=3600,
+                result_ttl=600,
+            )
+            return
+        except RedisError:
+            log.warning("Redis is unavailable: import job %s runs in the web process", job_id)
     makers = app.extensions["legday.sessionmaker"]
     thread = threading.Thread(
         target=run_job, args=(job_id, makers), name=f"legday-import-{job_id}", daemon=True

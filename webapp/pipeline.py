@@ -39,7 +39,6 @@ from webapp.models import Activity, OriginalFile, PlanAdjustment, StrengthLog, U
 log = logging.getLogger(__name__)
 
 MAX_CHART_POINTS = 500
-STATUSES = ("imported", "duplicate", "skipped", "refused")
 NOT_A_RUN = "Not a run: shown in your activities but not counted in your legs' load."
 STORE_FAILED = "Something went wrong while saving this file; nothing of it was saved."
 READ_FAILED = "We could not read this file. Nothing of it was saved."
@@ -122,8 +121,8 @@ def _member_bytes(item, filename: str, data: bytes, archive: zipfile.ZipFile | N
     if archive is not None and item.source_name and item.source_name != filename:
         try:
             return archive.read(item.source_name)
-        except (KeyError, zipfile.BadZipFile, ValueError):
-            pass
+        except (KeyError, zipfile.BadZipFile, ValueError, RuntimeError, NotImplementedError):
+            pass  # the whole archive is kept instead (once, by its hash)
     return data
 
 
@@ -454,6 +453,7 @@ class WeekView:
             "other_activities": [r.to_dict() for r in self.other],
             "totals": self.totals,
             "state": self.state.to_dict() if hasattr(self.state, "to_dict") else self.state,
+            "muscles": self.muscles,
             "trend": self.trend,
             "plan": self.plan,
             "logs": {str(k): v for k, v in self.logs.items()},
@@ -826,29 +826,42 @@ def _plan_for(session, user, start, label, current, today, zone, rows, records, 
 
 
 def apply_swaps(plan: dict, swaps: dict[str, str], equipment) -> None:
-    """Put the runner's swapped exercises in place and list each exercise's alternatives."""
+    """Put the runner's swapped exercises in place and list each exercise's alternatives.
+
+    An alternative already in the same session is not offered (no exercise twice), and a
+    stored swap to one that the new plan already holds is ignored.
+    """
     for index, sess in enumerate(plan.get("sessions", [])):
+        planned = {ex["name"] for ex in sess["exercises"]}
         for ex in sess["exercises"]:
             original = ex["name"]
-            alternatives = [a.name for a in _alternatives(original, equipment)]
             target = swaps.get(f"{index}:{original}")
-            replacement = catalogue.find(target) if target else None
-            if replacement is None:
-                ex["alternatives"] = alternatives
-                continue
-            ex.update(
-                original=original,
-                swapped_from=original,
-                name=replacement.name,
-                muscles=list(replacement.muscles),
-            )
-            if replacement.dose == "seconds" and "seconds" not in ex:
-                ex.pop("reps", None)
-                ex["seconds"] = 30
-            elif replacement.dose == "reps" and "reps" not in ex:
-                ex.pop("seconds", None)
-                ex["reps"] = 10
-            ex["alternatives"] = [original] + [a for a in alternatives if a != replacement.name]
+            replacement = catalogue.find(target) if target and target not in planned else None
+            if replacement is not None:
+                _swap_in(ex, replacement)
+        in_session = {ex["name"] for ex in sess["exercises"]}
+        for ex in sess["exercises"]:
+            original = ex.get("original", ex["name"])
+            offered = [a.name for a in _alternatives(original, equipment)]
+            if original != ex["name"]:
+                offered = [original] + offered
+            ex["alternatives"] = [a for a in offered if a not in in_session]
+
+
+def _swap_in(ex: dict, replacement) -> None:
+    original = ex["name"]
+    ex.update(
+        original=original,
+        swapped_from=original,
+        name=replacement.name,
+        muscles=list(replacement.muscles),
+    )
+    if replacement.dose == "seconds" and "seconds" not in ex:
+        ex.pop("reps", None)
+        ex["seconds"] = 30
+    elif replacement.dose == "reps" and "reps" not in ex:
+        ex.pop("seconds", None)
+        ex["reps"] = 10
 
 
 def _alternatives(name: str, equipment) -> list:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import axe_violations, has_horizontal_scroll, screenshot
-from tests.webapp.files import in_this_week, recent_start, run_fit, run_gpx
+from tests.webapp.files import in_this_week, recent_start, run_fit, run_gpx, zip_of
 from webapp import pipeline
 
 pytestmark = pytest.mark.browser
@@ -152,3 +152,53 @@ def test_every_step_works_without_javascript(live_server, browser):
         assert session.locator(".badge-imported").inner_text() == "Done"
     finally:
         context.close()
+
+
+def test_an_export_zip_is_imported_in_the_background_with_a_progress_bar(live_server, page):
+    archive = zip_of(
+        {
+            "export/2025-01-01.fit": run_fit(recent_start(30)),
+            "export/2025-01-03.gpx": run_gpx(recent_start(28)),
+            "export/readme.txt": b"exported by a watch app",
+        }
+    )
+    page.goto(live_server + "/auth/register")
+    page.get_by_label("Email").fill("zip@example.com")
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url("**/week")
+    nav(page, "Upload")
+    page.wait_for_url("**/upload")
+    page.set_input_files(
+        "#files", {"name": "export.zip", "mimeType": "application/zip", "buffer": archive}
+    )
+    page.get_by_role("button", name="Upload", exact=True).click()
+    job = page.locator(".job")
+    job.wait_for()
+    assert job.locator("progress").count() == 1
+    # The fragment polls itself until the job is done, then stops.
+    page.get_by_text("Done: 2 imported, 0 already there, 1 skipped, 0 refused.").wait_for()
+    assert job.locator("progress").evaluate("el => el.value === el.max")
+    assert job.get_attribute("hx-get") is None
+    assert page.locator(".job .badge-imported").count() == 2
+    check(page, "upload-job")
+
+
+def test_settings_errors_are_shown_next_to_their_fields(live_server, page):
+    page.goto(live_server + "/auth/register")
+    page.get_by_label("Email").fill("typo@example.com")
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url("**/week")
+    nav(page, "Settings")
+    page.wait_for_url("**/settings")
+    # What a browser without form validation (or a hand-made request) would send.
+    page.evaluate("() => document.getElementById('settings-form').noValidate = true")
+    page.get_by_label("Maximum (bpm)").fill("400")
+    for box in page.locator("input[name=available_days]").all():
+        box.uncheck()
+    page.get_by_role("button", name="Save settings").click()
+    page.get_by_text("Maximum heart rate must be between 120 and 230.").wait_for()
+    assert page.get_by_text("Pick at least one day").is_visible()
+    assert page.get_by_label("Maximum (bpm)").get_attribute("aria-invalid") == "true"
+    check(page, "settings-errors")

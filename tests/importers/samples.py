@@ -31,6 +31,7 @@ class Track:
     hr: np.ndarray
     cad: np.ndarray  # strides per minute (one foot), as FIT and Garmin GPX store it
     timer: list[tuple[datetime, str]] = field(default_factory=list)  # (time, start|stop_all)
+    speed: float = 3.0
 
     @property
     def moving_s(self) -> float:
@@ -78,7 +79,7 @@ def make_track(
         alt = alt + rng.normal(0.0, noise_m, alt.shape)
     hr = 130 + 20 * (mt / max(seconds, 1))
     cad = np.full_like(mt, 85.0)
-    return Track(times, lat, lon, alt, dist, np.round(hr), cad, timer)
+    return Track(times, lat, lon, alt, dist, np.round(hr), cad, timer, speed)
 
 
 def _semi(deg: float) -> int:
@@ -215,8 +216,15 @@ def gpx_text(
     return "\n".join(out)
 
 
-def tcx_text(track: Track, sport: str = "Running", laps: int = 2) -> str:
-    """TCX of `track` in `laps` equal laps, each lap's totals written as a watch does."""
+def tcx_text(
+    track: Track,
+    sport: str = "Running",
+    laps: int = 2,
+    with_distance: bool = True,
+    with_speed: bool = False,
+) -> str:
+    """TCX of `track` in `laps` equal laps, each lap's totals written as a watch does; without
+    per-point distance and with the speed extension, as Suunto writes it."""
     n = len(track.times)
     bounds = [round(k * n / laps) for k in range(laps + 1)]
     out = [
@@ -239,9 +247,16 @@ def tcx_text(track: Track, sport: str = "Running", laps: int = 2) -> str:
                 f"<LatitudeDegrees>{track.lat[i]:.7f}</LatitudeDegrees>"
                 f"<LongitudeDegrees>{track.lon[i]:.7f}</LongitudeDegrees></Position>"
                 f"<AltitudeMeters>{track.alt[i]:.1f}</AltitudeMeters>"
-                f"<DistanceMeters>{track.dist[i]:.1f}</DistanceMeters>"
-                f"<HeartRateBpm><Value>{int(track.hr[i])}</Value></HeartRateBpm>"
-                f"<Cadence>{int(track.cad[i])}</Cadence></Trackpoint>"
+                + (f"<DistanceMeters>{track.dist[i]:.1f}</DistanceMeters>" if with_distance else "")
+                + f"<HeartRateBpm><Value>{int(track.hr[i])}</Value></HeartRateBpm>"
+                f"<Cadence>{int(track.cad[i])}</Cadence>"
+                + (
+                    '<Extensions><TPX xmlns="http://www.garmin.com/xmlschemas/ActivityExtension/'
+                    f'v2"><Speed>{track.speed:.2f}</Speed></TPX></Extensions>'
+                    if with_speed
+                    else ""
+                )
+                + "</Trackpoint>"
             )
         out.append("</Track></Lap>")
     out.append("</Activity></Activities></TrainingCenterDatabase>")

@@ -9,6 +9,7 @@ import zipfile
 import zlib
 
 import pytest
+from garmin_fit_sdk import Encoder
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -36,6 +37,11 @@ def small_gpx() -> bytes:
     return gpx_text(make_track(seconds=120)).encode()
 
 
+@pytest.fixture(scope="module")
+def small_tcx() -> bytes:
+    return tcx_text(make_track(seconds=90), laps=2).encode()
+
+
 def test_empty_file():
     with pytest.raises(NoActivityData, match="empty"):
         importers.load(b"", "run.fit")
@@ -48,6 +54,12 @@ def test_png_renamed_fit():
         str(info.value)
         == "This file is named .fit but is not a FIT file: it looks like a PNG image."
     )
+
+
+def test_oversized_file_is_refused_before_parsing(monkeypatch, small_gpx):
+    monkeypatch.setitem(importers.MAX_BYTES, "gpx", 1000)
+    with pytest.raises(FileTooLarge, match="up to 0 MB"):
+        importers.load(small_gpx, "huge.gpx")
 
 
 def test_random_text_is_unsupported():
@@ -76,6 +88,14 @@ def test_fit_bad_checksum(small_fit):
         importers.load(bytes(flipped), "run.fit")
 
 
+def test_fit_without_records():
+    # a valid FIT file with no data at all (fitdecode yields no frames and raises nothing)
+    empty = Encoder().close()
+    assert empty[8:12] == b".FIT"
+    with pytest.raises(NoActivityData, match="no recorded samples"):
+        importers.load(empty, "empty.fit")
+
+
 def test_fit_header_only():
     header = fit_bytes(make_track(seconds=5))[:14]
     with pytest.raises(ActivityFileError):
@@ -96,6 +116,14 @@ XXE = (
 def test_xml_with_dtd_or_entities_is_refused(data, name):
     with pytest.raises(CorruptFile, match="DTD"):
         importers.load(data, name)
+
+
+def test_gpx_made_to_stall_the_parser_is_refused_at_once():
+    # gpxpy's namespace scan is quadratic in "xmlns" words with no "=" after them: 200,000 of
+    # them would take it hours; refused before gpxpy sees them
+    text = b'<gpx version="1.1">' + b" xmlns" * 200_000 + b"</gpx>"
+    with pytest.raises(CorruptFile, match="namespace declaration without a value"):
+        importers.load(text, "stall.gpx")
 
 
 def test_gpx_route_without_times():
@@ -175,12 +203,37 @@ def test_zip_bomb_member_is_refused():
     assert "times its size" in str(result.error)
 
 
+def test_gz_inside_gz_is_refused(small_gpx):
+    twice = gzip.compress(gzip.compress(small_gpx))
+    with pytest.raises(UnsupportedFormat, match="another .gz"):
+        importers.load(twice, "run.gpx.gz.gz")
+    [result] = importers.iter_load(twice, "run.gpx.gz.gz")
+    assert isinstance(result.error, UnsupportedFormat)
+
+
 def test_gz_bomb_is_refused():
     bomb = zlib.compress(bytes(20_000_000))
     gz = gzip.compress(bytes(20_000_000))
     assert len(gz) < 100_000 and bomb
     with pytest.raises(FileTooLarge):
         importers.load(gz, "bomb.gpx.gz")
+
+
+def test_encrypted_zip_member(small_gpx):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("locked.gpx", small_gpx)
+        zf.writestr("open.gpx", small_gpx)
+    raw = bytearray(buf.getvalue())
+    # set the "encrypted" flag of the first member in its local and central headers
+    local_at = raw.index(b"PK\x03\x04")
+    central_at = raw.index(b"PK\x01\x02")
+    raw[local_at + 6] |= 0x1
+    raw[central_at + 8] |= 0x1
+    locked_result, open_result = importers.iter_load(bytes(raw), "export.zip")
+    assert isinstance(locked_result.error, CorruptFile)
+    assert "encrypted" in str(locked_result.error)
+    assert len(open_result.activities) == 1
 
 
 def test_damaged_zip():
@@ -224,3 +277,15 @@ def test_fit_mutations(small_fit, data):
 @given(st.data())
 def test_gpx_mutations(small_gpx, data):
     _load_or_family(_mutated(data, small_gpx), "run.gpx")
+
+
+@MUTATION_SETTINGS
+@given(st.data())
+def test_tcx_mutations(small_tcx, data):
+    _load_or_family(_mutated(data, small_tcx), "run.tcx")
+
+
+def test_iter_load_reports_instead_of_raising():
+    [result] = importers.iter_load(PNG, "photo.fit")
+    assert result.source_name == "photo.fit" and result.activities == []
+    assert isinstance(result.error, UnsupportedFormat) and result.skipped is None

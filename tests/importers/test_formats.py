@@ -181,6 +181,18 @@ def test_gpx_mostly_without_times_is_refused():
         importers.load("\n".join(points).encode(), "mostly-untimed.gpx")
 
 
+def test_gpx_with_undeclared_prefix_is_read_with_a_warning():
+    tr = make_track(seconds=120)
+    text = gpx_text(tr, with_ext=False).replace(
+        "</time>", "</time><extensions><gpxdata:cadence>86</gpxdata:cadence></extensions>"
+    )
+    [act] = importers.load(b"\xef\xbb\xbf" + text.encode(), "mapstogpx.gpx")
+    assert act.series.cadence_spm[5] == 172
+    assert act.warnings == (
+        "This GPX file uses namespace prefixes it never declares (gpxdata); Legday read it anyway.",
+    )
+
+
 def test_gpx_10_bom_and_no_elevation():
     tr = make_track(seconds=600)
     text = gpx_text(tr, version="1.0", with_ele=False, sport=None)
@@ -198,6 +210,27 @@ def test_tcx_laps_are_device_totals(track):
     assert act.device_totals.distance_m == pytest.approx(7200.0, abs=10.0)
     assert act.device_totals.max_heart_rate == 150
     assert act.series.cadence_spm[3] == 170
+
+
+def test_tcx_speed_without_distance_and_laps_are_not_pauses(track):
+    # Suunto style: no per-point distance, the device's speed instead; 4 laps, one track each
+    text = tcx_text(track, laps=4, with_distance=False, with_speed=True)
+    [act] = importers.load(text.encode(), "suunto.tcx")
+    assert act.distance_m == pytest.approx(7200.0, abs=10)  # nothing counted inside pauses
+    # the 120 s pause is a gap over 60 s; the 45 s one is not (no timer events in TCX)
+    assert act.moving_time_s == pytest.approx(2400 + 45, abs=2)
+
+
+def test_tcx_second_track_in_a_lap_is_a_pause():
+    tr = make_track(seconds=600)
+    text = tcx_text(tr, laps=1)
+    # split the lap's one track in two at the 300th point (a pause the watch marked)
+    marker = f"<Trackpoint><Time>{tr.times[300]:%Y-%m-%dT%H:%M:%SZ}</Time>"
+    text = text.replace(marker, "</Track><Track>" + marker)
+    [act] = importers.load(text.encode(), "paused.tcx")
+    assert act.moving_time_s == pytest.approx(599.0)
+    [plain] = importers.load(tcx_text(tr, laps=1).encode(), "plain.tcx")
+    assert plain.moving_time_s == pytest.approx(600.0)
 
 
 def test_tcx_sport_other_is_not_a_run():

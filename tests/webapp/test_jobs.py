@@ -115,3 +115,12 @@ def test_a_finished_job_is_not_run_twice(app):
         session = new_session()
         assert session.scalar(select(func.count(Activity.id))) == 2
         session.close()
+
+
+def test_when_redis_does_not_answer_the_job_runs_in_the_web_process(app):
+    # Nothing listens on port 1: the enqueue fails and the import still happens.
+    app.config.update(REDIS_URL="redis://127.0.0.1:1/0", RQ_QUEUE="legday-test-nowhere")
+    user = _user(app)
+    job = _wait_for(app, _start(app, user, _archive()))
+    assert job.status == "done"
+    assert sorted(r["status"] for r in job.results) == ["imported", "imported", "skipped"]

@@ -176,6 +176,10 @@ def test_a_new_runners_trend_waits_for_a_baseline(db, user):
     assert all(t["words"].startswith("Building your baseline") for t in view.trend_rows)
 
 
+def before_and_after(*views):
+    return [session for view in views for session in view.plan["sessions"]]
+
+
 def test_a_swap_and_a_log_change_the_week(db, user):
     pipeline.clear_cache()
     now = WEDNESDAY
@@ -198,6 +202,11 @@ def test_a_swap_and_a_log_change_the_week(db, user):
     )
     db.commit()
     after = pipeline.weekly_context(db, user, None, now=now)
+    for session in before_and_after(view, after):
+        names = [ex["name"] for ex in session["exercises"]]
+        assert len(names) == len(set(names)), "no exercise twice in a session"
+        for ex in session["exercises"]:
+            assert not set(ex["alternatives"]) & set(names), ex
     swapped = after.plan["sessions"][0]["exercises"][0]
     assert swapped["name"] == alt and swapped["swapped_from"] == first["name"]
     assert first["name"] in swapped["alternatives"]
@@ -242,3 +251,35 @@ def test_the_cached_week_follows_uploads_and_deletes(db, user):
     after_delete = pipeline.weekly_context(db, user, None, now=now)
     assert after_delete.state.activities == 1
     assert [r.id for r in after_delete.runs] == [second.activity_id]
+
+
+def test_a_file_that_fails_half_way_leaves_nothing_behind(db, user):
+    """A two-leg FIT file whose second row the database refuses: neither leg nor the file stays."""
+    from sqlalchemy import event
+
+    from tests.importers.samples import fit_bytes, make_track
+
+    track = make_track(seconds=1200, speed=3.0, start=recent_start(2))
+    legs = [(0, 600, "cycling", "road"), (600, 1201, "running", "generic")]
+    data = fit_bytes(track, sessions=legs)
+    inserted = []
+
+    def refuse_the_second(_mapper, _connection, target):
+        inserted.append(target.sport)
+        if len(inserted) == 2:
+            raise RuntimeError("disk full")
+
+    event.listen(Activity, "before_insert", refuse_the_second)
+    try:
+        results = pipeline.ingest(db, user, "brick.fit", data)
+    finally:
+        event.remove(Activity, "before_insert", refuse_the_second)
+    assert inserted == ["cycling", "running"]
+    assert [r.status for r in results] == ["refused"]
+    assert results[0].message == pipeline.STORE_FAILED
+    assert count(db, Activity) == 0 and count(db, OriginalFile) == 0
+    # The same file goes in whole once the database takes it.
+    assert [r.status for r in pipeline.ingest(db, user, "brick.fit", data)] == [
+        "skipped",
+        "imported",
+    ]

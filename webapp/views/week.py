@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask import Blueprint, abort, g, redirect, request, url_for
 from sqlalchemy import delete, select
 
@@ -15,10 +17,12 @@ bp = Blueprint("week", __name__, url_prefix="/week")
 
 
 def _week_view(week: str | None):
-    try:
-        return pipeline.weekly_context(get_session(), g.user, week)
-    except ValueError:
-        abort(404)
+    if week is not None:
+        try:
+            pipeline.parse_week(week, g.user, datetime.now(UTC).date())
+        except ValueError:
+            abort(404)
+    return pipeline.weekly_context(get_session(), g.user, week)
 
 
 def _render(view, message=None, status=200):
@@ -53,8 +57,8 @@ def _after_change(view_week: str, message: str):
 def done(week: str, index: int):
     view = _week_view(week)
     session = _session(view, index)
-    names = {ex["name"] for ex in session["exercises"]}
-    chosen = [n for n in request.form.getlist("exercises") if n in names]
+    names = [ex["name"] for ex in session["exercises"]]
+    chosen = [n for n in names if n in set(request.form.getlist("exercises"))]
     db = get_session()
     # Replace (delete + insert) so that the log's id changes and cached weeks see it.
     db.execute(
