@@ -21,6 +21,7 @@ from tests.conftest import (
     screenshot,
 )
 from tests.webapp.test_pwa import activity_count, gpx_run, pending_shares
+from webapp import pipeline
 
 pytestmark = pytest.mark.browser
 
@@ -30,6 +31,13 @@ IPHONE_SAFARI = (
 )
 CONTROLLED = "navigator.serviceWorker.controller?.state === 'activated'"
 LOGGED_OUT = "() => !document.querySelector('#legday-session[data-user]')"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_weeks():
+    # The week cache lives in the process and is keyed by user id: every test's database has
+    # a user 1.
+    pipeline.clear_cache()
 
 
 @pytest.fixture

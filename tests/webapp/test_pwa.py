@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import ROOT, set_csrf
+from webapp import pipeline
 from webapp.db import new_session
 from webapp.models import Activity, PendingShare, User
 
@@ -76,6 +77,13 @@ def share_post(client, files: list[tuple[str, bytes]], **kwargs):
     return client.post(
         manifest["share_target"]["action"], data=data, content_type="multipart/form-data", **kwargs
     )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_weeks():
+    # The week cache lives in the process and is keyed by user id: every test's database has
+    # a user 1.
+    pipeline.clear_cache()
 
 
 # --- manifest -----------------------------------------------------------------------------------
