@@ -200,6 +200,15 @@ def test_offline_page_holds_no_session_data(client, auth):
     assert "X-Legday-Cache-Key" not in response.headers
 
 
+def test_what_the_browser_fetches_by_itself_never_rewrites_the_session_cookie(client, auth):
+    auth.register()
+    assert "Set-Cookie" in client.get("/week").headers, "pages keep the session fresh"
+    for url in ("/sw.js", "/manifest.webmanifest", "/offline", "/static/css/app.css"):
+        with client.get(url) as response:
+            assert response.status_code == 200, url
+            assert "Set-Cookie" not in response.headers, url
+
+
 def test_pages_carry_a_per_user_cache_key_and_logout_clears_the_cache(app, client, auth):
     anonymous = client.get("/")
     assert anonymous.headers["X-Legday-Page"] == "full"

@@ -115,7 +115,24 @@ def _is_full_page(response: Response) -> bool:
     return response.get_data()[:64].lstrip().lower().startswith(b"<!doctype html")
 
 
+# Requests the browser makes by itself, at any moment (worker install and update checks, the
+# manifest, files): they must not write the session cookie. A permanent session is re-sent on
+# every response, and one of these, sent with the cookie from before a login, could land after
+# the login's answer and put the old session (without its CSRF token) back.
+SESSIONLESS = frozenset({"pwa.manifest", "pwa.service_worker", "pwa.offline", "static"})
+
+
 def init_app(app: Flask) -> None:
+    base = type(app.session_interface)
+
+    class SessionInterface(base):
+        def should_set_cookie(self, app, session) -> bool:
+            if request.endpoint in SESSIONLESS:
+                return False
+            return super().should_set_cookie(app, session)
+
+    app.session_interface = SessionInterface()
+
     @app.context_processor
     def pwa_context():
         user = g.get("user")
