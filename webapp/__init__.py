@@ -41,7 +41,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     auth.init_app(app)
     units.init_app(app)
 
-    from webapp.views import account, activities, api, email, home, password, settings, upload, week
+    from webapp.views import (
+        account,
+        activities,
+        api,
+        email,
+        home,
+        password,
+        pwa,
+        settings,
+        share,
+        upload,
+        week,
+    )
 
     app.register_blueprint(home.bp)
     app.register_blueprint(auth.bp)
@@ -53,6 +65,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(account.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(email.bp)
+    app.register_blueprint(pwa.bp)
+    app.register_blueprint(share.bp)
+    pwa.init_app(app)
 
     from webapp.cli import register_commands
 

@@ -197,3 +197,18 @@ class EmailSend(Base):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     message_id: Mapped[str | None] = mapped_column(String(255))
+
+
+class PendingShare(Base):
+    """A file shared into the app while logged out, kept until this browser logs in.
+
+    The browser holds a random token in a cookie; only its SHA-256 is stored here.
+    """
+
+    __tablename__ = "pending_shares"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

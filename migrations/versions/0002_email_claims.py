@@ -4,14 +4,14 @@ The weekly email claims its row (status "sending") before it talks to the SMTP s
 `claimed_at` tells a claim left by a run that stopped (older than a live send could be) from one
 in progress, and `message_id` lets an operator match it against the mail server's log.
 
-Revision ID: 0002_email
+Revision ID: 0002
 Revises: 0001
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_email"
+revision = "0002"
 down_revision = "0001"
 branch_labels = None
 depends_on = None

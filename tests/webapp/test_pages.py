@@ -10,17 +10,11 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.webapp.files import in_this_week, recent_start, ride_fit, run_fit, run_gpx, zip_of
-from webapp import pipeline
 from webapp.db import new_session
 from webapp.models import Activity, PlanAdjustment, StrengthLog
 
 HX_RESULTS = {"HX-Request": "true", "HX-Target": "upload-results"}
 HX_PLAN = {"HX-Request": "true", "HX-Target": "plan"}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_weeks():
-    pipeline.clear_cache()
 
 
 def upload(auth, files, headers=None):
