@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 # The real SMTP server fixture `smtp_server` (aiosmtpd on a free local port).
 pytest_plugins = ["tests.smtp"]
@@ -23,6 +24,13 @@ PHONE = {
     "is_mobile": True,
     "has_touch": True,
 }
+
+
+# CI explores the same examples every run (a failure there is reproducible, not luck);
+# a developer's run explores new ones each time.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 def pytest_addoption(parser):
