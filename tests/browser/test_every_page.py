@@ -1,0 +1,104 @@
+"""Every HTML page of the app, found in its URL map, at phone size: axe-core clean, no
+horizontal scroll. Routes added later are covered without touching this test."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import axe_violations, has_horizontal_scroll, screenshot
+from tests.webapp.files import recent_start, run_fit
+
+pytestmark = pytest.mark.browser
+
+# Not pages: files, JSON and downloads. Each has tests of its own.
+NOT_PAGES = {
+    "static",
+    "pwa.manifest",
+    "pwa.service_worker",
+    "account.export",
+    "upload.job",  # a job's progress fragment; the walkthrough shows it inside the upload page
+    # The email itself (no page landmarks in an email): test_weekly_email_preview checks it
+    # with axe's WCAG rules.
+    "email.preview",
+}
+
+
+def page_urls(app, activity_id: int, user_id: int) -> list[tuple[str, str]]:
+    """(endpoint, url) for every GET route that renders a page, with its arguments filled."""
+    from webapp.db import new_session
+    from webapp.models import User
+    from webapp.pipeline import week_label
+    from webapp.views.password import make_reset_token
+    from webapp.weekly_email import unsubscribe_token
+
+    with app.app_context():
+        session = new_session()
+        user = session.get(User, user_id)
+        tokens = {
+            "password.reset": make_reset_token(user),
+            "email.unsubscribe": unsubscribe_token(app.config["SECRET_KEY"], user_id),
+        }
+        session.close()
+    week = week_label(recent_start().date())
+    urls = []
+    with app.test_request_context():
+        from flask import url_for
+
+        for rule in app.url_map.iter_rules():
+            if "GET" not in rule.methods or rule.endpoint in NOT_PAGES:
+                continue
+            if rule.endpoint.startswith("api."):
+                continue
+            values = {}
+            for arg in rule.arguments:
+                if arg == "activity_id":
+                    values[arg] = activity_id
+                elif arg == "week":
+                    values[arg] = week
+                elif arg == "token":
+                    values[arg] = tokens[rule.endpoint]
+                else:
+                    pytest.fail(f"{rule.rule}: teach this test how to fill <{arg}>")
+            urls.append((rule.endpoint, url_for(rule.endpoint, **values)))
+    return sorted(set(urls))
+
+
+def test_every_page_passes_axe_on_a_phone(app, live_server, page):
+    from webapp import pipeline
+    from webapp.auth import create_user
+    from webapp.db import new_session
+
+    with app.app_context():
+        session = new_session()
+        user = create_user(session, "pages@example.com", "correct horse battery")
+        session.commit()
+        [result] = pipeline.ingest(session, user, "hill.fit", run_fit(recent_start(), hill_m=50))
+        user_id = user.id
+        session.close()
+    assert result.status == "imported", result
+
+    urls = page_urls(app, result.activity_id, user_id)
+    assert len(urls) >= 15, urls
+
+    checked = []
+    # Logged out first (the public pages, and the login page the others send you to) ...
+    for _endpoint, url in urls + [("missing", "/no-such-page")]:
+        page.goto(live_server + url)
+        assert not has_horizontal_scroll(page), f"{url} scrolls sideways (logged out)"
+        assert axe_violations(page) == [], f"{url} (logged out)"
+    # ... then logged in, every page.
+    page.goto(live_server + "/auth/login")
+    page.get_by_label("Email").fill("pages@example.com")
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/week")
+    for endpoint, url in urls + [("missing", "/activities/999999")]:
+        response = page.goto(live_server + url)
+        if "text/html" not in response.headers.get("content-type", ""):
+            continue
+        assert not has_horizontal_scroll(page), f"{url} scrolls sideways"
+        assert axe_violations(page) == [], url
+        screenshot(page, f"page-{endpoint.replace('.', '-')}")
+        checked.append(url)
+    assert f"/activities/{result.activity_id}" in checked
+    assert "/settings" in checked and "/week" in checked and "/upload" in checked
