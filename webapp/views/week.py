@@ -52,6 +52,17 @@ def _after_change(view_week: str, message: str):
     return redirect(url_for("week.index", week=view_week) + "#plan")
 
 
+def _delete_log(db, week: str, index: int) -> None:
+    """Forget what the runner logged for session `index` of `week`."""
+    db.execute(
+        delete(StrengthLog).where(
+            StrengthLog.user_id == g.user.id,
+            StrengthLog.week == week,
+            StrengthLog.session_index == index,
+        )
+    )
+
+
 @bp.route("/<week>/sessions/<int:index>/done", methods=("POST",))
 @login_required
 def done(week: str, index: int):
@@ -61,13 +72,7 @@ def done(week: str, index: int):
     chosen = [n for n in names if n in set(request.form.getlist("exercises"))]
     db = get_session()
     # Replace (delete + insert) so that the log's id changes and cached weeks see it.
-    db.execute(
-        delete(StrengthLog).where(
-            StrengthLog.user_id == g.user.id,
-            StrengthLog.week == view.week,
-            StrengthLog.session_index == index,
-        )
-    )
+    _delete_log(db, view.week, index)
     db.add(
         StrengthLog(
             user_id=g.user.id,
@@ -88,13 +93,7 @@ def undo(week: str, index: int):
     view = _week_view(week)
     _session(view, index)
     db = get_session()
-    db.execute(
-        delete(StrengthLog).where(
-            StrengthLog.user_id == g.user.id,
-            StrengthLog.week == view.week,
-            StrengthLog.session_index == index,
-        )
-    )
+    _delete_log(db, view.week, index)
     db.commit()
     return _after_change(view.week, "The session is open again.")
 
