@@ -55,18 +55,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         week,
     )
 
-    app.register_blueprint(home.bp)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(upload.bp)
-    app.register_blueprint(activities.bp)
-    app.register_blueprint(week.bp)
-    app.register_blueprint(settings.bp)
-    app.register_blueprint(password.bp)
-    app.register_blueprint(account.bp)
-    app.register_blueprint(api.bp)
-    app.register_blueprint(email.bp)
-    app.register_blueprint(pwa.bp)
-    app.register_blueprint(share.bp)
+    for module in (
+        *(home, auth, upload, activities, week, settings),
+        *(password, account, api, email, pwa, share),
+    ):
+        app.register_blueprint(module.bp)
     pwa.init_app(app)
 
     from webapp.cli import register_commands

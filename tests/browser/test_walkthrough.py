@@ -18,6 +18,15 @@ def check(page, name: str) -> None:
     screenshot(page, name)
 
 
+def register(page, live_server: str, email: str) -> None:
+    """Sign up through the form; a new runner lands on this week's page."""
+    page.goto(live_server + "/auth/register")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url("**/week")
+
+
 def nav(page, label: str) -> None:
     page.get_by_role("navigation", name="Main").get_by_role("link", name=label).click()
 
@@ -28,11 +37,7 @@ def test_a_new_runner_walks_through_on_a_phone(live_server, page):
     gpx = run_gpx(recent_start(8), seconds=1800)
 
     # Register: the new runner lands on this week's page.
-    page.goto(live_server + "/auth/register")
-    page.get_by_label("Email").fill("phone@example.com")
-    page.get_by_label("Password").fill("correct horse battery")
-    page.get_by_role("button", name="Create account").click()
-    page.wait_for_url("**/week")
+    register(page, live_server, "phone@example.com")
     assert page.get_by_role("heading", level=1).inner_text() == "This week"
     check(page, "week-new-runner")
 
@@ -124,11 +129,7 @@ def test_every_step_works_without_javascript(live_server, browser):
     context = browser.new_context(**PHONE, java_script_enabled=False)
     page = context.new_page()
     try:
-        page.goto(live_server + "/auth/register")
-        page.get_by_label("Email").fill("nojs@example.com")
-        page.get_by_label("Password").fill("correct horse battery")
-        page.get_by_role("button", name="Create account").click()
-        page.wait_for_url("**/week")
+        register(page, live_server, "nojs@example.com")
 
         page.goto(live_server + "/upload")
         page.set_input_files(
@@ -159,11 +160,7 @@ def test_an_export_zip_is_imported_in_the_background_with_a_progress_bar(live_se
             "export/readme.txt": b"exported by a watch app",
         }
     )
-    page.goto(live_server + "/auth/register")
-    page.get_by_label("Email").fill("zip@example.com")
-    page.get_by_label("Password").fill("correct horse battery")
-    page.get_by_role("button", name="Create account").click()
-    page.wait_for_url("**/week")
+    register(page, live_server, "zip@example.com")
     nav(page, "Upload")
     page.wait_for_url("**/upload")
     page.set_input_files(
@@ -182,11 +179,7 @@ def test_an_export_zip_is_imported_in_the_background_with_a_progress_bar(live_se
 
 
 def test_settings_errors_are_shown_next_to_their_fields(live_server, page):
-    page.goto(live_server + "/auth/register")
-    page.get_by_label("Email").fill("typo@example.com")
-    page.get_by_label("Password").fill("correct horse battery")
-    page.get_by_role("button", name="Create account").click()
-    page.wait_for_url("**/week")
+    register(page, live_server, "typo@example.com")
     nav(page, "Settings")
     page.wait_for_url("**/settings")
     # What a browser without form validation (or a hand-made request) would send.
