@@ -15,7 +15,9 @@ from hypothesis import settings as hypothesis_settings
 pytest_plugins = ["tests.smtp"]
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED_ACTIVITIES = ROOT.parent / "shared" / "fixtures" / "activities"
+# ../shared beside the repository; LEGDAY_SHARED points elsewhere (or, to try, at nothing).
+SHARED = Path(os.environ.get("LEGDAY_SHARED") or ROOT.parent / "shared")
+SHARED_ACTIVITIES = SHARED / "fixtures" / "activities"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM = os.environ.get("LEGDAY_CHROMIUM", "/usr/bin/chromium")
 PHONE = {
@@ -49,11 +51,50 @@ def pytest_report_header(config):
 # --- real device files in ../shared -------------------------------------------------------
 
 
+# CI always has ../shared: there a missing copy, or a skipped `shared` test, fails the run.
+SHARED_MISSING = f"real device files not found at {SHARED_ACTIVITIES} (../shared is absent)"
+
+
+def _ci() -> bool:
+    return os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
+
+
+def _shared_present() -> bool:
+    return (SHARED_ACTIVITIES / "MANIFEST.tsv").exists()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under CI, refuse to start when shared-data tests were collected but ../shared is absent."""
+    if _ci() and not _shared_present() and any(i.get_closest_marker("shared") for i in items):
+        raise pytest.UsageError(
+            f"CI is set and {SHARED_MISSING}: the shared-data tests must run in CI. "
+            "Check out the shared data beside the repository (../shared/fixtures)."
+        )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Under CI, a skipped `shared` test is a failure (an expected failure stays one)."""
+    outcome = yield
+    report = outcome.get_result()
+    if (
+        _ci()
+        and report.skipped
+        and not hasattr(report, "wasxfail")
+        and item.get_closest_marker("shared")
+    ):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"CI: shared-data test skipped, which CI does not allow: {reason}"
+
+
 @pytest.fixture(scope="session")
 def shared_activities() -> Path:
-    """The real device files; skipped with a reason on a clone without ../shared."""
-    if not (SHARED_ACTIVITIES / "MANIFEST.tsv").exists():
-        pytest.skip(f"real device files not found at {SHARED_ACTIVITIES} (../shared is absent)")
+    """The real device files; skipped with a reason on a clone without ../shared (CI: fails)."""
+    if not _shared_present():
+        if _ci():
+            pytest.fail(f"CI: {SHARED_MISSING}")
+        pytest.skip(SHARED_MISSING)
     return SHARED_ACTIVITIES
 
 

@@ -1,5 +1,7 @@
-"""importers/ and engine/ stay plain Python: ruff's banned-api rule enforces it."""
+"""importers/ and engine/ stay plain Python: ruff's banned-api rule and a fresh interpreter that
+imports every one of their modules both enforce it."""
 
+import json
 import shutil
 import subprocess
 import sys
@@ -8,6 +10,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# What importers/ and engine/ may never load: HTTP, the database, HTMX glue.
+FRAMEWORKS = ["flask", "htmx_flask", "sqlalchemy", "werkzeug"]
 
 
 def _ruff() -> list[str]:
@@ -20,7 +24,7 @@ def _ruff() -> list[str]:
 
 
 @pytest.mark.parametrize("package", ["importers", "engine"])
-@pytest.mark.parametrize("module", ["flask", "htmx_flask", "sqlalchemy"])
+@pytest.mark.parametrize("module", FRAMEWORKS)
 def test_ruff_refuses_framework_imports(package, module, tmp_path):
     bad = ROOT / package / "_layering_probe.py"
     bad.write_text(f"import {module}\n")
@@ -52,10 +56,35 @@ def test_webapp_may_import_flask(tmp_path):
     assert result.returncode == 0, result.stdout
 
 
-def test_importers_and_engine_load_without_flask_or_sqlalchemy():
-    code = (
-        "import sys, importers, importers.activity, importers.errors, engine, engine.muscles\n"
-        "bad = [m for m in ('flask', 'sqlalchemy', 'htmx_flask') if m in sys.modules]\n"
-        "assert not bad, bad\n"
+# Imports every module of the package in a fresh interpreter and prints, as JSON, the modules
+# it walked and the banned top-level packages that ended up in sys.modules.
+PROBE = """
+import importlib, json, pkgutil, sys
+package = importlib.import_module(sys.argv[1])
+walked = [package.__name__]
+for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+    importlib.import_module(info.name)
+    walked.append(info.name)
+banned = sorted({m.split(".")[0] for m in sys.modules} & set(sys.argv[2:]))
+print(json.dumps({"walked": walked, "banned": banned}))
+"""
+
+
+@pytest.mark.parametrize("package", ["importers", "engine"])
+def test_every_module_loads_without_a_framework(package):
+    """Every module of the package, imported in a fresh interpreter, loads none of FRAMEWORKS."""
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, package, *FRAMEWORKS],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
-    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    on_disk = {
+        ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        for path in (ROOT / package).rglob("*.py")
+    }
+    assert set(report["walked"]) == on_disk, "a module was not imported"
+    assert report["banned"] == [], f"{package} loads {report['banned']}"

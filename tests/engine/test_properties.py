@@ -45,6 +45,10 @@ def test_never_negative(track):
     stim = compute_stimulus(make_activity(speed, grade))
     assert (values(stim) >= 0).all()
     assert stim.systemic_load >= 0
+    # Minutes of running at 1.5 m/s or more load the legs: an engine of zeros must fail here.
+    for muscle in ("calves", "quadriceps"):
+        assert stim.muscles[muscle].total > 0, muscle
+    assert stim.total > 0
 
 
 @SETTINGS

@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 import functools
 import random
+from collections import Counter
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -47,9 +49,38 @@ def _load(root: Path, rel: str) -> list[Activity]:
     return importers.load((root / rel).read_bytes(), Path(rel).name)
 
 
+FIT_EPOCH = datetime(1989, 12, 31, tzinfo=UTC)
+
+
+def _device_start(text: str) -> datetime:
+    """A session's start_time as the TSV gives it: ISO 8601, or raw FIT seconds when the
+    watch's clock was never set (seconds since the FIT epoch, 1989-12-31 UTC)."""
+    if text.isdigit():
+        return FIT_EPOCH + timedelta(seconds=int(text))
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
 def test_every_run_session_is_present(shared_activities):
+    """Each running session the devices wrote is one run of ours: same start, its values."""
     sessions = _run_sessions(shared_activities)
     assert len(sessions) >= 12
+    missing = []
+    for rel, row in sessions:
+        runs = [a for a in _load(shared_activities, rel) if a.is_run]
+        start = _device_start(row["start_time"])
+        found = [a for a in runs if abs((a.start_time - start).total_seconds()) <= 2]
+        if len(found) != 1:
+            missing.append(f"{rel} session {row['session']}: {len(found)} runs start at {start}")
+            continue
+        [act] = found
+        assert act.sport.endswith("running"), (rel, act.sport)
+        assert act.distance_m == pytest.approx(float(row["total_distance_m"]), rel=0.01), rel
+        assert act.moving_time_s == pytest.approx(float(row["total_timer_time_s"]), rel=0.02), rel
+    # each file holds as many runs as it has running sessions (no leg lost, none invented)
+    per_file = Counter(rel for rel, _ in sessions)
+    for rel, n in per_file.items():
+        assert sum(a.is_run for a in _load(shared_activities, rel)) == n, rel
+    assert not missing, missing
 
 
 def _ours_ascent(act: Activity) -> float:

@@ -1,0 +1,164 @@
+"""Gating: which leg block a session day allows (damage, race, long run, descent), whether calf
+load is high, and whether a Nordic curl may be added.
+
+Thresholds marked [A] are assumptions, as in the model doc (section 2.5).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from engine.plan.context import LEG_BLOCKS
+from engine.plan.dose import nordic_sessions_done
+from engine.plan.reasons import days_text, ratio, weekday_name
+from engine.plan.schedule import Week
+
+if TYPE_CHECKING:
+    from engine.plan.select import SessionBuilder
+
+
+# Leg-block gates on normalised damage (Dn = 1.0: the peak after the reference descent) [A].
+HEAVY_BELOW = 0.3
+ISOMETRIC_FROM = 0.6
+NO_LEGS_FROM = 1.5  # very sore: no leg block at all [A]
+# Repeated-bout protection (engine's MuscleState.protection; 1.0 ~ one reference descent
+# recently) below which a hilly race calls for a controlled eccentric dose [A].
+PROTECTED_FROM = 0.5
+NORDIC_BELOW = 0.3
+# A "long descent" is one of 300 m of elevation loss or more [A].
+LONG_DESCENT_M = 300.0
+# Calf load is "high" when its chronic load is this many times the quadriceps' (much uphill
+# running; flat running gives about 1.3) or this far above its own chronic level [A].
+CALF_QUAD_HIGH = 1.6
+CALF_SPIKE = 1.3
+
+
+def leg_block(b: SessionBuilder) -> tuple[str, str]:
+    """The leg block for the session day and the plain reason for it."""
+    ctx, week, day = b.ctx, b.week, b.day
+    q, g = b.dn("quadriceps"), b.dn("glute_max")
+    if q >= ISOMETRIC_FROM:
+        loss_day = recent_descent(week, day)
+        if loss_day is not None:
+            d, loss = loss_day
+            cause = f"from {weekday_name(d)}'s {week.climb(loss)} descent (damage {q:.2f})"
+        else:
+            cause = f"(damage {q:.2f}, where 1.0 is the peak after a hard 30-min descent)"
+        if q >= NO_LEGS_FROM:
+            block = "none"
+            reason = f"Your quads are still very sore {cause}: no leg work this session."
+        else:
+            block = "isometric"
+            reason = (
+                f"Your quads are still recovering {cause}: holds only, no heavy lifting or jumps."
+            )
+    elif q >= HEAVY_BELOW or g >= HEAVY_BELOW:
+        block = "moderate"
+        reason = (
+            f"Your quads and glutes are part-way recovered (damage {q:.2f} and {g:.2f}): "
+            "moderate weight at RPE 7 at most, no jumps."
+        )
+    else:
+        block = "heavy"
+        reason = (
+            f"Your quads and glutes carry little damage ({q:.2f} and {g:.2f}), so this session "
+            "can be heavy: heavy lifting improves running economy (Blagrove 2018)."
+        )
+
+    race = ctx.race_date
+    if race is not None:
+        to_race = (race - day).days
+        since_race = (day - race).days
+        if 0 <= to_race <= 3 and block != "none":
+            block, reason = (
+                "none",
+                f"Race in {days_text(to_race)}: no leg work, keep the legs fresh.",
+            )
+        elif 0 <= to_race < 7 and block == "heavy":
+            block = "moderate"
+            reason = (
+                f"Race in {days_text(to_race)}: the last heavy leg session is 7-10 days out, "
+                "so moderate weight only."
+            )
+        elif 0 < since_race <= 3 and LEG_BLOCKS.index(block) < LEG_BLOCKS.index("isometric"):
+            block = "isometric"
+            reason = (
+                f"Your race was {days_text(since_race)} ago: holds only while the legs recover."
+            )
+
+    if block == "heavy":
+        soon = sorted(
+            d
+            for d in (day + timedelta(days=1), day + timedelta(days=2))
+            if d in week.long_days or d == race
+        )
+        descent = recent_descent(week, day, within=1, at_least=LONG_DESCENT_M)
+        if soon:
+            what = "race" if soon[0] == race else "long run"
+            block = "moderate"
+            reason = (
+                f"Your {what} is on {weekday_name(soon[0])}: no heavy legs within 48 h before it "
+                "(heavy lifting raises the cost of running for up to 48 h), so moderate weight."
+            )
+        elif descent is not None:
+            d, loss = descent
+            block = "moderate"
+            reason = (
+                f"You ran a {week.climb(loss)} descent on {weekday_name(d)}: no heavy legs right "
+                "after it, so moderate weight."
+            )
+    return block, reason
+
+
+def recent_descent(
+    week: Week, day: date, within: int = 4, at_least: float = 150.0
+) -> tuple[date, float] | None:
+    """The biggest descent of `at_least` metres in the `within` days up to and including `day`."""
+    found = [
+        (loss, d)
+        for d, loss in week.descents.items()
+        if 0 <= (day - d).days <= within and loss >= at_least
+    ]
+    if not found:
+        return None
+    loss, d = max(found)
+    return d, loss
+
+
+def calf_emphasis(week: Week) -> tuple[bool, str]:
+    """Whether calf load is high (drop heavy calf raises, more tibialis) and the reason."""
+    c_acute, c_chronic = week.acute.get("calves", 0.0), week.chronic.get("calves", 0.0)
+    vs_quads = ratio(c_chronic, week.chronic.get("quadriceps", 0.0))
+    spike = ratio(c_acute, c_chronic)
+    if vs_quads is not None and vs_quads >= CALF_QUAD_HIGH:
+        return True, (
+            f"over six weeks your calves took {vs_quads:.1f}x the load of your quads "
+            "(much uphill running)"
+        )
+    # A spike means something only once there is a chronic level to compare with.
+    if spike is not None and spike >= CALF_SPIKE and week.history_days >= 28:
+        return True, f"your calves' load this week is {spike:.1f}x their usual level"
+    return False, ""
+
+
+def nordic_allowed(b: SessionBuilder, block: str) -> tuple[bool, str]:
+    ctx, week, day = b.ctx, b.week, b.day
+    h = b.dn("hamstrings")
+    if block not in ("heavy", "moderate") or h >= NORDIC_BELOW:
+        return False, ""
+    fast = sorted(
+        d
+        for d in (day + timedelta(days=k) for k in range(-1, 3))
+        if d in week.hard_days or d == ctx.race_date
+    )
+    if fast:
+        return False, ""
+    if ctx.race_date is not None and 0 <= (ctx.race_date - day).days <= 10:
+        # No new exercises in the final 10 days before a race.
+        if nordic_sessions_done(ctx.logs, day) == 0:
+            return False, ""
+    return True, (
+        f"Hamstring damage is {h:.2f} and no fast run within 48 h: Nordic curls about halve "
+        "hamstring injuries (van Dyk 2019)"
+    )
