@@ -110,6 +110,31 @@ def test_progress_is_reported_after_each_file(db, user):
     assert seen[:2] == [(1, 2), (2, 2)]
 
 
+def test_a_zip_is_opened_once_and_each_member_parsed_once(db, user, monkeypatch):
+    import zipfile
+
+    import importers
+
+    archive = zip_of({"a.fit": run_fit(recent_start(4)), "b.fit": run_fit(recent_start(6))})
+    opened, parsed = [], []
+    real_init, real_parse = zipfile.ZipFile.__init__, importers.fit.parse
+
+    def counting_init(self, *args, **kwargs):
+        opened.append(args[0] if args else kwargs.get("file"))
+        real_init(self, *args, **kwargs)
+
+    def counting_parse(data, filename):
+        parsed.append(filename)
+        return real_parse(data, filename)
+
+    monkeypatch.setattr(zipfile.ZipFile, "__init__", counting_init)
+    monkeypatch.setattr(importers.fit, "parse", counting_parse)
+    results = ingest.ingest(db, user, "two.zip", archive)
+    assert [r.status for r in results] == ["imported", "imported"]
+    assert len(opened) == 1
+    assert parsed == ["a.fit", "b.fit"]
+
+
 def test_delete_removes_the_activity_and_its_unshared_file(db, user):
     [result] = ingest.ingest(db, user, "a.fit", run_fit())
     assert ingest.delete_activity(db, user, result.activity_id)
