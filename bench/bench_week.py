@@ -44,7 +44,7 @@ def template_rows(user_id: int):
     """A few real imports (FIT written with the SDK's Encoder, read by the importers)."""
     import importers
     from tests.importers.samples import fit_bytes, make_track
-    from webapp.pipeline import activity_row
+    from webapp.ingest import activity_row
 
     shapes = [
         (1800, 3.0, 20.0),
@@ -174,17 +174,18 @@ def recompute_ms(app, case: str, runs: int = 15) -> list[float]:
     recomputed from the cached runs)."""
     from sqlalchemy import func, select
 
-    from webapp import pipeline
+    from webapp import cache, loads, weeks
     from webapp.db import new_session
     from webapp.models import Activity, User
 
     session = new_session(app)
     user = session.scalar(select(User))
-    pipeline.weekly_context(session, user)
+    weeks.weekly_context(session, user)
     count, max_id = session.execute(
         select(func.count(Activity.id), func.max(Activity.id)).where(Activity.user_id == user.id)
     ).one()
-    week_cache, records_cache = pipeline._caches()
+    week_cache = cache.lru(weeks.WEEK_CACHE)
+    records_cache = cache.lru(loads.RECORDS_CACHE)
     (_, records) = records_cache[user.id]
     out = []
     for _ in range(runs):
@@ -195,7 +196,7 @@ def recompute_ms(app, case: str, runs: int = 15) -> list[float]:
             # As if the newest run had just been uploaded: the cache knew all but it.
             records_cache[user.id] = ((count - 1, max_id - 1), records[:-1])
         started = time.perf_counter()
-        pipeline.weekly_context(session, user)
+        weeks.weekly_context(session, user)
         out.append((time.perf_counter() - started) * 1000)
     session.close()
     return out

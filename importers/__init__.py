@@ -9,6 +9,7 @@ is only used to word the error when the content is something else.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -55,12 +56,19 @@ _KNOWN_BINARIES = {
 
 @dataclass(frozen=True, slots=True)
 class Imported:
-    """The result for one file (or one member of an archive)."""
+    """The result for one file (or one member of an archive).
+
+    `data` is that file's own bytes as uploaded (an archive member's bytes as stored in the
+    archive, else the whole upload), so a caller keeps the original without opening the
+    archive again; `total` is how many files the upload holds (an archive's members, else 1).
+    """
 
     source_name: str
     activities: list[Activity] = field(default_factory=list)
     error: ActivityFileError | None = None
     skipped: str | None = None  # why a member was not read (not an activity file)
+    data: bytes = b""
+    total: int = 1
 
 
 def detect(data: bytes) -> str | None:
@@ -125,23 +133,29 @@ def iter_load(
 ) -> Iterator[Imported]:
     """One Imported per file (per member of a .zip). Never raises ActivityFileError: a file or
     member that cannot be read comes back with `error` set; an archive over its limits ends
-    the iteration with one Imported for the archive carrying the error."""
+    the iteration with one Imported for the archive carrying the error.
+
+    The upload is read once: a zip is opened once (archive.iter_zip) and each member's bytes
+    go to one parser, once; every Imported carries its file's bytes (`data`)."""
+    upload = data
     try:
         data, kind = _ungzip(data, filename, limits)
     except ActivityFileError as exc:
-        yield Imported(filename, error=exc)
+        yield Imported(filename, error=exc, data=upload)
         return
     if kind != "zip":
-        yield _one(data, filename, kind)
+        yield dataclasses.replace(_one(data, filename, kind), data=upload)
         return
     try:
         for member in archive.iter_zip(data, filename, limits):
             if member.error is not None:
-                yield Imported(member.name, error=_family(member.error, member.name))
+                error = _family(member.error, member.name)
+                yield Imported(member.name, error=error, total=member.total)
                 continue
-            yield _member(member.name, member.data or b"", limits)
+            found = _member(member.name, member.data or b"", limits)
+            yield dataclasses.replace(found, data=member.data or b"", total=member.total)
     except ActivityFileError as exc:
-        yield Imported(filename, error=exc)
+        yield Imported(filename, error=exc, data=upload)
 
 
 def _ungzip(data: bytes, name: str, limits: archive.Limits) -> tuple[bytes, str | None]:

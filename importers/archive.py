@@ -75,19 +75,26 @@ def _too_large(cap: int, limits: Limits, what: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Member:
+    """One file of an archive: its name, its bytes as stored in the archive, and the count of
+    files the archive holds (folders not counted), known before the first member is read."""
+
     name: str
     data: bytes | None  # None when `error` is set
     error: Exception | None = None
+    total: int = 1
 
 
-def _broken(name: str, message: str, cause: Exception) -> Member:
+def _broken(name: str, message: str, cause: Exception, total: int) -> Member:
     err = CorruptFile(message, filename=name)
     err.__cause__ = cause
-    return Member(name, None, err)
+    return Member(name, None, err, total)
 
 
 def iter_zip(data: bytes, filename: str | None, limits: Limits = LIMITS) -> Iterator[Member]:
     """Each file of the archive (folders skipped), read one at a time within the limits.
+
+    The one place a zip is opened on the way in: the importers read each member's bytes from
+    here, and the web app stores and counts them from the same Members (`Member.total`).
 
     Raises CorruptFile for an unreadable archive and FileTooLarge when the member count or the
     total size is over the limit (before or during reading); a member over its own limits is
@@ -120,6 +127,7 @@ def iter_zip(data: bytes, filename: str | None, limits: Limits = LIMITS) -> Iter
                     "This file inside the archive is encrypted or uses a compression method "
                     "Legday cannot unpack.",
                     exc,
+                    len(infos),
                 )
                 continue
             except Exception as exc:  # BadZipFile (bad CRC), zlib.error, EOFError...
@@ -127,6 +135,7 @@ def iter_zip(data: bytes, filename: str | None, limits: Limits = LIMITS) -> Iter
                     info.filename,
                     "This file inside the archive is damaged and cannot be unpacked.",
                     exc,
+                    len(infos),
                 )
                 continue
             total += min(len(content), cap)
@@ -141,6 +150,7 @@ def iter_zip(data: bytes, filename: str | None, limits: Limits = LIMITS) -> Iter
                     info.filename,
                     None,
                     FileTooLarge(_too_large(cap, limits, "This file"), filename=info.filename),
+                    len(infos),
                 )
                 continue
-            yield Member(info.filename, content)
+            yield Member(info.filename, content, None, len(infos))

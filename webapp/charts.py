@@ -1,6 +1,11 @@
-"""SVG geometry for the activity page: the route from the track, elevation and pace profiles.
+"""Charts, from samples to SVG: the series stored for them and the geometry the pages draw.
 
-Plain functions that turn a stored chart series into coordinates; the templates draw them.
+At import, `chart_series(series)` decimates an activity's samples (importers.activity.Series)
+to at most MAX_CHART_POINTS points per column (time s, distance m, altitude m, pace s/km,
+heart rate bpm, lat/lon degrees), stored as Activity.chart_series. On the pages, plain
+functions turn that stored series into SVG coordinates (the route, elevation and pace
+profiles, the stimulus bars) and the week's acute/chronic trend into sparklines
+(`trend_rows`); the templates draw them.
 """
 
 from __future__ import annotations
@@ -8,7 +13,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from webapp.units import FEET_PER_METRE, distance_value, format_duration
+
+MAX_CHART_POINTS = 500
+BASELINE_DAYS = 21  # before three weeks of history the 6-week line means little
 
 
 @dataclass
@@ -177,3 +187,106 @@ def stimulus_bars(stimulus: dict, labels: dict[str, str]) -> list[dict]:
         for part in ("concentric", "eccentric", "isometric"):
             r[part + "_pct"] = round(100 * r[part] / biggest, 1) if biggest else 0
     return sorted(rows, key=lambda r: -r["total"])
+
+
+# --- stored at import: the decimated series ---------------------------------------------
+
+
+def chart_series(series, max_points: int = MAX_CHART_POINTS) -> dict[str, list | None]:
+    """At most `max_points` samples for the charts: time, distance, altitude, pace, HR, route."""
+    n = len(series)
+    if n == 0:
+        return {}
+    idx = np.unique(np.linspace(0, n - 1, min(n, max_points)).round().astype(int))
+
+    def column(values, digits):
+        if values is None:
+            return None
+        picked = np.asarray(values, dtype=float)[idx]
+        if not np.isfinite(picked).any():
+            return None
+        return [round(float(v), digits) if math.isfinite(v) else None for v in picked]
+
+    out = {
+        "t": column(series.time_s, 0),
+        "d": column(series.distance_m, 1),
+        "alt": column(series.altitude_m, 1),
+        "hr": column(series.heart_rate, 0),
+        "lat": column(series.lat, 5),
+        "lon": column(series.lon, 5),
+        "pace": None,
+    }
+    out["pace"] = _pace_column(series, idx)
+    return out
+
+
+def _pace_column(series, idx: np.ndarray) -> list | None:
+    """Seconds per km between neighbouring chart points (smoother than the raw speed)."""
+    t = np.asarray(series.time_s, dtype=float)
+    if series.distance_m is not None:
+        d = np.asarray(series.distance_m, dtype=float)
+    elif series.speed_mps is not None:
+        return _pace_from_speed(np.asarray(series.speed_mps, dtype=float), idx)
+    else:
+        return None
+    t, d = t[idx], d[idx]
+    if len(idx) < 3:
+        return None
+    lo = np.concatenate(([0], np.arange(len(idx) - 1)))
+    hi = np.concatenate((np.arange(1, len(idx)), [len(idx) - 1]))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        speed = (d[hi] - d[lo]) / (t[hi] - t[lo])
+    return _pace_from_speed(speed, None)
+
+
+def _pace_from_speed(speed: np.ndarray, idx) -> list | None:
+    if idx is not None:
+        speed = speed[idx]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pace = np.where(speed > 0.8, 1000.0 / speed, np.nan)  # slower than ~21 min/km: stopped
+    if not np.isfinite(pace).any():
+        return None
+    return [round(float(v), 0) if math.isfinite(v) else None for v in pace]
+
+
+# --- the week page: acute/chronic sparklines -----------------------------------------------
+
+
+def trend_rows(
+    trend: dict, labels: dict[str, str], history_days: int = BASELINE_DAYS, width=120, height=32
+) -> list[dict]:
+    """Sparkline points per muscle and a sentence that describes the trend without judging it."""
+    out = []
+    for key, lines in trend.get("muscles", {}).items():
+        acute, chronic = lines["acute"], lines["chronic"]
+        top = max(acute + chronic + [1e-9])
+        n = max(len(acute) - 1, 1)
+
+        def points(values, top=top, n=n):
+            return " ".join(
+                f"{i * width / n:.1f},{height - 2 - v / top * (height - 4):.1f}"
+                for i, v in enumerate(values)
+            )
+
+        last_a, last_c = (acute[-1] if acute else 0), (chronic[-1] if chronic else 0)
+        if last_c < 1 and last_a < 1:
+            words = "No recent load."
+        elif history_days < BASELINE_DAYS:
+            words = f"Building your baseline: {history_days} days of runs so far."
+        else:
+            change = (last_a - last_c) / last_c if last_c else 0.0
+            if abs(change) < 0.1:
+                words = "Last 7 days about level with your 6-week average."
+            else:
+                direction = "above" if change > 0 else "below"
+                words = f"Last 7 days {abs(change):.0%} {direction} your 6-week average."
+        out.append(
+            {
+                "key": key,
+                "label": labels.get(key, key),
+                "acute_points": points(acute),
+                "chronic_points": points(chronic),
+                "words": words,
+            }
+        )
+    return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from alembic import command
@@ -73,3 +74,8 @@ def close_session(_exc: BaseException | None = None) -> None:
         if _exc is not None:
             session.rollback()
         session.close()
+
+
+def aware(moment: datetime) -> datetime:
+    """A stored time with its zone: every stored time is UTC, and SQLite hands them back naive."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -2,23 +2,22 @@
 
 With REDIS_URL set the job goes on the RQ queue `RQ_QUEUE` (default "legday"; the Procfile's
 `worker` runs it); without Redis it runs in a background thread of the web process. Either
-way the work is `run_import_job`, which calls `pipeline.ingest` with a progress callback that
-commits the count of files done, so the page can show a progress bar that moves.
+way the work is `run_import_job`, which calls `ingest.ingest` with a progress callback that
+commits the count of files done and the count of files in the upload (known once the worker
+has opened it: the upload is read once, there), so the page can show a progress bar that moves.
 """
 
 from __future__ import annotations
 
 import functools
-import io
 import logging
 import threading
-import zipfile
 from datetime import UTC, datetime
 
 from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
 
-from webapp import db, pipeline
+from webapp import db, ingest
 from webapp.models import ImportJob, User
 
 log = logging.getLogger(__name__)
@@ -33,24 +32,15 @@ def queue_name(app: Flask) -> str:
     return app.config.get("RQ_QUEUE") or DEFAULT_QUEUE
 
 
-def count_files(filename: str, data: bytes) -> int:
-    """How many files the job will report on (a zip's members; otherwise one)."""
-    if pipeline.is_archive(data):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                return max(1, sum(1 for info in archive.infolist() if not info.is_dir()))
-        except (zipfile.BadZipFile, ValueError):
-            return 1
-    return 1
-
-
 def start_import(app: Flask, session: Session, user: User, filename: str, data: bytes) -> ImportJob:
-    """Store the upload as a queued ImportJob and hand it to a worker; returns the job."""
+    """Store the upload as a queued ImportJob and hand it to a worker; returns the job.
+
+    Its `total` (files in the upload) stays 0 until the worker opens the upload."""
     job = ImportJob(
         user_id=user.id,
         filename=filename[-255:],
         status="queued",
-        total=count_files(filename, data),
+        total=0,
         done=0,
         results=[],
         payload=data,
@@ -107,14 +97,14 @@ def run_job(job_id: int, makers: sessionmaker) -> str:
         job.status = "running"
         session.commit()
 
-        def progress(results: list[pipeline.IngestResult]) -> None:
-            job.done = min(len(results), max(job.total, len(results)))
-            job.total = max(job.total, len(results))
+        def progress(results: list[ingest.IngestResult], total: int) -> None:
+            job.total = max(job.total, total, len(results))
+            job.done = min(len(results), job.total)
             job.results = [r.to_dict() for r in results]
             session.commit()
 
         try:
-            pipeline.ingest(session, user, job.filename, job.payload or b"", progress=progress)
+            ingest.ingest(session, user, job.filename, job.payload or b"", progress=progress)
         except Exception:
             log.exception("import job %s failed", job_id)
             session.rollback()

@@ -1,4 +1,4 @@
-"""Tables. Typed SQLAlchemy 2.0 models; the engine's dataclasses are converted in pipeline code."""
+"""Tables. Typed SQLAlchemy 2.0 models; the engine's dataclasses are converted in webapp.ingest."""
 
 from __future__ import annotations
 
@@ -189,7 +189,7 @@ class EmailSend(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     week: Mapped[str] = mapped_column(String(8))
-    # sending (claimed, in the SMTP conversation) -> sent | failed; see webapp/weekly_email.py
+    # sending (claimed, in the SMTP conversation) -> sent | failed; see webapp/weekly/send.py
     # for what a run does with each after a crash.
     status: Mapped[str] = mapped_column(String(8))
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -27,9 +27,9 @@ def page_urls(app, activity_id: int, user_id: int) -> list[tuple[str, str]]:
     """(endpoint, url) for every GET route that renders a page, with its arguments filled."""
     from webapp.db import new_session
     from webapp.models import User
-    from webapp.pipeline import week_label
     from webapp.views.password import make_reset_token
-    from webapp.weekly_email import unsubscribe_token
+    from webapp.weekly.unsubscribe import unsubscribe_token
+    from webapp.weeks import week_label
 
     with app.app_context():
         session = new_session()
@@ -64,7 +64,7 @@ def page_urls(app, activity_id: int, user_id: int) -> list[tuple[str, str]]:
 
 
 def test_every_page_passes_axe_on_a_phone(app, live_server, page):
-    from webapp import pipeline
+    from webapp import ingest
     from webapp.auth import create_user
     from webapp.db import new_session
 
@@ -72,7 +72,7 @@ def test_every_page_passes_axe_on_a_phone(app, live_server, page):
         session = new_session()
         user = create_user(session, "pages@example.com", "correct horse battery")
         session.commit()
-        [result] = pipeline.ingest(session, user, "hill.fit", run_fit(recent_start(), hill_m=50))
+        [result] = ingest.ingest(session, user, "hill.fit", run_fit(recent_start(), hill_m=50))
         user_id = user.id
         session.close()
     assert result.status == "imported", result

@@ -181,6 +181,25 @@ def test_zip_members_in_folders_and_skips(small_fit, small_gpx):
     assert acts[0].source_name == "export/activities/1.fit.gz"
 
 
+def test_each_result_carries_its_files_own_bytes_and_the_uploads_file_count(small_fit, small_gpx):
+    packed = gzip.compress(small_fit)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("export/", b"")  # a folder: not a file, not counted
+        zf.writestr("export/1.fit.gz", packed)
+        zf.writestr("export/2.gpx", small_gpx)
+        zf.writestr("export/notes.txt", b"hello")
+    results = list(importers.iter_load(buf.getvalue(), "export.zip"))
+    assert [(r.source_name, r.data, r.total) for r in results] == [
+        ("export/1.fit.gz", packed, 3),
+        ("export/2.gpx", small_gpx, 3),
+        ("export/notes.txt", b"hello", 3),
+    ]
+    upload = gzip.compress(small_gpx)
+    [single] = importers.iter_load(upload, "run.gpx.gz")
+    assert single.activities and (single.data, single.total) == (upload, 1)
+
+
 def test_zip_member_count_limit(small_gpx):
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:

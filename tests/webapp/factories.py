@@ -10,6 +10,8 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import func, select
+
 from webapp.auth import create_user
 from webapp.db import new_session
 from webapp.models import Activity, OriginalFile
@@ -104,3 +106,8 @@ def add_activity(
 
 def bearer(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
+
+
+def count(session, model) -> int:
+    """How many rows `model`'s table holds."""
+    return session.scalar(select(func.count()).select_from(model))

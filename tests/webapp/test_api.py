@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from tests.webapp.factories import add_account, add_activity, bearer
 from tests.webapp.files import recent_start, ride_fit, run_fit, run_gpx, zip_of
-from webapp import pipeline
+from webapp import weeks
 from webapp.db import new_session
 from webapp.models import Activity, ApiToken, OriginalFile
 
@@ -136,7 +136,7 @@ def test_errors_are_json_never_html(client, account, method, path, status):
     assert_json_error(response, status)
 
 
-# --- POST /api/v1/activities and GET /api/v1/weeks (through the real pipeline) ----------
+# --- POST /api/v1/activities and GET /api/v1/weeks (through the real ingest and weeks) ----------
 
 
 def post_files(client, token, files, field="file"):
@@ -241,7 +241,7 @@ def test_an_unexpected_failure_is_still_json_without_a_traceback(client, account
     def broken(*args, **kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(pipeline, "weekly_context", broken)
+    monkeypatch.setattr(weeks, "weekly_context", broken)
     response = client.get("/api/v1/weeks/2026-W48", headers=bearer(account.token))
     message = assert_json_error(response, 500)
     assert "nothing was half saved" in message and "secret" not in response.get_data(as_text=True)

@@ -17,7 +17,8 @@ from tests.webapp.weekly_helpers import (
     weekly_email_on,
 )
 from webapp.db import new_session
-from webapp.weekly_email import send_weekly, week_label
+from webapp.weekly.schedule import week_label
+from webapp.weekly.send import send_weekly
 
 WEEK = "2026-W47"  # Monday 16 to Sunday 22 November 2026
 BASE = "https://legday.example"
@@ -86,7 +87,7 @@ def next_weeks_plan(app, email: str, week: str) -> dict:
     from datetime import date
 
     from webapp.models import User
-    from webapp.pipeline import weekly_context
+    from webapp.weeks import weekly_context
 
     year, number = int(week[:4]), int(week[-2:])
     with app.app_context():

@@ -21,7 +21,7 @@ from tests.webapp.weekly_helpers import (
     picky_server,
     send_rows,
 )
-from webapp.weekly_email import week_label
+from webapp.weekly.schedule import week_label
 
 WEEK = "2026-W47"
 RUNS = [Run(datetime(2026, 11, 18, 7, 0, tzinfo=UTC), 10, 50, 100)]

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from webapp.models import User
-from webapp.weekly_email import due_week, local_bounds, parse_week, week_label, week_span
+from webapp.weekly.schedule import due_week, local_bounds, parse_week, week_label, week_span
 
 
 def test_a_monday_week_is_the_iso_week():

@@ -19,7 +19,7 @@ from flask.cli import with_appcontext
 
 from webapp.commands.send_weekly import run, summary
 from webapp.mail import MailNotConfigured
-from webapp.weekly_email import SmtpUnavailable
+from webapp.weekly.send import SmtpUnavailable
 
 
 def tick(app) -> None:

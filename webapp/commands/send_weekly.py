@@ -3,7 +3,7 @@
 Exit status: 0 when every due email went out (or none was due); 1 when SMTP_URL is not set
 (nothing is sent: a deployment without mail should notice), when the SMTP server cannot be
 reached, or when some addresses failed (they are retried on the next run); 2 for a bad --week.
-Safe to run at any time and alongside `legday clock`: see webapp/weekly_email.py.
+Safe to run at any time and alongside `legday clock`: see webapp/weekly/send.py.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from flask.cli import with_appcontext
 
 from webapp.db import new_session
 from webapp.mail import MailNotConfigured
-from webapp.weekly_email import SendReport, SmtpUnavailable, parse_week, send_weekly, week_span
+from webapp.weekly.schedule import parse_week, week_span
+from webapp.weekly.send import SendReport, SmtpUnavailable, send_weekly
 
 
 def run(week: str | None, dry_run: bool, resend_unconfirmed: bool = False) -> SendReport:

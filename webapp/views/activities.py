@@ -8,12 +8,12 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from sqlalchemy import select
 
 from engine.muscles import LABELS
-from webapp import charts, pipeline
+from webapp import charts, ingest
 from webapp.auth import login_required
 from webapp.db import get_session
 from webapp.models import Activity
-from webapp.pipeline import user_zone
 from webapp.views.fragments import page_or_fragment
+from webapp.weeks import user_zone
 
 bp = Blueprint("activities", __name__, url_prefix="/activities")
 
@@ -130,6 +130,6 @@ def show(activity_id: int):
 @login_required
 def delete(activity_id: int):
     _own_activity(activity_id)
-    pipeline.delete_activity(get_session(), g.user, activity_id)
+    ingest.delete_activity(get_session(), g.user, activity_id)
     flash("The activity and its file are deleted.")
     return redirect(url_for("activities.index"))

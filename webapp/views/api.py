@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from werkzeug.exceptions import HTTPException
 
 import importers
-from webapp import csrf, pipeline
+from webapp import csrf, ingest, weeks
 from webapp.db import get_session
 from webapp.models import Activity
 from webapp.records import activity_json
@@ -147,7 +147,7 @@ def get_activity(activity_id: int):
 @csrf.exempt
 def delete_activity(activity_id: int):
     """Delete an activity, and its original file when no other activity came from it."""
-    if not pipeline.delete_activity(get_session(), g.user, activity_id):
+    if not ingest.delete_activity(get_session(), g.user, activity_id):
         raise ApiError(404, "No activity with that id.")
     return "", 204
 
@@ -171,7 +171,7 @@ def upload_activities():
         data = upload.read()
         filename = upload.filename or "upload"
         unknown += importers.detect(data) is None
-        for result in pipeline.ingest(session, g.user, filename, data):
+        for result in ingest.ingest(session, g.user, filename, data):
             results.append({"file": filename, **result.to_dict()})
 
     activities = []
@@ -197,7 +197,7 @@ def get_week(week: str):
     if not WEEK_RE.match(week):
         raise ApiError(400, f"'{week}' is not a week like 2026-W48.")
     try:
-        view = pipeline.weekly_context(get_session(), g.user, week)
+        view = weeks.weekly_context(get_session(), g.user, week)
     except ValueError:
         raise ApiError(400, f"'{week}' is not a week like 2026-W48.") from None
     return jsonify(view.to_dict() | {"muscles": view.muscles})

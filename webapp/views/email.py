@@ -16,8 +16,11 @@ from webapp import csrf
 from webapp.auth import login_required
 from webapp.db import get_session
 from webapp.models import User
-from webapp.pipeline import user_zone
-from webapp.weekly_email import build_digest, render, user_id_from_token, week_label
+from webapp.weekly.digest import build_digest
+from webapp.weekly.render import render
+from webapp.weekly.schedule import week_label
+from webapp.weekly.unsubscribe import user_id_from_token
+from webapp.weeks import user_zone
 
 bp = Blueprint("email", __name__)
 

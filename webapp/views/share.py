@@ -29,7 +29,7 @@ from flask import (
 )
 from sqlalchemy import delete, func, select
 
-from webapp import csrf, jobs, pipeline
+from webapp import csrf, ingest, jobs
 from webapp.auth import login_required
 from webapp.db import get_session
 from webapp.models import PendingShare, utcnow
@@ -57,7 +57,7 @@ def import_files(db, user, files: list[tuple[str, bytes]]) -> dict:
         if needs_background(data):
             batch["jobs"].append(jobs.start_import(current_app, db, user, filename, data))
         else:
-            batch["results"].extend(pipeline.ingest(db, user, filename, data))
+            batch["results"].extend(ingest.ingest(db, user, filename, data))
     return batch
 
 

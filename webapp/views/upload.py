@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, g, request
 from sqlalchemy import select
 
-from webapp import jobs, pipeline
+from webapp import ingest, jobs
 from webapp.auth import login_required
 from webapp.db import get_session
 from webapp.models import ImportJob
@@ -37,7 +37,7 @@ def _recent_jobs():
 
 def _needs_background(data: bytes) -> bool:
     limit = current_app.config.get("INLINE_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
-    return len(data) > limit or pipeline.is_archive(data)
+    return len(data) > limit or ingest.is_archive(data)
 
 
 @bp.route("", methods=("GET", "POST"))
@@ -58,7 +58,7 @@ def index():
             if _needs_background(data):
                 batch["jobs"].append(jobs.start_import(current_app, db, g.user, name, data))
             else:
-                batch["results"].extend(pipeline.ingest(db, g.user, name, data))
+                batch["results"].extend(ingest.ingest(db, g.user, name, data))
     return page_or_fragment(
         "upload/index.html",
         "upload/_batch.html",

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from flask import Blueprint, abort, g, redirect, request, url_for
 from sqlalchemy import delete, select
 
-from webapp import pipeline
+from webapp import plans, weeks
 from webapp.auth import login_required
 from webapp.db import get_session
 from webapp.models import PlanAdjustment, StrengthLog
@@ -19,10 +19,10 @@ bp = Blueprint("week", __name__, url_prefix="/week")
 def _week_view(week: str | None):
     if week is not None:
         try:
-            pipeline.parse_week(week, g.user, datetime.now(UTC).date())
+            weeks.parse_week(week, g.user, datetime.now(UTC).date())
         except ValueError:
             abort(404)
-    return pipeline.weekly_context(get_session(), g.user, week)
+    return weeks.weekly_context(get_session(), g.user, week)
 
 
 def _render(view, message=None, status=200):
@@ -78,7 +78,7 @@ def done(week: str, index: int):
             user_id=g.user.id,
             week=view.week,
             session_index=index,
-            day=pipeline.session_day(session),
+            day=plans.session_day(session),
             status="done",
             exercises=chosen,
         )

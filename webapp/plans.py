@@ -1,0 +1,124 @@
+"""A week's strength plan: engine.plan.recommend with the runner's settings, logs and swaps.
+
+In: the user (focus, equipment, days, race date, units), the engine state on the plan's day,
+the recent runs and the stored StrengthLog and PlanAdjustment rows. Out: `plan_for` gives
+(plan dict as Plan.to_dict() with phase, notes and each session's note, the runner's swaps
+applied and each exercise's alternatives listed; {session index: logged status, exercises,
+day}). `apply_swaps` and `session_day` serve the week page's swap and log forms.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import catalogue
+from engine import plan as planner
+from webapp.models import PlanAdjustment, StrengthLog, User
+
+
+def plan_for(
+    session: Session, user: User, start: date, label: str, plan_day: date, state, recent, zone
+) -> tuple[dict, dict[int, dict]]:
+    """The plan of the week starting `start` (called `label`), as of `plan_day`.
+
+    `state` is the engine state on `plan_day`; `recent` the runs before it (rows with
+    start_time, distance_m, moving_time_s, elevation_gain_m...), summarised in `zone`.
+    """
+    all_logs = session.scalars(
+        select(StrengthLog).where(StrengthLog.user_id == user.id).order_by(StrengthLog.day)
+    ).all()
+    # This week's own logs do not change this week's prescription (it would move under you).
+    history = [
+        planner.SessionLog(day=log.day, status=log.status, exercises=list(log.exercises or []))
+        for log in all_logs
+        if log.week != label and log.day < start
+    ]
+    ctx = planner.PlanContext(
+        as_of=plan_day,
+        state=state,
+        recent=planner.summarise_runs(recent, zone),
+        race_date=user.race_date,
+        focus=user.focus or "general",
+        equipment=tuple(user.equipment or ("none",)),
+        available_days=tuple(user.available_days or range(7)),
+        long_run_day=user.long_run_day,
+        week_start=user.week_start or 0,
+        logs=history,
+        units=user.units or "km",
+    )
+    result = planner.recommend(ctx)
+    plan = result.to_dict()
+    plan["phase"] = result.phase
+    plan["notes"] = list(result.notes)
+    for out, sess in zip(plan["sessions"], result.sessions, strict=True):
+        out["note"] = " ".join(sess.notes)
+    adjustment = session.scalar(
+        select(PlanAdjustment.data).where(
+            PlanAdjustment.user_id == user.id, PlanAdjustment.week == label
+        )
+    )
+    apply_swaps(plan, (adjustment or {}).get("swaps", {}), ctx.equipment)
+    logs = {
+        log.session_index: {
+            "status": log.status,
+            "exercises": list(log.exercises or []),
+            "day": log.day.isoformat(),
+        }
+        for log in all_logs
+        if log.week == label
+    }
+    return plan, logs
+
+
+def apply_swaps(plan: dict, swaps: dict[str, str], equipment) -> None:
+    """Put the runner's swapped exercises in place and list each exercise's alternatives.
+
+    An alternative already in the same session is not offered (no exercise twice), and a
+    stored swap to one that the new plan already holds is ignored.
+    """
+    for index, sess in enumerate(plan.get("sessions", [])):
+        planned = {ex["name"] for ex in sess["exercises"]}
+        for ex in sess["exercises"]:
+            original = ex["name"]
+            target = swaps.get(f"{index}:{original}")
+            replacement = catalogue.find(target) if target and target not in planned else None
+            if replacement is not None:
+                _swap_in(ex, replacement)
+        in_session = {ex["name"] for ex in sess["exercises"]}
+        for ex in sess["exercises"]:
+            original = ex.get("original", ex["name"])
+            offered = [a.name for a in _alternatives(original, equipment)]
+            if original != ex["name"]:
+                offered = [original] + offered
+            ex["alternatives"] = [a for a in offered if a not in in_session]
+
+
+def _swap_in(ex: dict, replacement) -> None:
+    original = ex["name"]
+    ex.update(
+        original=original,
+        swapped_from=original,
+        name=replacement.name,
+        muscles=list(replacement.muscles),
+    )
+    if replacement.dose == "seconds" and "seconds" not in ex:
+        ex.pop("reps", None)
+        ex["seconds"] = 30
+    elif replacement.dose == "reps" and "reps" not in ex:
+        ex.pop("seconds", None)
+        ex["reps"] = 10
+
+
+def _alternatives(name: str, equipment) -> list:
+    try:
+        return catalogue.alternatives(name, equipment)
+    except KeyError:
+        return []
+
+
+def session_day(sess: dict) -> date:
+    """The day a planned session (a plan dict's session) falls on."""
+    return date.fromisoformat(sess["day"])
