@@ -19,6 +19,13 @@ def _secret_key(instance_path: str) -> str:
     return path.read_text().strip()
 
 
+def _flag(value: str | None) -> bool | None:
+    """"1"/"0" (also true/false, yes/no, on/off) -> True/False; unset or empty -> None."""
+    if value is None or not value.strip():
+        return None
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
 def normalise_database_url(url: str) -> str:
     """Accept the `postgres://` and `postgresql://` forms hosts hand out; use psycopg 3."""
     if url.startswith("postgres://"):
@@ -49,5 +56,12 @@ def load_config(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": int(os.environ.get("LEGDAY_MAX_UPLOAD_MB", "512")) * 1024 * 1024,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_SECURE": os.environ.get("LEGDAY_SECURE_COOKIES", "0") == "1",
+        # Unset: Secure whenever the request is HTTPS; "0" turns it off, "1" forces it on.
+        "SECURE_COOKIES": _flag(os.environ.get("LEGDAY_SECURE_COOKIES")),
+        # The map's tiles (a map's <img>s; the CSP's img-src is built from this).
+        "TILE_URL": os.environ.get("LEGDAY_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+        "TILE_ATTRIBUTION": os.environ.get(
+            "LEGDAY_TILE_ATTRIBUTION",
+            "© OpenStreetMap contributors (https://www.openstreetmap.org/copyright)",
+        ),
     }

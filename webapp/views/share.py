@@ -29,7 +29,7 @@ from flask import (
 )
 from sqlalchemy import delete, func, select
 
-from webapp import csrf, jobs, pipeline
+from webapp import csrf, jobs, pipeline, security
 from webapp.auth import login_required
 from webapp.db import get_session
 from webapp.models import PendingShare, utcnow
@@ -114,7 +114,7 @@ def _keep_for_login(db, files: list[tuple[str, bytes]]):
         token,
         max_age=int(KEEP_FOR.total_seconds()),
         path="/share",
-        secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+        secure=security.secure_cookies(),
         httponly=True,
         samesite="Lax",
     )
