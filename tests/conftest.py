@@ -74,8 +74,11 @@ def database(request, tmp_path_factory):
         return
     from tests import pg
 
-    if not pg.available():
-        pytest.fail(f"--db=postgresql but no server answers at {pg.ADMIN_URL}")
+    state, why = pg.probe()
+    if state == "no-database":
+        pg.create_admin_database()
+    elif state != "ready":
+        pytest.fail(f"--db=postgresql but no server answers at {pg.ADMIN_URL} ({why})")
     url, name = pg.create_database()
     db.upgrade(url)
     yield kind, url

@@ -38,12 +38,20 @@ def normalise_database_url(url: str) -> str:
 def load_config(instance_path: str) -> dict:
     """Defaults: SQLite in the instance folder unless DATABASE_URL says otherwise."""
     sqlite_path = Path(instance_path) / "legday.db"
+    database_url = normalise_database_url(
+        os.environ.get("DATABASE_URL", f"sqlite:///{sqlite_path}")
+    )
+    auto_migrate = _flag(os.environ.get("LEGDAY_AUTO_MIGRATE"))
     return {
         "SECRET_KEY": _secret_key(instance_path),
-        "DATABASE_URL": normalise_database_url(
-            os.environ.get("DATABASE_URL", f"sqlite:///{sqlite_path}")
-        ),
-        "AUTO_MIGRATE": os.environ.get("LEGDAY_AUTO_MIGRATE", "1") != "0",
+        "DATABASE_URL": database_url,
+        # The app migrates on start only on SQLite (one process, development); a server database
+        # is migrated once per release (`legday db upgrade`, the Procfile's `release`), never
+        # by several web processes at once. LEGDAY_AUTO_MIGRATE=1/0 overrides.
+        "AUTO_MIGRATE": database_url.startswith("sqlite") if auto_migrate is None else auto_migrate,
+        # Proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted (ProxyFix):
+        # the client's address for rate limits, HTTPS for Secure cookies.
+        "TRUSTED_PROXIES": int(os.environ.get("LEGDAY_TRUSTED_PROXIES", "0")),
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         "SERVER_TIMING": os.environ.get("LEGDAY_SERVER_TIMING", "0") == "1",
         "RQ_QUEUE": os.environ.get("LEGDAY_RQ_QUEUE", "legday"),

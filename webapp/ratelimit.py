@@ -4,8 +4,8 @@ reset, the emailed-token pages, API-token creation and logged-out `/share`.
 One table, `LIMITS`, says what is limited where; `init_app` wraps those views. Counters live in
 Redis when REDIS_URL is set (shared by every web process), in memory otherwise (one process).
 A throttled request gets 429 with a `Retry-After` header and the app's error page (JSON on /api).
-Clients are told apart by their address (`request.remote_addr`: behind a proxy, run the app with
-Werkzeug's ProxyFix so that it is the client's). Config: RATELIMIT_ENABLED (default on),
+Clients are told apart by their address (`request.remote_addr`: behind a proxy, set
+LEGDAY_TRUSTED_PROXIES so that it is the client's). Config: RATELIMIT_ENABLED (default on),
 RATELIMIT_KEY_PREFIX (default "legday"; tests give each app its own).
 """
 

@@ -16,7 +16,7 @@ The weekly email previewed in Settings is the email's own inline-styled HTML: th
 Cookies: `SESSION_COOKIE_SECURE` (and the other cookies this app sets) is decided per request:
 Secure when the request is HTTPS, unless `LEGDAY_SECURE_COOKIES=0` turns it off
 (`LEGDAY_SECURE_COOKIES=1` forces it on for every request). Behind a TLS-terminating proxy,
-run the app with Werkzeug's ProxyFix so that `request.is_secure` is true.
+set `LEGDAY_TRUSTED_PROXIES=1` (Werkzeug's ProxyFix) so that `request.is_secure` is true.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 # The email preview: an inline-styled document, shown sandboxed in an <iframe> on Settings.
 INLINE_STYLED = {"email.preview"}
@@ -108,3 +109,6 @@ def init_app(app: Flask) -> None:
 
     app.session_interface = SessionInterface()
     app.after_request(add_headers)
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)

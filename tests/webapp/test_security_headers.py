@@ -141,3 +141,14 @@ def test_the_environment_switch(monkeypatch, tmp_path):
     monkeypatch.setenv("LEGDAY_SECURE_COOKIES", "1")
     assert load_config(str(tmp_path))["SECURE_COOKIES"] is True
 
+
+
+def test_behind_a_trusted_proxy_https_is_seen(app_config):
+    from webapp import create_app
+
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
+    direct = create_app(app_config).test_client().get("/auth/login", headers=forwarded)
+    assert "; Secure" not in " ".join(_cookies(direct))  # an untrusted header changes nothing
+    app = create_app(dict(app_config, TRUSTED_PROXIES=1))
+    response = app.test_client().get("/auth/login", headers=forwarded)
+    assert "; Secure" in " ".join(_cookies(response))
