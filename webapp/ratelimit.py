@@ -87,6 +87,9 @@ def init_app(app: Flask) -> Limiter:
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "legday")
     redis_url = app.config.get("REDIS_URL")
     app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
+    # Redis down: count in this process's memory rather than fail the login page.
+    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     limiter = Limiter(get_remote_address, app=app, key_prefix=app.config["RATELIMIT_KEY_PREFIX"])
     for rule in LIMITS:
         view = app.view_functions[rule.endpoint]

@@ -3,8 +3,14 @@ emailed tokens. Each test has an app (and so counters) of its own."""
 
 from __future__ import annotations
 
+import uuid
+
+import pytest
+from redis import Redis
+from redis.exceptions import RedisError
+
 from tests.conftest import set_csrf
-from webapp import ratelimit
+from webapp import create_app, ratelimit
 
 
 def _wrong_login(client, email="runner@example.com", address="203.0.113.7"):
@@ -93,8 +99,6 @@ def test_creating_api_tokens_is_throttled(client, auth):
 
 
 def test_a_new_app_starts_with_fresh_counters(app_config, client, auth):
-    from webapp import create_app
-
     for _ in range(11):
         _wrong_login(client)
     assert _wrong_login(client).status_code == 429
@@ -105,3 +109,21 @@ def test_a_new_app_starts_with_fresh_counters(app_config, client, auth):
 def test_every_limited_endpoint_exists(app):
     for rule in ratelimit.LIMITS:
         assert rule.endpoint in app.view_functions, rule.endpoint
+
+
+def test_redis_counts_across_apps_and_its_absence_does_not_break_login(app_config):
+    """Two web processes share the counters in Redis; with Redis gone, logins still answer."""
+    try:
+        Redis.from_url("redis://127.0.0.1:6379/0").ping()
+    except RedisError:
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    shared = dict(
+        app_config, REDIS_URL="redis://127.0.0.1:6379/0", RATELIMIT_KEY_PREFIX=uuid.uuid4().hex
+    )
+    first, second = create_app(shared).test_client(), create_app(shared).test_client()
+    for _ in range(5):
+        _wrong_login(first)
+        _wrong_login(second)
+    assert _wrong_login(first).status_code == 429
+    gone = create_app(dict(app_config, REDIS_URL="redis://127.0.0.1:1/0"))
+    assert _wrong_login(gone.test_client()).status_code == 422
