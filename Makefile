@@ -6,8 +6,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test test-sqlite test-postgresql lint assets setup bench clean
 
-run: setup  ## set up and serve the app on SQLite at http://127.0.0.1:5000
-	$(BIN)/legday run --host 127.0.0.1 --port 5000
+PORT ?= 5000
+
+run: setup  ## set up and serve the app on SQLite at http://127.0.0.1:$(PORT) (`make run PORT=8000`)
+	$(BIN)/legday run --host 127.0.0.1 --port $(PORT)
 
 test: setup  ## set up and run every test (unit, browser), on SQLite then on PostgreSQL
 	$(BIN)/ruff check .

@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import threading
+import uuid
 from pathlib import Path
 
 import pytest
@@ -114,8 +115,11 @@ def database(request, tmp_path_factory):
         return
     from tests import pg
 
-    if not pg.available():
-        pytest.fail(f"--db=postgresql but no server answers at {pg.ADMIN_URL}")
+    state, why = pg.probe()
+    if state == "no-database":
+        pg.create_admin_database()
+    elif state != "ready":
+        pytest.fail(f"--db=postgresql but no server answers at {pg.ADMIN_URL} ({why})")
     url, name = pg.create_database()
     db.upgrade(url)
     yield kind, url
@@ -153,6 +157,8 @@ def app_config(database, tmp_path) -> dict:
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "REDIS_URL": None,
         "SMTP_URL": None,
+        # Rate-limit counters of this app alone (tests that switch to Redis share the server).
+        "RATELIMIT_KEY_PREFIX": f"legday-test-{uuid.uuid4().hex}",
     }
 
 
@@ -300,10 +306,29 @@ def has_horizontal_scroll(page) -> bool:
     )
 
 
+def inject_axe(page) -> None:
+    """Load axe-core into the page through DevTools: an injected <script> tag would be refused
+    by the Content-Security-Policy (and counted as a violation), this is not."""
+    axe = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+    page.evaluate(axe.read_text(encoding="utf-8") + "\n;void 0")
+
+
+def csp_violations(page) -> list[str]:
+    """Start collecting the page's Content-Security-Policy console errors; returns the list
+    that grows as the page runs (Chromium logs each refusal as "Refused to ...")."""
+    found: list[str] = []
+    page.on(
+        "console",
+        lambda message: found.append(f"{page.url}: {message.text}")
+        if "Content Security Policy" in message.text
+        else None,
+    )
+    return found
+
+
 def axe_violations(page) -> list[dict]:
     """Run axe-core (from npm, injected) and return its violations (id, impact, targets)."""
-    axe = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-    page.add_script_tag(path=str(axe))
+    inject_axe(page)
     return page.evaluate(
         """async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'best-practice']}))
             .violations.map(v => ({id: v.id, impact: v.impact,

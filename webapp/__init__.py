@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask, g, render_template
 from htmx_flask import Htmx
 
-from webapp import auth, csrf, db, timing, units
+from webapp import auth, bounds, csrf, db, ratelimit, security, timing, units
 from webapp.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,6 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
 
+    bounds.init_app(app)  # first: the bounded `int` converter must precede every route
     Htmx(app)
     timing.init_app(app)
     db.init_app(app)
@@ -61,6 +62,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     ):
         app.register_blueprint(module.bp)
     pwa.init_app(app)
+    security.init_app(app)  # after pwa: both extend the session interface
+    ratelimit.init_app(app)  # after the blueprints: it wraps their views
 
     from webapp.cli import register_commands
 
@@ -77,17 +80,29 @@ def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(404)
     @app.errorhandler(405)
     @app.errorhandler(413)
+    @app.errorhandler(429)
     @app.errorhandler(500)
     def error_page(error):
         code = getattr(error, "code", 500) or 500
         if code == 500:
-            session = g.pop("db_session", None)
+            # Undo what the failed request wrote; the session stays open so that the page
+            # (its header shows the logged-in user) can still read.
+            session = g.get("db_session")
             if session is not None:
-                session.rollback()
-                session.close()
+                try:
+                    session.rollback()
+                except Exception:  # a dead connection: read nothing more from it
+                    g.pop("db_session").close()
+                    g.user = None
         from webapp.views import api
 
         if api.is_api_request():
             # Errors raised before the API blueprint's own handlers (no route, 405, 413).
             return api.http_error(error)
-        return render_template("error.html", error=error, code=code), code
+        try:
+            return render_template("error.html", error=error, code=code), code
+        except Exception:
+            # The page itself needs the database (the user in its header): show it logged out.
+            app.logger.exception("error page for %s failed; shown without the user", code)
+            g.user = None
+            return render_template("error.html", error=error, code=code), code

@@ -22,6 +22,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from webapp.db import get_session
 from webapp.models import User
+from webapp.redirects import safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -65,13 +66,6 @@ def login_required(view):
     return wrapped
 
 
-def _safe_next(target: str | None) -> str:
-    # Only same-site paths: never redirect to another host after login.
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("home.index")
-
-
 def init_app(app: Flask) -> None:
     @app.before_request
     def load_logged_in_user():
@@ -82,6 +76,7 @@ def init_app(app: Flask) -> None:
 @bp.route("/register", methods=("GET", "POST"))
 def register():
     error = None
+    target = safe_next(request.args.get("next"))  # before anything is written
     if request.method == "POST":
         db = get_session()
         try:
@@ -97,7 +92,7 @@ def register():
         else:
             login_user(user)
             flash("Welcome to Legday! Upload a run to see what it did to your legs.")
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(target)
     status = 422 if error else 200
     return render_template("auth/register.html", error=error), status
 
@@ -115,7 +110,7 @@ def login():
             error = "That email and password do not match an account."
         else:
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
     status = 422 if error else 200
     return render_template("auth/login.html", error=error), status
 

@@ -11,13 +11,17 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask, g, has_app_context
+from jinja2 import Undefined
 
 METRES_PER_MILE = 1609.344
 FEET_PER_METRE = 3.280839895
 
 
 def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and not math.isfinite(value))
+    """None, NaN/inf, or a field an older stored summary does not have (Jinja's Undefined)."""
+    if value is None or isinstance(value, Undefined):
+        return True
+    return isinstance(value, float) and not math.isfinite(value)
 
 
 def format_duration(seconds: float | None) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import axe_violations, has_horizontal_scroll, screenshot
+from tests.conftest import axe_violations, csp_violations, has_horizontal_scroll, screenshot
 from tests.webapp.files import recent_start, run_fit
 
 pytestmark = pytest.mark.browser
@@ -81,11 +81,13 @@ def test_every_page_passes_axe_on_a_phone(app, live_server, page):
     assert len(urls) >= 15, urls
 
     checked = []
+    refused = csp_violations(page)  # every page runs under the app's Content-Security-Policy
     # Logged out first (the public pages, and the login page the others send you to) ...
     for _endpoint, url in urls + [("missing", "/no-such-page")]:
         page.goto(live_server + url)
         assert not has_horizontal_scroll(page), f"{url} scrolls sideways (logged out)"
         assert axe_violations(page) == [], f"{url} (logged out)"
+        assert refused == [], f"{url} (logged out) breaks the Content-Security-Policy"
     # ... then logged in, every page.
     page.goto(live_server + "/auth/login")
     page.get_by_label("Email").fill("pages@example.com")
@@ -98,7 +100,12 @@ def test_every_page_passes_axe_on_a_phone(app, live_server, page):
             continue
         assert not has_horizontal_scroll(page), f"{url} scrolls sideways"
         assert axe_violations(page) == [], url
+        page.wait_for_load_state("networkidle")
+        assert refused == [], f"{url} breaks the Content-Security-Policy"
         screenshot(page, f"page-{endpoint.replace('.', '-')}")
         checked.append(url)
     assert f"/activities/{result.activity_id}" in checked
     assert "/settings" in checked and "/week" in checked and "/upload" in checked
+    # The policy was there to be broken: every page carried it.
+    response = page.goto(live_server + "/settings")
+    assert "script-src 'self'" in response.headers["content-security-policy"]

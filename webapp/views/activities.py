@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from sqlalchemy import select
 
 from engine.muscles import LABELS
-from webapp import charts, ingest
+from webapp import bounds, charts, ingest
 from webapp.auth import login_required
 from webapp.db import get_session
 from webapp.models import Activity
@@ -80,7 +80,7 @@ def title_of(activity) -> str:
 def index():
     db = get_session()
     sport = request.args.get("sport", "")
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = bounds.page_arg()
     query = select(*LIST_COLUMNS).where(Activity.user_id == g.user.id)
     if sport:
         query = query.where(Activity.sport == sport)

@@ -7,14 +7,12 @@ answer is JSON, errors included: `{"error": "..."}` with a 4xx status.
 
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, current_app, g, jsonify, request, url_for
 from sqlalchemy import func, select
 from werkzeug.exceptions import HTTPException
 
 import importers
-from webapp import csrf, ingest, weeks
+from webapp import bounds, csrf, ingest, weeks
 from webapp.db import get_session
 from webapp.models import Activity
 from webapp.records import activity_json
@@ -22,7 +20,6 @@ from webapp.tokens import user_for_token
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-WEEK_RE = re.compile(r"^\d{4}-W\d{2}$")
 PER_PAGE = 20
 MAX_PER_PAGE = 100
 
@@ -111,7 +108,7 @@ def own_activity(activity_id: int) -> Activity:
 @bp.get("/activities")
 def list_activities():
     """The user's activities, newest first, paged (`page`, `per_page`, optional `sport`)."""
-    page = _int_arg("page", 1, 1)
+    page = _int_arg("page", 1, 1, bounds.MAX_PAGE)
     per_page = _int_arg("per_page", PER_PAGE, 1, MAX_PER_PAGE)
     where = [Activity.user_id == g.user.id]
     sport = request.args.get("sport")
@@ -194,8 +191,8 @@ def upload_activities():
 @bp.get("/weeks/<week>")
 def get_week(week: str):
     """A week ("YYYY-Www"): its runs and totals, the per-muscle state and the strength plan."""
-    if not WEEK_RE.match(week):
-        raise ApiError(400, f"'{week}' is not a week like 2026-W48.")
+    if not bounds.week_is_valid(week):
+        raise ApiError(400, f"'{week}' is not a week like 2026-W48 (years 1970 to 2100).")
     try:
         view = weeks.weekly_context(get_session(), g.user, week)
     except ValueError:

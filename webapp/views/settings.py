@@ -9,6 +9,7 @@ from datetime import date
 from flask import Blueprint, flash, g, redirect, request, url_for
 
 from webapp.auth import login_required
+from webapp.bounds import check_day
 from webapp.db import get_session
 from webapp.views.fragments import page_or_fragment, wants_fragment
 
@@ -77,6 +78,11 @@ def parse_settings(form) -> tuple[dict, dict]:
             values["race_date"] = date.fromisoformat(raw_race)
         except ValueError:
             errors["race_date"] = "Race date: please use the date picker (YYYY-MM-DD)."
+        else:
+            problem = check_day(values["race_date"])
+            if problem:
+                values["race_date"] = None
+                errors["race_date"] = f"Race date: {problem}"
     values["hr_max"] = _int_in(form, "hr_max", 120, 230, "Maximum heart rate", errors, True)
     values["hr_rest"] = _int_in(form, "hr_rest", 25, 110, "Resting heart rate", errors, True)
     if values["hr_max"] and values["hr_rest"] and values["hr_rest"] >= values["hr_max"]:

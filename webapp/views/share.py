@@ -29,7 +29,7 @@ from flask import (
 )
 from sqlalchemy import delete, func, select
 
-from webapp import csrf, ingest, jobs
+from webapp import csrf, ingest, jobs, security
 from webapp.auth import login_required
 from webapp.db import get_session
 from webapp.models import PendingShare, utcnow
@@ -43,6 +43,10 @@ KEEP_FOR = timedelta(hours=24)
 # What a logged-out browser may leave here: enough for a bulk export, not a free file store.
 MAX_PENDING_FILES = 20
 MAX_PENDING_MB = 64
+# What all logged-out browsers together may leave (the oldest files are dropped to make room);
+# per address, ratelimit.py counts files and MB a day.
+GLOBAL_PENDING_FILES = 500
+GLOBAL_PENDING_MB = 512
 
 
 def _hash(token: str) -> str:
@@ -92,6 +96,29 @@ def receive():
     return _keep_for_login(db, files)
 
 
+def make_room(db, files: int, size: int) -> int:
+    """Drop the oldest pending shares until `files` more files of `size` bytes in all fit the
+    global bound (PENDING_SHARE_GLOBAL_FILES / _MB); returns how many were dropped (not
+    committed)."""
+    config = current_app.config
+    max_files = int(config.get("PENDING_SHARE_GLOBAL_FILES", GLOBAL_PENDING_FILES))
+    max_bytes = int(config.get("PENDING_SHARE_GLOBAL_MB", GLOBAL_PENDING_MB) * 1024 * 1024)
+    rows = db.execute(
+        select(PendingShare.id, func.length(PendingShare.content)).order_by(
+            PendingShare.id.desc()
+        )
+    ).all()
+    kept_files, kept_bytes, drop = files, size, []
+    for row_id, length in rows:  # newest first: keep while they fit
+        if drop or kept_files + 1 > max_files or kept_bytes + (length or 0) > max_bytes:
+            drop.append(row_id)
+        else:
+            kept_files, kept_bytes = kept_files + 1, kept_bytes + (length or 0)
+    if drop:
+        db.execute(delete(PendingShare).where(PendingShare.id.in_(drop)))
+    return len(drop)
+
+
 def _keep_for_login(db, files: list[tuple[str, bytes]]):
     max_bytes = int(current_app.config.get("PENDING_SHARE_MAX_MB", MAX_PENDING_MB) * 1024 * 1024)
     token = request.cookies.get(COOKIE) or secrets.token_urlsafe(32)
@@ -103,6 +130,7 @@ def _keep_for_login(db, files: list[tuple[str, bytes]]):
     if waiting + len(files) > MAX_PENDING_FILES or sum(len(d) for _, d in files) > max_bytes:
         db.rollback()
         abort(413, "Log in first to share this many files (or this much) with Legday.")
+    make_room(db, len(files), sum(len(d) for _, d in files))
     for filename, data in files:
         db.add(PendingShare(token_hash=token_hash, filename=filename[:255], content=data))
     db.commit()
@@ -114,7 +142,7 @@ def _keep_for_login(db, files: list[tuple[str, bytes]]):
         token,
         max_age=int(KEEP_FOR.total_seconds()),
         path="/share",
-        secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+        secure=security.secure_cookies(),
         httponly=True,
         samesite="Lax",
     )
