@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask, g, render_template
 from htmx_flask import Htmx
 
-from webapp import auth, csrf, db, timing, units
+from webapp import auth, db, timing, units
 from webapp.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,7 +37,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     Htmx(app)
     timing.init_app(app)
     db.init_app(app)
-    csrf.init_app(app)
     auth.init_app(app)
     units.init_app(app)
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, abort, g, redirect, request, url_for
+from flask import Blueprint, abort, redirect, request, url_for
+from flask_login import current_user, login_required
 from sqlalchemy import delete, select
 
 from webapp import pipeline
-from webapp.auth import login_required
 from webapp.db import get_session
 from webapp.models import PlanAdjustment, StrengthLog
 from webapp.views.fragments import page_or_fragment, wants_fragment
@@ -19,10 +19,10 @@ bp = Blueprint("week", __name__, url_prefix="/week")
 def _week_view(week: str | None):
     if week is not None:
         try:
-            pipeline.parse_week(week, g.user, datetime.now(UTC).date())
+            pipeline.parse_week(week, current_user, datetime.now(UTC).date())
         except ValueError:
             abort(404)
-    return pipeline.weekly_context(get_session(), g.user, week)
+    return pipeline.weekly_context(get_session(), current_user, week)
 
 
 def _render(view, message=None, status=200):
@@ -56,7 +56,7 @@ def _delete_log(db, week: str, index: int) -> None:
     """Forget what the runner logged for session `index` of `week`."""
     db.execute(
         delete(StrengthLog).where(
-            StrengthLog.user_id == g.user.id,
+            StrengthLog.user_id == current_user.id,
             StrengthLog.week == week,
             StrengthLog.session_index == index,
         )
@@ -75,7 +75,7 @@ def done(week: str, index: int):
     _delete_log(db, view.week, index)
     db.add(
         StrengthLog(
-            user_id=g.user.id,
+            user_id=current_user.id,
             week=view.week,
             session_index=index,
             day=pipeline.session_day(session),
@@ -113,11 +113,11 @@ def swap(week: str, index: int):
     db = get_session()
     adjustment = db.scalar(
         select(PlanAdjustment).where(
-            PlanAdjustment.user_id == g.user.id, PlanAdjustment.week == view.week
+            PlanAdjustment.user_id == current_user.id, PlanAdjustment.week == view.week
         )
     )
     if adjustment is None:
-        adjustment = PlanAdjustment(user_id=g.user.id, week=view.week, data={})
+        adjustment = PlanAdjustment(user_id=current_user.id, week=view.week, data={})
         db.add(adjustment)
     swaps = dict((adjustment.data or {}).get("swaps", {}))
     key = f"{index}:{original}"
