@@ -16,6 +16,7 @@ from wtforms import (
     BooleanField,
     DateField,
     IntegerField,
+    MultipleFileField,
     PasswordField,
     RadioField,
     SelectChoice,
@@ -110,6 +111,33 @@ class TokenForm(FlaskForm):
 
 class DeleteAccountForm(FlaskForm):
     confirm = PasswordField("Type your email or password to confirm")
+
+
+class UploadForm(FlaskForm):
+    """Running files for /upload; the importers judge each file's bytes."""
+
+    files = MultipleFileField("Files")
+
+    def uploads(self) -> list:
+        return [f for f in self.files.data or [] if f and f.filename]
+
+
+class SessionDoneForm(FlaskForm):
+    """The exercises ticked when a strength session is marked done (any subset of the plan's)."""
+
+    exercises = SelectMultipleField("Exercises", validate_choice=False)
+
+    def chosen(self, names: list[str]) -> list[str]:
+        """The plan's exercise names that were ticked, in the plan's order."""
+        ticked = set(self.exercises.data or [])
+        return [name for name in names if name in ticked]
+
+
+class SwapForm(FlaskForm):
+    """Swap one planned exercise (named as planned) for one of its alternatives."""
+
+    exercise = StringField("Exercise")
+    to = StringField("Instead")
 
 
 # --- settings -------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from webapp import jobs, pipeline
 from webapp.db import get_session
+from webapp.forms import UploadForm
 from webapp.models import ImportJob
 from webapp.views.fragments import page_or_fragment
 
@@ -48,7 +49,7 @@ def index():
     status = 200
     if request.method == "POST":
         batch = {"results": [], "jobs": [], "error": None}
-        uploads = [f for f in request.files.getlist("files") if f and f.filename]
+        uploads = UploadForm().uploads()
         if not uploads:
             batch["error"] = NO_FILES
             status = 422

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, abort, redirect, request, url_for
+from flask import Blueprint, abort, redirect, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import delete, select
 
 from webapp import pipeline
 from webapp.db import get_session
+from webapp.forms import SessionDoneForm, SwapForm
 from webapp.models import PlanAdjustment, StrengthLog
 from webapp.views.fragments import page_or_fragment, wants_fragment
 
@@ -69,7 +70,7 @@ def done(week: str, index: int):
     view = _week_view(week)
     session = _session(view, index)
     names = [ex["name"] for ex in session["exercises"]]
-    chosen = [n for n in names if n in set(request.form.getlist("exercises"))]
+    chosen = SessionDoneForm().chosen(names)
     db = get_session()
     # Replace (delete + insert) so that the log's id changes and cached weeks see it.
     _delete_log(db, view.week, index)
@@ -103,8 +104,8 @@ def undo(week: str, index: int):
 def swap(week: str, index: int):
     view = _week_view(week)
     session = _session(view, index)
-    original = request.form.get("exercise", "")
-    target = request.form.get("to", "")
+    form = SwapForm()
+    original, target = form.exercise.data or "", form.to.data or ""
     exercise = next(
         (ex for ex in session["exercises"] if ex.get("original", ex["name"]) == original), None
     )
