@@ -33,8 +33,6 @@ from webapp.models import User
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 csrf = CSRFProtect()
 login_manager = LoginManager()
-login_manager.login_view = "auth.login"
-login_manager.login_message = None  # the login page says what to do; no extra flash
 
 EXPIRED_FORM = "This form has expired. Reload the page and try again."
 TAKEN = "An account with this email already exists. Log in instead?"
@@ -79,6 +77,16 @@ def load_user(user_id: str) -> User | None:
     if user is None or session.get("session_version") != user.session_version:
         return None
     return user
+
+
+@login_manager.unauthorized_handler
+def send_to_login():
+    """Anonymous visitors go to the login page, then back where they were going.
+
+    `next` is the path as the browser asked for it (`/share/pending`, not `%2Fshare...`): the
+    service worker and the pages match on it.
+    """
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
 def _csrf_error(error: CSRFError):
