@@ -185,10 +185,16 @@ def runner(app):
 
 
 def set_csrf(client) -> str:
-    """Put a known CSRF token in the client's session and return it."""
+    """Put a known CSRF secret in the client's session; return the token a page would carry.
+
+    Flask-WTF keeps the raw secret in the session and puts it, signed, in forms and headers.
+    """
+    from itsdangerous import URLSafeTimedSerializer
+
     with client.session_transaction() as session:
-        session.setdefault("csrf_token", "test-csrf-token")
-        return session["csrf_token"]
+        raw = session.setdefault("csrf_token", "test-csrf-token")
+    serializer = URLSafeTimedSerializer(client.application.secret_key, salt="wtf-csrf-token")
+    return serializer.dumps(raw)
 
 
 class AuthActions:

@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask, g, render_template
 from htmx_flask import Htmx
 
-from webapp import auth, bounds, csrf, db, ratelimit, security, timing, units
+from webapp import auth, bounds, db, ratelimit, security, timing, units
 from webapp.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,7 +38,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     Htmx(app)
     timing.init_app(app)
     db.init_app(app)
-    csrf.init_app(app)
     auth.init_app(app)
     units.init_app(app)
 
@@ -93,7 +92,7 @@ def _register_error_pages(app: Flask) -> None:
                     session.rollback()
                 except Exception:  # a dead connection: read nothing more from it
                     g.pop("db_session").close()
-                    g.user = None
+                    g._login_user = auth.login_manager.anonymous_user()
         from webapp.views import api
 
         if api.is_api_request():
@@ -104,5 +103,5 @@ def _register_error_pages(app: Flask) -> None:
         except Exception:
             # The page itself needs the database (the user in its header): show it logged out.
             app.logger.exception("error page for %s failed; shown without the user", code)
-            g.user = None
+            g._login_user = auth.login_manager.anonymous_user()
             return render_template("error.html", error=error, code=code), code

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -29,13 +30,15 @@ class Base(DeclarativeBase):
     pass
 
 
-class User(Base):
+class User(UserMixin, Base):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Stored in the login session; bumping it logs every device out (see webapp.auth).
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     # Settings (see the settings page); defaults suit a new runner.
     units: Mapped[str] = mapped_column(String(2), default="km")  # "km" | "mi"

@@ -108,7 +108,7 @@ def test_delete_account_removes_everything_of_the_user_only(app, client, auth):
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
     with client.session_transaction() as session:
-        assert "user_id" not in session
+        assert "_user_id" not in session
 
     assert set(count_rows(app, me.id).values()) == {0}
     assert count_rows(app, other.id) == before

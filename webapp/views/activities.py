@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from engine.muscles import LABELS
 from webapp import bounds, charts, ingest
-from webapp.auth import login_required
 from webapp.db import get_session
 from webapp.models import Activity
 from webapp.views.fragments import page_or_fragment
@@ -59,7 +59,7 @@ def title_of(activity) -> str:
     start = activity.start_time
     if start.tzinfo is None:
         start = start.replace(tzinfo=UTC)
-    hour = start.astimezone(user_zone(g.user)).hour
+    hour = start.astimezone(user_zone(current_user)).hour
     part = (
         "Night"
         if hour < 5
@@ -81,7 +81,7 @@ def index():
     db = get_session()
     sport = request.args.get("sport", "")
     page = bounds.page_arg()
-    query = select(*LIST_COLUMNS).where(Activity.user_id == g.user.id)
+    query = select(*LIST_COLUMNS).where(Activity.user_id == current_user.id)
     if sport:
         query = query.where(Activity.sport == sport)
     rows = db.execute(
@@ -90,7 +90,7 @@ def index():
         .limit(PAGE_SIZE + 1)
     ).all()
     sports = db.scalars(
-        select(Activity.sport).where(Activity.user_id == g.user.id).distinct()
+        select(Activity.sport).where(Activity.user_id == current_user.id).distinct()
     ).all()
     return page_or_fragment(
         "activities/index.html",
@@ -106,7 +106,7 @@ def index():
 
 def _own_activity(activity_id: int) -> Activity:
     found = get_session().scalar(
-        select(Activity).where(Activity.id == activity_id, Activity.user_id == g.user.id)
+        select(Activity).where(Activity.id == activity_id, Activity.user_id == current_user.id)
     )
     if found is None:
         abort(404)
@@ -120,7 +120,7 @@ def show(activity_id: int):
     return render_template(
         "activities/show.html",
         activity=activity,
-        charts=charts.activity_charts(activity.chart_series, g.user.units),
+        charts=charts.activity_charts(activity.chart_series, current_user.units),
         bars=charts.stimulus_bars(activity.stimulus, LABELS),
         summary=activity.summary or {},
     )
@@ -130,6 +130,6 @@ def show(activity_id: int):
 @login_required
 def delete(activity_id: int):
     _own_activity(activity_id)
-    ingest.delete_activity(get_session(), g.user, activity_id)
+    ingest.delete_activity(get_session(), current_user, activity_id)
     flash("The activity and its file are deleted.")
     return redirect(url_for("activities.index"))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user
 
 bp = Blueprint("home", __name__)
 
 
 @bp.route("/")
 def index():
-    if g.user is not None:
+    if current_user.is_authenticated:
         return redirect(url_for("week.index"))
     return render_template("home/index.html")

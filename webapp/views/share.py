@@ -21,16 +21,16 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
     url_for,
 )
+from flask_login import current_user, login_required
 from sqlalchemy import delete, func, select
 
-from webapp import csrf, ingest, jobs, security
-from webapp.auth import login_required
+from webapp import ingest, jobs, security
+from webapp.auth import csrf
 from webapp.db import get_session
 from webapp.models import PendingShare, utcnow
 from webapp.views.upload import ACCEPT
@@ -91,8 +91,8 @@ def receive():
         flash("Nothing to import: share a FIT, GPX, TCX, .gz or .zip file with Legday.")
         return redirect("/upload", 303)
     db = get_session()
-    if g.user is not None:
-        return _page(import_files(db, g.user, files))
+    if current_user.is_authenticated:
+        return _page(import_files(db, current_user, files))
     return _keep_for_login(db, files)
 
 
@@ -166,7 +166,7 @@ def pending():
         ).all()
         files = [(row.filename, row.content) for row in rows]
         ids = [row.id for row in rows]
-        batch = import_files(db, g.user, files) if files else None
+        batch = import_files(db, current_user, files) if files else None
         db.execute(delete(PendingShare).where(PendingShare.id.in_(ids)))
         db.commit()
     response = current_app.make_response(_page(batch))

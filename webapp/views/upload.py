@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, g, request
+from flask import Blueprint, abort, current_app, request
+from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from webapp import ingest, jobs
-from webapp.auth import login_required
 from webapp.db import get_session
+from webapp.forms import UploadForm
 from webapp.models import ImportJob
 from webapp.views.fragments import page_or_fragment
 
@@ -27,7 +28,8 @@ def _recent_jobs():
         get_session()
         .scalars(
             select(ImportJob)
-            .where(ImportJob.user_id == g.user.id, ImportJob.status.in_(("queued", "running")))
+            .where(ImportJob.user_id == current_user.id)
+            .where(ImportJob.status.in_(("queued", "running")))
             .order_by(ImportJob.id.desc())
             .limit(10)
         )
@@ -47,7 +49,7 @@ def index():
     status = 200
     if request.method == "POST":
         batch = {"results": [], "jobs": [], "error": None}
-        uploads = [f for f in request.files.getlist("files") if f and f.filename]
+        uploads = UploadForm().uploads()
         if not uploads:
             batch["error"] = NO_FILES
             status = 422
@@ -56,9 +58,9 @@ def index():
             data = upload.read()
             name = upload.filename or "upload"
             if _needs_background(data):
-                batch["jobs"].append(jobs.start_import(current_app, db, g.user, name, data))
+                batch["jobs"].append(jobs.start_import(current_app, db, current_user, name, data))
             else:
-                batch["results"].extend(ingest.ingest(db, g.user, name, data))
+                batch["results"].extend(ingest.ingest(db, current_user, name, data))
     return page_or_fragment(
         "upload/index.html",
         "upload/_batch.html",
@@ -74,7 +76,7 @@ def index():
 @login_required
 def job(job_id: int):
     found = get_session().scalar(
-        select(ImportJob).where(ImportJob.id == job_id, ImportJob.user_id == g.user.id)
+        select(ImportJob).where(ImportJob.id == job_id, ImportJob.user_id == current_user.id)
     )
     if found is None:
         abort(404)
