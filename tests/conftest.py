@@ -232,7 +232,7 @@ def auth(client):
 
 
 def csrf_from_html(html: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    match = re.search(r'name="csrf_token"[^>]*? value="([^"]+)"', html)
     assert match, "page has no CSRF token"
     return match.group(1)
 

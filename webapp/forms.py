@@ -222,6 +222,9 @@ class SettingsForm(FlaskForm):
         """What the page shows: the text as typed for numbers and dates, else the value."""
         shown = {}
         for name, field in self._fields.items():
+            if isinstance(field, SelectMultipleField):
+                shown[name] = list(field.data or [])  # a refused choice leaves None
+                continue
             value = field._value() if isinstance(field, IntegerField | DateField) else field.data
             shown[name] = "" if value is None else value
         return shown

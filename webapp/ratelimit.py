@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, g, request
+from flask import Flask, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from flask_login import current_user
 
 # Logged-out /share, per address and day (the global bound is in views/share.py).
 SHARE_FILES_PER_DAY = 60
@@ -32,7 +33,7 @@ def _login_email() -> str:
 
 
 def _logged_in() -> bool:
-    return getattr(g, "user", None) is not None
+    return current_user.is_authenticated
 
 
 def _shared_files() -> int:

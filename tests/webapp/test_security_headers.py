@@ -108,6 +108,7 @@ def test_cookies_are_secure_whenever_the_request_is_https(app, base, secure):
     response = client.post(
         "/auth/login",
         base_url=base,
+        headers={"Referer": f"{base}/auth/login"},  # a browser sends it; HTTPS CSRF checks it
         data={
             "email": account.email,
             "password": account.password,
