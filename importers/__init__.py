@@ -9,11 +9,12 @@ is only used to word the error when the content is something else.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from importers import archive, fit, gpx, tcx
+from importers import archive, export_index, fit, gpx, tcx
 from importers.activity import Activity
 from importers.errors import (
     ActivityFileError,
@@ -134,14 +135,44 @@ def iter_load(
     if kind != "zip":
         yield _one(data, filename, kind)
         return
+    yield from _zip_results(data, filename, limits, nested=False)
+
+
+def _zip_results(
+    data: bytes, filename: str, limits: archive.Limits, nested: bool
+) -> Iterator[Imported]:
+    """One Imported per member; a zip inside (Garmin's account export) is opened once, with the
+    same limits; a Strava export's activities.csv names the sport and title of each file."""
+    index = export_index.read_index(data, limits)
     try:
-        for member in archive.iter_zip(data, filename, limits):
+        for member in archive.iter_zip(data, filename, limits, _wanted):
+            if member.skipped is not None:
+                yield Imported(member.name, skipped=member.skipped)
+                continue
             if member.error is not None:
                 yield Imported(member.name, error=_family(member.error, member.name))
                 continue
-            yield _member(member.name, member.data or b"", limits)
+            content = member.data or b""
+            if not nested and archive.is_zip(content):
+                yield from _zip_results(content, member.name, limits, nested=True)
+                continue
+            result = _member(member.name, content, limits)
+            entry = index.get(member.name)
+            if entry is not None and result.activities:
+                acts = [export_index.apply_index(a, entry) for a in result.activities]
+                result = dataclasses.replace(result, activities=acts)
+            yield result
     except ActivityFileError as exc:
         yield Imported(filename, error=exc)
+
+
+_READ_SUFFIXES = (*ACTIVITY_SUFFIXES, ".gz", ".zip")
+
+
+def _wanted(name: str) -> bool:
+    """Read a member named like an activity file or an archive, or with no suffix at all."""
+    base = name.rsplit("/", 1)[-1].lower()
+    return "." not in base or base.endswith(_READ_SUFFIXES)
 
 
 def _ungzip(data: bytes, name: str, limits: archive.Limits) -> tuple[bytes, str | None]:
@@ -159,7 +190,9 @@ def _member(name: str, data: bytes, limits: archive.Limits) -> Imported:
     except ActivityFileError as exc:
         return Imported(name, error=exc)
     if kind == "zip":
-        return Imported(name, skipped="an archive inside the archive (not opened)")
+        return Imported(
+            name, skipped="an archive inside an archive inside the archive (not opened)"
+        )
     if kind is None:
         if not _named_like_activity(name) or not data:
             return Imported(name, skipped="not an activity file")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from importers.errors import CorruptFile, FileTooLarge
@@ -76,8 +76,9 @@ def _too_large(cap: int, limits: Limits, what: str) -> str:
 @dataclass(frozen=True, slots=True)
 class Member:
     name: str
-    data: bytes | None  # None when `error` is set
+    data: bytes | None  # None when `error` or `skipped` is set
     error: Exception | None = None
+    skipped: str | None = None  # why it was not read (`wanted` said no)
 
 
 def _broken(name: str, message: str, cause: Exception) -> Member:
@@ -86,8 +87,16 @@ def _broken(name: str, message: str, cause: Exception) -> Member:
     return Member(name, None, err)
 
 
-def iter_zip(data: bytes, filename: str | None, limits: Limits = LIMITS) -> Iterator[Member]:
+def iter_zip(
+    data: bytes,
+    filename: str | None,
+    limits: Limits = LIMITS,
+    wanted: Callable[[str], bool] | None = None,
+) -> Iterator[Member]:
     """Each file of the archive (folders skipped), read one at a time within the limits.
+
+    A member whose name `wanted` refuses is yielded as skipped ("not an activity file")
+    without being read, so no size limit applies to it (Apple Health's export.xml, photos).
 
     Raises CorruptFile for an unreadable archive and FileTooLarge when the member count or the
     total size is over the limit (before or during reading); a member over its own limits is
@@ -109,6 +118,9 @@ def iter_zip(data: bytes, filename: str | None, limits: Limits = LIMITS) -> Iter
             )
         total = 0
         for info in infos:
+            if wanted is not None and not wanted(info.filename):
+                yield Member(info.filename, None, skipped="not an activity file")
+                continue
             cap = min(limits.max_member_bytes, limits.max_total_bytes - total)
             cap = min(cap, int(max(info.compress_size, 1) * limits.max_ratio))
             try:
