@@ -33,8 +33,6 @@ class Elevation:
     source: str
 
 
-
-
 def smooth_altitude(time_s: np.ndarray, alt: np.ndarray, window_s: float = SMOOTH_WINDOW_S):
     """Centred time-window mean of the altitude (NaNs ignored, left NaN if the window is empty)."""
     ok = ~np.isnan(alt)
