@@ -190,9 +190,7 @@ def _member(name: str, data: bytes, limits: archive.Limits) -> Imported:
     except ActivityFileError as exc:
         return Imported(name, error=exc)
     if kind == "zip":
-        return Imported(
-            name, skipped="an archive inside an archive inside the archive (not opened)"
-        )
+        return Imported(name, skipped="a zip nested more than one level deep (not opened)")
     if kind is None:
         if not _named_like_activity(name) or not data:
             return Imported(name, skipped="not an activity file")

@@ -37,6 +37,7 @@ from importers.summary import cumulative_distance, finite_or_none, summarise
 SEMICIRCLE_DEG = 180.0 / 2**31
 RELATIVE_TIME_LIMIT = 0x10000000  # FIT times below this count from a device event, not a date
 MIN_KEPT_RECORDS = 60
+BOUNDARY_SLACK_S = 1.5  # a leg's last record this long before its end: take the next one too
 TIMER_STOPS = frozenset({"stop", "stop_all", "stop_disable", "stop_disable_all"})
 _RECORD_FIELDS = frozenset(
     {
@@ -334,6 +335,8 @@ def _legs(dec: _Decoded, ts: np.ndarray) -> list[tuple[dict | None, int, int]]:
         hi = int(np.searchsorted(ts, min(end + 1.0, next_start), side="left"))
         if k + 1 == len(sessions):
             hi = max(hi, int(np.searchsorted(ts, end + 1.0, side="right")))
+        elif 0 < hi < ts.shape[0] and end - ts[hi - 1] > BOUNDARY_SLACK_S:
+            hi += 1  # sparse recording: the step across the boundary belongs to this leg
         if hi - lo >= 2:
             legs.append((s, lo, hi))
     return legs
