@@ -22,11 +22,12 @@ one) and `breaks` (True where a new segment/track starts: a pause). What is drop
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from importers.summary import haversine_steps
+from importers.summary import EARTH_RADIUS_M, haversine_steps
 
 RUN_SPIKE_MPS = 12.5  # above the 100 m world record's 10.4 m/s
 OTHER_SPIKE_MPS = 40.0  # 144 km/h: no bicycle or skier either
@@ -36,6 +37,7 @@ ALT_JUMP_M = 100.0
 ALT_RATE_MPS = 20.0
 OUTING_GAP_S = 6 * 3600.0
 TRACK_OUTING_GAP_S = 2 * 3600.0
+MAX_JUMPS = 20  # clock jumps looked at per file (more backward steps: the points are shuffled)
 CHANNELS = ("lat", "lon", "alt", "dist", "hr", "cad", "power", "speed")
 
 
@@ -95,12 +97,14 @@ def _time_order(track: Track) -> Track:
         return track
     fwd = np.diff(t)
     usual = float(np.median(fwd[fwd > 0])) if (fwd > 0).any() else 1.0
-    jumps = [int(j) for j in back if _continuous(track, int(j))]
+    # a few backward steps can be clock jumps; many mean the points were shuffled: sort them
+    jumps = []
+    if back.size <= MAX_JUMPS:
+        jumps = [int(j) for j in back if not track.breaks[j] and _continuous(track, int(j))]
     if jumps:
-        t = t.copy()
-        for j in jumps:  # the clock was set back while moving: carry on from before the jump
-            t[j:] += t[j - 1] - t[j] + usual
-        track = replace(track, t=t)
+        add = np.zeros(t.shape[0])
+        add[jumps] = t[np.asarray(jumps) - 1] - t[jumps] + usual
+        track = replace(track, t=t + np.cumsum(add))  # carry on from before each jump
         track.notes.append(
             f"The clock jumped backwards {len(jumps):,} time(s) during this activity; the jump "
             "was taken out of the times."
@@ -118,12 +122,16 @@ def _merge_duplicates(track: Track) -> Track:
     dup = np.flatnonzero(np.diff(t) == 0) + 1
     if dup.size == 0:
         return track
-    for arr in track.cols.values():
-        for j in dup[::-1]:  # fill each group's first sample from the samples after it
-            if np.isnan(arr[j - 1]):
-                arr[j - 1] = arr[j]
+    group = np.cumsum(np.diff(t, prepend=t[0] - 1.0) != 0) - 1
+    first = np.flatnonzero(np.diff(t, prepend=t[0] - 1.0) != 0)
+    for key, arr in track.cols.items():
+        has = np.flatnonzero(~np.isnan(arr))  # each group's first sample that has the channel
+        g, at = np.unique(group[has], return_index=True)
+        merged = arr.copy()
+        merged[first[g]] = arr[has[at]]
+        track.cols[key] = merged
     brk = track.breaks.copy()
-    brk[dup - 1] |= brk[dup]
+    np.logical_or.at(brk, first[group[dup]], brk[dup])
     keep = np.ones(t.shape[0], dtype=bool)
     keep[dup] = False
     out = _take(replace(track, breaks=brk), keep)
@@ -171,7 +179,7 @@ def _spikes(t: np.ndarray, lat: np.ndarray, lon: np.ndarray, limit: float) -> np
     good = 0
     for k in range(1, idx.size):
         a, b = idx[good], idx[k]
-        d = float(haversine_steps(lat[[a, b]], lon[[a, b]])[0])
+        d = _metres(lat[a], lon[a], lat[b], lon[b])
         if d > SPIKE_MIN_STEP_M and d / max(t[b] - t[a], 1.0) > limit:
             pending.append(int(b))
             if len(pending) <= MAX_SPIKE_RUN:
@@ -190,6 +198,16 @@ def _spikes(t: np.ndarray, lat: np.ndarray, lon: np.ndarray, limit: float) -> np
     return np.asarray(sorted(set(dropped)), dtype=int)
 
 
+def _metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle metres between two fixes (scalar; the loop above calls it per fix)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(min(max(a, 0.0), 1.0)))
+
+
 def clean_altitude(t: np.ndarray, alt: np.ndarray | None) -> tuple[np.ndarray | None, list[str]]:
     """Drop altitude placeholders (NaN): impossible values, leading zeros, one-second jumps."""
     if alt is None:
@@ -206,15 +224,16 @@ def clean_altitude(t: np.ndarray, alt: np.ndarray | None) -> tuple[np.ndarray | 
                 lead += 1
             bad[vals[:lead]] = True
             vals = vals[lead:]
-    if vals.size > 2:
-        base = alt[vals[0]]
-        last_t = t[vals[0]]
-        for k in vals[1:]:
-            jump = abs(alt[k] - base)
-            if jump > ALT_JUMP_M and jump / max(t[k] - last_t, 1.0) > ALT_RATE_MPS:
+    if vals.size > 2 and np.any(np.abs(np.diff(alt[vals])) > ALT_JUMP_M):
+        base, last_t = float(alt[vals[0]]), float(t[vals[0]])
+        for k, a, tk in zip(
+            vals[1:].tolist(), alt[vals[1:]].tolist(), t[vals[1:]].tolist(), strict=True
+        ):
+            jump = abs(a - base)
+            if jump > ALT_JUMP_M and jump / max(tk - last_t, 1.0) > ALT_RATE_MPS:
                 bad[k] = True
                 continue
-            base, last_t = alt[k], t[k]
+            base, last_t = a, tk
     if not bad.any():
         return alt, []
     alt[bad] = np.nan
@@ -226,13 +245,11 @@ def _outings(track: Track) -> list[Track]:
     gaps = np.diff(t)
     new_track = track.tracks[1:] if track.tracks is not None else np.zeros(gaps.shape, bool)
     cuts = np.flatnonzero((gaps > OUTING_GAP_S) | (new_track & (gaps > TRACK_OUTING_GAP_S))) + 1
-    jumps = [int(j) for j in cuts if not track.breaks[j] and _continuous(track, int(j))]
+    jumps = [int(j) for j in cuts[:MAX_JUMPS] if not track.breaks[j] and _continuous(track, j)]
     if jumps:
-        usual = float(np.median(gaps))
-        t = t.copy()
-        for j in reversed(jumps):
-            t[j:] -= t[j] - t[j - 1] - usual
-        track = replace(track, t=t)
+        cut = np.zeros(t.shape[0])
+        cut[jumps] = gaps[np.asarray(jumps) - 1] - float(np.median(gaps))
+        track = replace(track, t=t - np.cumsum(cut))
         track.notes.append(
             f"The clock jumped forward {len(jumps):,} time(s) while moving; the jump was taken "
             "out of the times."
