@@ -227,9 +227,7 @@ def _activity(
 ) -> Activity:
     t = piece.t
 
-    def col(key: str) -> np.ndarray | None:
-        arr = piece.cols[key]
-        return None if np.isnan(arr).all() else arr
+    col = piece.channel
 
     breaks = piece.breaks
     la, lo = col("lat"), col("lon")

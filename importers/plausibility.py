@@ -51,6 +51,11 @@ class Track:
     tracks: np.ndarray | None = None  # True at the first sample of a new <trk>
     notes: list[str] = field(default_factory=list)
 
+    def channel(self, key: str) -> np.ndarray | None:
+        """The channel, or None when no sample has it."""
+        arr = self.cols[key]
+        return None if np.isnan(arr).all() else arr
+
 
 def clean(track: Track, running: bool, split: bool = True) -> list[Track]:
     """The track with implausible samples removed; split into outings when `split`."""

@@ -140,9 +140,7 @@ def _activity(act: Element, filename: str | None, index: int) -> Activity | None
     [track] = clean(track, running=sport in RUN_SPORTS, split=False)
     t = track.t
 
-    def col(key: str) -> np.ndarray | None:
-        arr = track.cols[key]
-        return None if np.isnan(arr).all() else arr
+    col = track.channel
 
     breaks = track.breaks
     lat, lon = col("lat"), col("lon")

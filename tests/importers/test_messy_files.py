@@ -5,10 +5,8 @@ are those of ../shared/fixtures/reported/EXPECTED.md for the same kinds of file.
 from __future__ import annotations
 
 import gzip
-import io
 import json
 import math
-import zipfile
 from datetime import timedelta
 
 import pytest
@@ -19,17 +17,10 @@ import importers
 from importers.archive import Limits
 from importers.sports import guess_sport, max_run_speed
 from tests.importers.samples import MESG, START, fit_bytes, gpx_text, make_track, tcx_text
+from tests.webapp.files import zip_of as _zip
 from webapp.cli import main
 
 RUN_M = 1799 * 3.0  # make_track(1799): 1,799 s at 3 m/s
-
-
-def _zip(members: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
-    return buf.getvalue()
 
 
 def _close(value: float, want: float, rel: float = 0.01) -> bool:
