@@ -6,9 +6,10 @@
 
 The altitude (barometric when smooth sample to sample, else GPS) is smoothed with a centred
 time-window mean whose width adapts to the sampling and the speed, so that short real rises
-at speed survive: `SMOOTH_DISTANCE_M`
-of travel (30 s at a 3 m/s run, 9 s on a 10 m/s ride), at most `SMOOTH_WINDOW_S`, at least
-three samples. Climbs are then counted between turning points confirmed by `HYSTERESIS_M`.
+at speed survive: `SMOOTH_DISTANCE_M` of travel (30 s at a 3 m/s run, 9 s on a 10 m/s ride),
+at most `SMOOTH_WINDOW_S`, at least three samples. A barometric trace recorded sparsely
+(median interval over `SPARSE_BAROMETER_S`) is not averaged at all: hysteresis alone.
+Climbs are then counted between turning points confirmed by `HYSTERESIS_M`.
 The result is `Activity.elevation_smoothed`, which the engine's slope, the splits' climb and
 the totals all use.
 """
@@ -24,6 +25,7 @@ from importers.activity import DeviceTotals, Series
 SMOOTH_WINDOW_S = 30.0
 SMOOTH_DISTANCE_M = 90.0
 HYSTERESIS_M = 2.0
+SPARSE_BAROMETER_S = 2.0  # median sample interval above which a barometric trace is not averaged
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,8 +139,12 @@ def smoothed_elevation(series: Series) -> tuple[np.ndarray, str] | None:
     alt = series.altitude_m
     if alt is None or np.count_nonzero(~np.isnan(alt)) < 2:
         return None
-    source = "barometric" if is_smooth_altimeter(series.time_s, alt) else "gps"
-    return smooth_altitude(series.time_s, alt, smoothing_window_s(series)), source
+    if not is_smooth_altimeter(series.time_s, alt):
+        return smooth_altitude(series.time_s, alt, smoothing_window_s(series)), "gps"
+    dt = np.diff(series.time_s)
+    if dt.size and float(np.median(dt)) > SPARSE_BAROMETER_S:
+        return alt, "barometric"  # a mean over sparse barometer samples flattens real rises
+    return smooth_altitude(series.time_s, alt, smoothing_window_s(series)), "barometric"
 
 
 def series_elevation(

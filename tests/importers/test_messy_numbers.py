@@ -220,6 +220,19 @@ def test_short_rises_on_a_ride_are_kept():
     assert act.elevation_smoothed_source == "barometric"
 
 
+def test_short_rises_on_a_sparse_barometric_ride_are_kept():
+    ride = make_track(600, speed=8.0, hill_m=2.5, hill_period_s=40.0)
+    keep = list(range(0, 601, 5))  # smart recording: one point every 5 s
+    sparse = Track(
+        [ride.times[i] for i in keep],
+        *(getattr(ride, k)[keep] for k in ("lat", "lon", "alt", "dist", "hr", "cad")),
+        ride.timer,
+    )
+    [act] = importers.load(gpx_text(sparse, sport="cycling").encode(), "sparse-ride.gpx")
+    assert act.elevation_smoothed_source == "barometric"
+    assert act.elevation_gain_m is not None and act.elevation_gain_m >= 0.9 * 15 * 2.5
+
+
 def test_smoothed_elevation_is_the_series_behind_the_climb():
     run = make_track(1200, hill_m=30, noise_m=2.0)
     [act] = importers.load(gpx_text(run).encode(), "hill.gpx")
