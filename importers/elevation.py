@@ -2,7 +2,7 @@
 
     smoothed_elevation(series) -> (metres per sample, "barometric" | "gps") or None
     series_elevation(series) -> (gain m, loss m, per-sample steps) or None
-    choose_elevation(series, device_totals, from_series) -> Elevation(gain, loss, source)
+    choose_elevation(device_totals, from_series, source) -> Elevation(gain, loss, source)
 
 The altitude (barometric when smooth sample to sample, else GPS) is smoothed with a centred
 time-window mean whose width adapts to the sampling and the speed, so that short real rises
@@ -10,8 +10,8 @@ at speed survive: `SMOOTH_DISTANCE_M` of travel (30 s at a 3 m/s run, 9 s on a 1
 at most `SMOOTH_WINDOW_S`, at least three samples. A barometric trace recorded sparsely
 (median interval over `SPARSE_BAROMETER_S`) is not averaged at all: hysteresis alone.
 Climbs are then counted between turning points confirmed by `HYSTERESIS_M`.
-The result is `Activity.elevation_smoothed`, which the engine's slope, the splits' climb and
-the totals all use.
+The result is `Activity.elevation_smoothed` (metres per sample): the GAP grade, the splits'
+climb and the totals use it, and the engine's slope is to use it rather than smooth again.
 """
 
 from __future__ import annotations

@@ -263,12 +263,19 @@ def _outings(track: Track) -> list[Track]:
     if cuts.size == 0:
         return [track]
     bounds = [0, *cuts.tolist(), t.shape[0]]
+    spans = [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b - a >= 2]
+    stray = t.shape[0] - sum(b - a for a, b in spans)
+    if not spans:
+        return [track]
     out = []
-    for a, b in zip(bounds, bounds[1:], strict=False):
+    for a, b in spans:
         part = _take(track, slice(a, b))
         part.breaks[0] = False
-        part.notes.append(
-            f"This file holds {len(bounds) - 1} separate outings (hours apart); this is one."
-        )
+        if len(spans) > 1:
+            part.notes.append(
+                f"This file holds {len(spans)} separate outings (hours apart); this is one."
+            )
+        if stray:
+            part.notes.append(f"{stray:,} stray points hours away from the rest were left out.")
         out.append(part)
     return out

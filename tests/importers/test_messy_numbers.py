@@ -180,6 +180,13 @@ def test_gpx_gap_of_more_than_six_hours_splits():
     assert second.start_time - first.start_time >= timedelta(hours=7)
 
 
+def test_a_stray_point_hours_away_is_left_out():
+    pts = [_points(1)[0] | {"t": -2 * 86400}] + _points(1200)  # a stale first fix, 2 days old
+    [act] = importers.load(_gpx(pts), "stale.gpx")
+    assert _close(act.elapsed_time_s, 1200) and _close(act.distance_m, 3600)
+    assert any("1 stray points" in w for w in act.warnings)
+
+
 def test_gpx_clock_jumping_backwards_while_moving_is_removed():
     pts = _points(1200)
     for p in pts[600:]:
