@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from importers import archive, fit, gpx, tcx
+from importers import archive, export_index, fit, gpx, tcx
 from importers.activity import Activity
 from importers.errors import (
     ActivityFileError,
@@ -146,16 +146,55 @@ def iter_load(
     if kind != "zip":
         yield dataclasses.replace(_one(data, filename, kind), data=upload)
         return
+    yield from _zip_results(data, filename, limits, nested=False)
+
+
+def _zip_results(
+    data: bytes, filename: str, limits: archive.Limits, nested: bool
+) -> Iterator[Imported]:
+    """One Imported per member; a zip inside (Garmin's account export) is opened once, with the
+    same limits; a Strava export's activities.csv names the sport and title of each file."""
     try:
-        for member in archive.iter_zip(data, filename, limits):
+        zf = archive.open_zip(data, filename)
+    except ActivityFileError as exc:
+        yield Imported(filename, error=exc, data=data)
+        return
+    with zf:
+        yield from _zip_members(zf, data, filename, limits, nested)
+
+
+def _zip_members(zf, data: bytes, filename: str, limits: archive.Limits, nested: bool):
+    index = export_index.read_index(zf, limits)
+    try:
+        for member in archive.iter_zip(zf, filename, limits, _wanted):
+            if member.skipped is not None:
+                yield Imported(member.name, skipped=member.skipped, total=member.total)
+                continue
             if member.error is not None:
                 error = _family(member.error, member.name)
                 yield Imported(member.name, error=error, total=member.total)
                 continue
-            found = _member(member.name, member.data or b"", limits)
-            yield dataclasses.replace(found, data=member.data or b"", total=member.total)
+            content = member.data or b""
+            if not nested and archive.is_zip(content):
+                yield from _zip_results(content, member.name, limits, nested=True)
+                continue
+            result = _member(member.name, content, limits)
+            entry = index.get(member.name)
+            if entry is not None and result.activities:
+                acts = [export_index.apply_index(a, entry) for a in result.activities]
+                result = dataclasses.replace(result, activities=acts)
+            yield dataclasses.replace(result, data=content, total=member.total)
     except ActivityFileError as exc:
-        yield Imported(filename, error=exc, data=upload)
+        yield Imported(filename, error=exc, data=data)
+
+
+_READ_SUFFIXES = (*ACTIVITY_SUFFIXES, ".gz", ".zip")
+
+
+def _wanted(name: str) -> bool:
+    """Read a member named like an activity file or an archive, or with no suffix at all."""
+    base = name.rsplit("/", 1)[-1].lower()
+    return "." not in base or base.endswith(_READ_SUFFIXES)
 
 
 def _ungzip(data: bytes, name: str, limits: archive.Limits) -> tuple[bytes, str | None]:
@@ -173,7 +212,7 @@ def _member(name: str, data: bytes, limits: archive.Limits) -> Imported:
     except ActivityFileError as exc:
         return Imported(name, error=exc)
     if kind == "zip":
-        return Imported(name, skipped="an archive inside the archive (not opened)")
+        return Imported(name, skipped="a zip nested more than one level deep (not opened)")
     if kind is None:
         if not _named_like_activity(name) or not data:
             return Imported(name, skipped="not an activity file")

@@ -249,6 +249,8 @@ def activity_row(activity, user_id: int, athlete=None) -> Activity:
             if activity.device_totals
             else None,
             "device": activity.device,
+            "distance_source": activity.distance_source,  # samples | laps | session
+            "time_source": activity.time_source,
             "warnings": list(activity.warnings),
             "stimulus_notes": notes,
         },

@@ -168,6 +168,24 @@ def test_activity_page_shows_summary_route_profiles_splits_and_stimulus(client, 
     assert "What it did to each muscle" in html and "Calves" in html
 
 
+def test_activity_page_names_the_laps_when_figures_come_from_them(client, auth):
+    auth.register()
+    start = recent_start(1).strftime("%Y-%m-%dT%H:%M:%SZ")
+    manual = (
+        '<?xml version="1.0"?><TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/'
+        f'TrainingCenterDatabase/v2"><Activities><Activity Sport="Running"><Id>{start}</Id>'
+        f'<Lap StartTime="{start}"><TotalTimeSeconds>3600</TotalTimeSeconds>'
+        "<DistanceMeters>10000</DistanceMeters></Lap></Activity></Activities>"
+        "</TrainingCenterDatabase>"
+    )
+    upload(auth, [("manual.tcx", manual.encode())])
+    html = client.get("/activities/1").get_data(as_text=True)
+    assert "10.00 km" in html and "1:00:00" in html
+    assert html.count('<span class="stat-note">from the laps&#39; totals</span>') == 2
+    upload(auth, [("hill.fit", run_fit(seconds=600))])
+    assert "totals</span>" not in client.get("/activities/2").get_data(as_text=True)
+
+
 def test_units_in_miles_show_everywhere(app, client, auth):
     auth.register()
     upload(auth, [("run.fit", run_fit(in_this_week(3), seconds=2400))])
