@@ -170,9 +170,9 @@ def figures() -> dict[str, float | str]:
         out[f"{name}: average pace s/km"] = act.avg_pace_s_per_km
         out[f"{name}: plan's pace rule hard"] = str(_plan_says_hard(act))
         if structure is not None:
-            out[f"{name}: reps detected"] = structure.reps
-            out[f"{name}: run type"] = structure.run_type
-            out[f"{name}: hard day"] = str(structure.hard_day)
+            out[f"{name}: reps detected"] = str(structure["reps"])
+            out[f"{name}: run type"] = structure["run_type"]
+            out[f"{name}: hard day"] = str(structure["hard_day"])
     hike = [record(hike_descent())]
     out["hike 1000 m descent: quads Dn +24 h"] = dn_after(hike, 24)
     as_run = [record(hike_descent(sport="running"))]
@@ -195,4 +195,3 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
-
