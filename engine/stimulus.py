@@ -282,10 +282,14 @@ def compute_stimulus(activity: Activity, athlete: Athlete | None = None) -> Stim
         endurance_damage=endurance,
     )
     load, method = _systemic(samples, v, g_eff, athlete, cost, notes)
+    # Parts of the run by the effort of the slope alone (not of each change of speed).
+    steady_cost = walk * cost_of_walking(samples.grade) + (1.0 - walk) * cost_of_running(
+        np.clip(samples.grade, -GRADE_LIMIT, GRADE_LIMIT)
+    )
     structure = detect_structure(
         samples,
         walk >= 0.5,
-        effort,
+        v * steady_cost / float(cost_of_running(0.0)),
         threshold,
         is_run=activity.is_run,
         threshold_known=not t_notes,

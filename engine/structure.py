@@ -46,6 +46,7 @@ RACE_MIN_S = 10 * 60.0
 RIEGEL_SPEED_EXPONENT = -0.0566  # speed ~ T^(1/1.06 - 1) (Riegel 1981), threshold ~ 1 h
 HARD_TYPES = frozenset({"race", "tempo", "intervals", "sprints"})
 MAX_SEGMENTS = 400
+EFFORT_WINDOWS_S = (600, 1200, 2400, 3600)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +69,8 @@ class Structure:
     walk_time_s: float = 0.0
     strides: int = 0
     threshold_speed_mps: float = 0.0
-    notes: list[str] = field(default_factory=list)
+    # Best sustained efforts: {window seconds: [grade-adjusted speed m/s, mean HR or None]}.
+    best_efforts: dict[str, list[float | None]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -84,6 +86,23 @@ def sustainable_speed(threshold_speed_mps: float, duration_s: float) -> float:
     return threshold_speed_mps * (max(duration_s, 60.0) / 3600.0) ** RIEGEL_SPEED_EXPONENT
 
 
+def best_efforts(effort: np.ndarray, heart_rate: np.ndarray | None) -> dict:
+    """Best mean grade-adjusted speed over each of EFFORT_WINDOWS_S (one-second samples)."""
+    out: dict[str, list[float | None]] = {}
+    sums = np.concatenate([[0.0], np.cumsum(effort)])
+    hr = None
+    if heart_rate is not None and np.isfinite(heart_rate).all():
+        hr = np.concatenate([[0.0], np.cumsum(heart_rate)])
+    for w in EFFORT_WINDOWS_S:
+        if effort.shape[0] < w:
+            break
+        means = (sums[w:] - sums[:-w]) / w
+        k = int(np.argmax(means))
+        bpm = None if hr is None else round(float((hr[k + w] - hr[k]) / w), 1)
+        out[str(w)] = [round(float(means[k]), 3), bpm]
+    return out
+
+
 def _runs(labels: np.ndarray) -> list[list[int]]:
     """[label, start, end) for each run of equal labels."""
     if labels.shape[0] == 0:
@@ -97,8 +116,10 @@ def _runs(labels: np.ndarray) -> list[list[int]]:
 RUN, FAST, WALK = 0, 1, 2
 
 
-def _labels(walking: np.ndarray, effort: np.ndarray, level: float) -> np.ndarray:
-    loose = (effort >= REP_EXIT * level) & ~walking
+def _labels(walking: np.ndarray, effort: np.ndarray, level: float, base: float) -> np.ndarray:
+    """RUN, FAST or WALK per second: a rep starts at `level` and lasts while the effort stays
+    above REP_EXIT of it and above the midpoint between the run's base and `level`."""
+    loose = (effort >= max(REP_EXIT * level, (base + level) / 2.0)) & ~walking
     core = effort >= level
     run_id = np.cumsum(np.concatenate([[True], loose[1:] != loose[:-1]]))
     has_core = np.zeros(run_id[-1] + 1, dtype=bool)
@@ -115,8 +136,9 @@ def _cleaned(labels: np.ndarray, t: np.ndarray) -> list[list[int]]:
         if r[0] == FAST and seconds < MIN_REP_S:
             r[0] = RUN
     for i, r in enumerate(runs):
-        if r[0] == WALK and t[r[2] - 1] - t[r[1]] + 1.0 < MIN_WALK_S:
-            r[0] = runs[i - 1][0] if i else RUN
+        short = MIN_WALK_S if r[0] == WALK else MIN_REP_S if r[0] == RUN else 0.0
+        if i and t[r[2] - 1] - t[r[1]] + 1.0 < short:
+            r[0] = runs[i - 1][0]  # a few seconds of a change of pace, or a short stop
     merged: list[list[int]] = []
     for r in runs:
         if merged and merged[-1][0] == r[0]:
@@ -223,7 +245,8 @@ def detect_structure(
     running = effort[~walking]
     base = float(np.percentile(running, BASE_PERCENTILE)) if running.size else 0.0
     level = max(REP_ENTER * threshold_speed_mps, CONTRAST * base)
-    segs = _kinds(_cleaned(_labels(walking, effort, level), samples.time_s), samples)
+    labels = _labels(walking, effort, level, base)
+    segs = _kinds(_cleaned(labels, samples.time_s), samples)
     if len(segs) > MAX_SEGMENTS:
         segs = segs[:MAX_SEGMENTS]
     if is_run:
@@ -240,4 +263,5 @@ def detect_structure(
         walk_time_s=walk_time,
         strides=sum(1 for g in segs if g.kind == "stride"),
         threshold_speed_mps=float(threshold_speed_mps),
+        best_efforts=best_efforts(effort, samples.heart_rate) if is_run else {},
     )
