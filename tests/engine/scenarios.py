@@ -67,6 +67,20 @@ def reps_1k(start_time: datetime = START, reps: int = 6):
     return make_activity(session(parts), 0.0, start_time=start_time)
 
 
+def hill_repeats(reps: int = 6, grade: float = 0.08):
+    """2 km warm-up, reps x 300 m up at 2.8 m/s and jogs back down, 1.5 km cool-down."""
+    parts, grades = [block(3.0, 2000)], [0.0]
+    for _ in range(reps):
+        parts += [block(2.8, 300), block(3.0, 300)]
+        grades += [grade, -grade]
+    parts.append(block(3.0, 1500))
+    grades.append(0.0)
+    per_second = [np.full(len(parts[0]), grades[0])]
+    for part, g in zip(parts[1:], grades[1:], strict=True):
+        per_second.append(np.full(len(part) + 3, g))  # the ramp into a block shares its grade
+    return make_activity(session(parts), np.concatenate(per_second))
+
+
 def hike_descent(metres: float = 1000.0, grade: float = -0.125, speed: float = 1.1, **kw):
     """A 1,000 m descent walked (sport hiking): 8 km at -12.5 % and 1.1 m/s."""
     kw.setdefault("sport", "hiking")

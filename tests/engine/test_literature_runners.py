@@ -141,6 +141,13 @@ def test_easy_runs_tempo_strides_and_walk_breaks():
     assert compute_stimulus(steady_run(3.0, 0.0, km=20)).run_type == "long"
 
 
+def test_hill_repeats_are_reps_by_effort_not_speed():
+    stim = compute_stimulus(sc.hill_repeats())
+    assert (stim.run_type, stim.hard_day, stim.structure["reps"]) == ("hills", True, 6)
+    ups = [g for g in stim.structure["segments"] if g["kind"] == "rep"]
+    assert all(g["grade"] > 0.05 for g in ups)
+
+
 def test_a_race_needs_a_known_threshold():
     fit = Athlete(threshold_pace_s_per_km=240)  # the marathon at 94 % of threshold speed
     assert compute_stimulus(sc.marathon(), fit).run_type == "race"
