@@ -4,14 +4,16 @@
 grid. Effort is the grade-adjusted speed (the flat speed of the same energy cost), so a hill
 repeat counts as fast. A second is part of a rep when its effort is at least REP_ENTER of
 the runner's threshold speed and CONTRAST times the run's own base (its 40th-percentile
-running effort); a rep ends when the effort drops below REP_EXIT of that level. Fast bursts
-shorter than 150 m and 35 s are strides. Thresholds marked [A] are assumptions.
+running effort), over a 10 s mean; a rep ends when the effort drops below REP_EXIT of that
+level, and must average at least the level. Fast bursts shorter than 150 m and 35 s, 30 %
+above the base, are strides. Thresholds marked [A] are assumptions.
 
-Run types: race (one effort near what the runner can sustain for its duration: Riegel 1981's
-exponent), tempo (>= 15 min of reps of 8 min or more), intervals (3+ reps), sprints (short
-reps far above threshold, or 6+ such strides), hills (3+ reps uphill, or >= 30 m of climb per
-km), long (>= 75 min or 16 km), easy; walks and hikes are "walk" and "hike". `hard_day` is
-what the plan treats as a hard session: race, tempo, intervals, sprints and hill repeats.
+Run types: race (one effort near what the runner can sustain for its duration: Riegel
+1981's exponent), tempo (>= 15 min of reps of 8 min or more), intervals (3+ reps), sprints
+(short reps far above threshold, or 6+ such strides), hills (3+ reps uphill, hard when they
+are repeats with recoveries back down; or >= 30 m of climb per km), long (>= 75 min or
+16 km), easy; walks and hikes are "walk" and "hike". `hard_day` is what the plan treats as
+a hard session: race, tempo, intervals, sprints and hill repeats.
 """
 
 from __future__ import annotations
@@ -25,10 +27,14 @@ from engine.samples import Samples
 
 REP_ENTER = 0.92  # of threshold speed [A]
 REP_EXIT = 0.85  # of the entry level [A]
-CONTRAST = 1.10  # times the run's base effort [A]
+CONTRAST = 1.15  # times the run's base effort [A]
+RECOVERY_CONTRAST = 1.3  # intervals: reps this much harder than the recoveries [A]
+STRIDE_CONTRAST = 1.3  # a stride is at least this much faster than the base [A]
+SMOOTH_S = 10  # seconds of effort averaged before a second is labelled
 BASE_PERCENTILE = 40.0
 MIN_REP_S = 8.0
 MIN_WALK_S = 20.0
+MIN_RECOVERY_S = 20.0  # a slower stretch between two reps shorter than this joins them [A]
 STRIDE_MAX_M = 150.0
 STRIDE_MAX_S = 35.0
 TEMPO_REP_S = 8 * 60.0
@@ -57,6 +63,7 @@ class Segment:
     distance_m: float
     speed_mps: float  # mean
     grade: float  # mean rise over run
+    effort_mps: float = 0.0  # mean grade-adjusted speed
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,16 +135,23 @@ def _labels(walking: np.ndarray, effort: np.ndarray, level: float, base: float) 
     return np.where(walking, WALK, np.where(fast, FAST, RUN))
 
 
-def _cleaned(labels: np.ndarray, t: np.ndarray) -> list[list[int]]:
-    """Runs of labels with too-short reps turned into running and short walks absorbed."""
+def _cleaned(labels: np.ndarray, t: np.ndarray, effort: np.ndarray, level: float, base: float):
+    """Runs of labels, with efforts that do not stand out turned back into running and
+    short walks and short changes of pace absorbed into what was before them."""
     runs = _runs(labels)
     for r in runs:
         seconds = t[r[2] - 1] - t[r[1]] + 1.0
-        if r[0] == FAST and seconds < MIN_REP_S:
+        mean = float(effort[r[1] : r[2]].mean())
+        short = seconds < STRIDE_MAX_S and mean < STRIDE_CONTRAST * base
+        if r[0] == FAST and (seconds < MIN_REP_S or mean < level or short):
             r[0] = RUN
     for i, r in enumerate(runs):
+        seconds = t[r[2] - 1] - t[r[1]] + 1.0
         short = MIN_WALK_S if r[0] == WALK else MIN_REP_S if r[0] == RUN else 0.0
-        if i and t[r[2] - 1] - t[r[1]] + 1.0 < short:
+        between_reps = 0 < i < len(runs) - 1 and runs[i - 1][0] == runs[i + 1][0] == FAST
+        if r[0] == RUN and between_reps and seconds < MIN_RECOVERY_S:
+            r[0] = FAST  # a dip inside one effort, not a recovery
+        elif i and seconds < short:
             r[0] = runs[i - 1][0]  # a few seconds of a change of pace, or a short stop
     merged: list[list[int]] = []
     for r in runs:
@@ -148,18 +162,28 @@ def _cleaned(labels: np.ndarray, t: np.ndarray) -> list[list[int]]:
     return merged
 
 
-def _segment(kind: str, s: Samples, a: int, b: int) -> Segment:
+def _moving_mean(x: np.ndarray, seconds: int) -> np.ndarray:
+    """Centred mean over `seconds` samples (shorter at the ends)."""
+    sums = np.concatenate([[0.0], np.cumsum(x)])
+    n = x.shape[0]
+    lo = np.clip(np.arange(n) - seconds // 2, 0, n)
+    hi = np.clip(np.arange(n) + seconds - seconds // 2, 0, n)
+    return (sums[hi] - sums[lo]) / np.maximum(hi - lo, 1)
+
+
+def _segment(kind: str, s: Samples, effort: np.ndarray, a: int, b: int) -> Segment:
     t0, t1 = float(s.time_s[a]), float(s.time_s[b - 1]) + 1.0
     dist = float(s.distance_m[b - 1] - s.distance_m[a]) + float(s.speed_mps[b - 1])
     grade = float(np.mean(s.grade[a:b])) if b > a else 0.0
-    return Segment(kind, t0, t1, dist, dist / max(t1 - t0, 1.0), grade)
+    mean_effort = float(np.mean(effort[a:b])) if b > a else 0.0
+    return Segment(kind, t0, t1, dist, dist / max(t1 - t0, 1.0), grade, mean_effort)
 
 
-def _kinds(runs: list[list[int]], s: Samples) -> list[Segment]:
+def _kinds(runs: list[list[int]], s: Samples, effort: np.ndarray) -> list[Segment]:
     fast = [i for i, r in enumerate(runs) if r[0] == FAST]
     reps = []
     for i in fast:
-        seg = _segment("rep", s, runs[i][1], runs[i][2])
+        seg = _segment("rep", s, effort, runs[i][1], runs[i][2])
         is_stride = seg.distance_m < STRIDE_MAX_M and seg.end_s - seg.start_s < STRIDE_MAX_S
         if not is_stride:
             reps.append(i)
@@ -178,8 +202,18 @@ def _kinds(runs: list[list[int]], s: Samples) -> list[Segment]:
             kind = "cool-down"
         else:
             kind = "steady"
-        out.append(_segment(kind, s, a, b))
+        out.append(_segment(kind, s, effort, a, b))
     return out
+
+
+def _mean_effort(segs: list[Segment]) -> float:
+    seconds = sum(g.end_s - g.start_s for g in segs)
+    return sum(g.effort_mps * (g.end_s - g.start_s) for g in segs) / max(seconds, 1.0)
+
+
+def _stands_out(reps: list[Segment], recoveries: list[Segment]) -> bool:
+    """Reps clearly harder than the recoveries between them (not a steady run's ups)."""
+    return not recoveries or _mean_effort(reps) >= RECOVERY_CONTRAST * _mean_effort(recoveries)
 
 
 def _run_type(segs: list[Segment], s: Samples, effort: np.ndarray, thr: float, known: bool):
@@ -191,7 +225,9 @@ def _run_type(segs: list[Segment], s: Samples, effort: np.ndarray, thr: float, k
     rep_time = float(rep_s.sum())
     uphill = [g for g in reps if g.grade >= HILL_REP_GRADE]
     if len(uphill) >= 3 and 2 * len(uphill) >= len(reps):
-        return "hills", True
+        # hill repeats jog back down between the climbs; a hilly run's climbs need not
+        down = [g.grade for g in segs if g.kind == "recovery"]
+        return "hills", bool(down) and float(np.mean(down)) <= -HILL_REP_GRADE / 2
     if known and reps and len(reps) <= 2 and rep_time >= max(RACE_MIN_S, RACE_SHARE * moving):
         mask = np.zeros(len(s), dtype=bool)
         for g in reps:
@@ -207,7 +243,8 @@ def _run_type(segs: list[Segment], s: Samples, effort: np.ndarray, thr: float, k
     fast_strides = [g for g in strides if g.speed_mps >= SPRINT_RATIO * thr]
     if len(fast_strides) >= SPRINT_STRIDES and not reps:
         return "sprints", True
-    if len(reps) >= 3:
+    recoveries = [g for g in segs if g.kind == "recovery"]
+    if len(reps) >= 3 and _stands_out(reps, recoveries):
         return "intervals", True
     if known and len(s) >= RACE_MIN_S:
         running = effort[effort > 0]
@@ -245,8 +282,9 @@ def detect_structure(
     running = effort[~walking]
     base = float(np.percentile(running, BASE_PERCENTILE)) if running.size else 0.0
     level = max(REP_ENTER * threshold_speed_mps, CONTRAST * base)
-    labels = _labels(walking, effort, level, base)
-    segs = _kinds(_cleaned(labels, samples.time_s), samples)
+    smooth = _moving_mean(effort, SMOOTH_S)
+    labels = _labels(walking, smooth, level, base)
+    segs = _kinds(_cleaned(labels, samples.time_s, smooth, level, base), samples, smooth)
     if len(segs) > MAX_SEGMENTS:
         segs = segs[:MAX_SEGMENTS]
     if is_run:
