@@ -14,7 +14,7 @@ import numpy as np
 
 from engine.mechanics import GRADE_LIMIT
 from importers.activity import Activity, Series
-from importers.summary import is_smooth_altimeter, smooth_altitude
+from importers.elevation import is_smooth_altimeter, smooth_altitude
 
 GRID_S = 1.0
 SPEED_WINDOW_S = 5.0
@@ -28,7 +28,6 @@ TREADMILL_WORDS = ("treadmill", "indoor")
 # Faster than this is a GPS jump or not on foot; such stretches count at this speed [A].
 MAX_SPEED = 10.0
 # The importer's smoothed elevation series, one value per sample, when an Activity has one.
-ELEVATION_HOOK = "elevation_smoothed"
 # Descent damage measured on a GPS-only altitude counts at this weight [A].
 GPS_SLOPE_DAMAGE = 0.75
 
@@ -141,8 +140,9 @@ def _descent_scaled(alt: np.ndarray, gain: float | None, loss: float | None) -> 
 def slope_series(activity: Activity) -> Slope | None:
     """The one credible elevation series of an activity, or None (treadmill, no altitude).
 
-    - The importer's smoothed elevation series, when the Activity carries one
-      (`ELEVATION_HOOK`; the messy-files work adds it), is used as it is.
+    - The importer's one smoothed elevation series (`Activity.elevation_smoothed`, made by
+      `importers.elevation`), when the Activity carries one, is used as it is; its
+      `elevation_smoothed_source` says whether it came from GPS.
     - Otherwise a barometric or device altitude (a smooth trace by the importer's own test)
       is used raw, and a GPS-only altitude is smoothed with the importer's own smoothing.
     - Climb and descent are then kept within the importer's totals (`elevation_gain_m`,
@@ -152,9 +152,10 @@ def slope_series(activity: Activity) -> Slope | None:
     if is_treadmill(activity) or activity.elevation_source == "none" or s.altitude_m is None:
         return None
     t = np.maximum.accumulate(np.asarray(s.time_s, dtype=float))
-    smoothed = getattr(activity, ELEVATION_HOOK, None)
+    smoothed = activity.elevation_smoothed
     if smoothed is not None and np.shape(smoothed) == np.shape(t):
-        alt, source = _filled(np.asarray(smoothed, dtype=float), t), "smoothed"
+        alt = _filled(np.asarray(smoothed, dtype=float), t)
+        source = "gps" if activity.elevation_smoothed_source == "gps" else "smoothed"
     else:
         alt = _filled(s.altitude_m, t)
         if alt is None:

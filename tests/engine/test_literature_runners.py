@@ -5,16 +5,15 @@ descents, repeated-bout protection only from comparable doses (Byrnes 1985; Nosa
 threshold from the runner's own best efforts, body mass in kJ.
 """
 
-from dataclasses import fields
+from dataclasses import replace
 from datetime import timedelta
 
 import numpy as np
 import pytest
 
 from engine.athlete import Athlete, estimate_threshold, hour_equivalent
-from engine.samples import ELEVATION_HOOK, prepare_samples, slope_series
+from engine.samples import prepare_samples, slope_series
 from engine.stimulus import MODEL_VERSION, compute_stimulus, steady_stimulus
-from importers.activity import Activity
 from importers.summary import summarise
 from tests.engine import scenarios as sc
 from tests.engine.activities import START, make_activity, steady_run
@@ -89,18 +88,14 @@ def test_a_real_descent_on_gps_altitude_still_counts_discounted():
 
 def test_the_importers_smoothed_series_is_used_when_present():
     run = steady_run(3.0, 0.0, km=2)
-
-    class WithSmoothed(Activity):  # the Activity of the messy-files work, carrying the series
-        pass
-
-    kw = {f.name: getattr(run, f.name) for f in fields(Activity)}
-    act = WithSmoothed(**kw)
     slope = np.linspace(0.0, -100.0, len(run.series))  # 100 m down over the 2 km
-    object.__setattr__(act, ELEVATION_HOOK, slope)
+    act = replace(run, elevation_smoothed=slope, elevation_smoothed_source="barometric")
     got = slope_series(act)
     assert got.source == "smoothed" and got.damage_factor == 1.0
     grade = prepare_samples(act).grade
     assert np.median(grade) == pytest.approx(-0.05, abs=0.002)
+    from_gps = slope_series(replace(act, elevation_smoothed_source="gps"))
+    assert from_gps.source == "gps" and from_gps.damage_factor < 1.0
 
 
 # --- 3. run structure ----------------------------------------------------------------------
