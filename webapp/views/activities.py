@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from sqlalchemy import select
 
 from engine.muscles import LABELS
-from webapp import charts, pipeline
+from webapp import chart_data, charts, pipeline, route_map
 from webapp.auth import login_required
 from webapp.db import get_session
 from webapp.models import Activity
@@ -117,10 +117,14 @@ def _own_activity(activity_id: int) -> Activity:
 @login_required
 def show(activity_id: int):
     activity = _own_activity(activity_id)
+    # Positions inside the privacy zone never reach the page, as a map or as the SVG route.
+    series = route_map.visible(activity.chart_series)
     return render_template(
         "activities/show.html",
         activity=activity,
-        charts=charts.activity_charts(activity.chart_series, g.user.units),
+        charts=charts.activity_charts(series, g.user.units),
+        profile=chart_data.activity_chart(series, g.user.units),
+        route=route_map.route_map(series),
         bars=charts.stimulus_bars(activity.stimulus, LABELS),
         summary=activity.summary or {},
     )

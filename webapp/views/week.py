@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, abort, g, redirect, request, url_for
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from sqlalchemy import delete, select
 
-from webapp import pipeline
+from webapp import bodymap, pipeline
 from webapp.auth import login_required
 from webapp.db import get_session
 from webapp.models import PlanAdjustment, StrengthLog
+from webapp.session_mode import steps as session_mode_steps
 from webapp.views.fragments import page_or_fragment, wants_fragment
 
 bp = Blueprint("week", __name__, url_prefix="/week")
+bp.add_app_template_global(bodymap.regions, "bodymap_regions")
 
 
 def _week_view(week: str | None):
@@ -43,6 +45,22 @@ def _session(view, index: int) -> dict:
     if not 0 <= index < len(sessions):
         abort(404)
     return sessions[index]
+
+
+@bp.route("/<week>/sessions/<int:index>")
+@login_required
+def session_mode(week: str, index: int):
+    """One session full screen: tick the sets, rest between them, "done" posts to `done`."""
+    view = _week_view(week)
+    session = _session(view, index)
+    return render_template(
+        "week/session.html",
+        week=view,
+        index=index,
+        session=session,
+        steps=session_mode_steps(session),
+        log=view.logs.get(index),
+    )
 
 
 def _after_change(view_week: str, message: str):
