@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from sqlalchemy import delete, select
 
-from webapp import bodymap, pipeline
+from engine.muscles import LABELS
+from webapp import bodymap, chart_data, pipeline
 from webapp.auth import login_required
 from webapp.db import get_session
 from webapp.models import PlanAdjustment, StrengthLog
@@ -16,6 +17,9 @@ from webapp.views.fragments import page_or_fragment, wants_fragment
 
 bp = Blueprint("week", __name__, url_prefix="/week")
 bp.add_app_template_global(bodymap.regions, "bodymap_regions")
+bp.add_app_template_global(
+    lambda view: chart_data.load_chart(view.trend, LABELS), "load_chart_data"
+)
 
 
 def _week_view(week: str | None):
