@@ -30,6 +30,25 @@
     return Math.round(v).toLocaleString() + " " + line.unit;
   }
 
+  const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+  const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  // "Tue 24 Nov 2026", as the rest of Legday writes a day (webapp/units.py format_day). The
+  // points sit at noon UTC, so the local day is the same one anywhere within 12 h of UTC.
+  function dayOf(seconds, withYear) {
+    const d = new Date(seconds * 1000);
+    return DAYS[d.getDay()] + " " + d.getDate() + " " + MONTHS[d.getMonth()] +
+      (withYear ? " " + d.getFullYear() : "");
+  }
+
+  // A y range with room around the line, at least `least` wide (a steady pace is not a spike).
+  function padded(least) {
+    return function (u, lo, hi) {
+      if (lo == null || hi == null) return [0, 1];
+      const pad = Math.max((hi - lo) * 0.1, (least - (hi - lo)) / 2, 0);
+      return [lo - pad, hi + pad];
+    };
+  }
+
   function widthOf(el) {
     return Math.max(200, Math.floor(el.getBoundingClientRect().width || el.clientWidth || 320));
   }
@@ -89,10 +108,13 @@
         height: 130,
         legend: { show: false },
         cursor: { drag: { x: false, y: false }, sync: { key: syncKey }, points: { size: 8 } },
-        scales: { x: { time: false }, y: line.key === "pace" ? { dir: -1 } : {} },
+        scales: {
+          x: { time: false },
+          y: line.key === "pace" ? { dir: -1, range: padded(60) } : { range: padded(10) },
+        },
         axes: [
           { stroke: "#4f5b57", grid: { stroke: "#e3e7e5" }, size: 30,
-            values: (u, ticks) => ticks.map((t) => String(t)) },
+            values: (u, ticks) => ticks.map((t, i) => (i === 0 ? t + " " + xUnit : String(t))) },
           { stroke: "#4f5b57", grid: { stroke: "#e3e7e5" }, size: 46,
             values: (u, ticks) => ticks.map((t) => (line.key === "pace" ? clock(t) : Math.round(t))) },
         ],
@@ -134,9 +156,7 @@
     function describe(idx) {
       if (idx == null || idx < 0) return;
       current = idx;
-      const day = new Date(xs[idx] * 1000).toLocaleDateString(undefined,
-        { weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
-      readout.textContent = muscle.label + ", " + day + ": last 7 days " +
+      readout.textContent = muscle.label + ", " + dayOf(xs[idx], true) + ": last 7 days " +
         Math.round(muscle.acute[idx] || 0) + ", 6-week average " + Math.round(muscle.chronic[idx] || 0) + " per week";
     }
 
@@ -149,7 +169,8 @@
         cursor: { drag: { x: false, y: false }, points: { size: 8 } },
         scales: { x: { time: true }, y: { range: (u, lo, hi) => [0, Math.max(10, hi * 1.1)] } },
         axes: [
-          { stroke: "#4f5b57", grid: { stroke: "#e3e7e5" }, space: 70 },
+          { stroke: "#4f5b57", grid: { stroke: "#e3e7e5" }, space: 70,
+            values: (u, ticks) => ticks.map((t) => dayOf(t, false).slice(4)) },
           { stroke: "#4f5b57", grid: { stroke: "#e3e7e5" }, size: 42 },
         ],
         series: [

@@ -102,12 +102,15 @@ def log_in(page, live_server):
     page.wait_for_url("**/week")
 
 
-def check(page, name: str) -> None:
-    """No sideways scroll, axe-clean, and a screenshot under docs/screenshots/."""
+def check(page, name: str, top: str | None = None) -> None:
+    """No sideways scroll, axe-clean, and a screenshot of the phone's screen (390 x 844 CSS
+    pixels, `top` scrolled to the top of it) under docs/screenshots/."""
     assert not has_horizontal_scroll(page), f"{name} scrolls sideways"
     assert axe_violations(page) == [], name
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    if top:
+        page.locator(top).first.evaluate("(el) => el.scrollIntoView({block: 'start'})")
+    page.screenshot(path=str(SHOTS / f"{name}.png"), scale="css")
 
 
 def small_targets(page, selector: str) -> list[str]:
@@ -161,8 +164,9 @@ def test_tapping_a_muscle_shows_its_numbers_and_exercises(app, live_server, page
     ]
     assert planned and all(name in core.inner_text() for name in planned)
     assert small_targets(page, ".muscle-chips a, .muscle-exercises a, .week-runs a") == []
-    page.locator("#bodymap").scroll_into_view_if_needed()
-    check(page, "week-bodymap")
+    page.locator(".view-back a[data-muscle=hamstrings] path.muscle").first.tap()
+    page.locator("#muscle-hamstrings").wait_for(state="visible")
+    check(page, "week-bodymap", top="#map-h")
 
 
 def test_the_body_map_works_without_javascript(browser, live_server, runner_data):
@@ -247,7 +251,8 @@ def test_route_map_over_local_tiles_hides_the_ends(
     over.tap(position={"x": box["width"] / 2, "y": box["height"] / 2})
     readout = page.locator("#profile-readout").inner_text()
     assert " km: Elevation " in readout and "Heart rate " in readout, readout
-    check(page, "activity-map-chart")
+    check(page, "activity-map", top="#route-h")
+    check(page, "activity-chart", top="#profile-h")
 
 
 def test_route_map_falls_back_to_the_svg(app, live_server, page, runner_data):
@@ -274,6 +279,7 @@ def test_load_chart_reads_a_muscle(live_server, page, runner_data):
     page.get_by_label("Muscle", exact=True).select_option(label="Calves")
     assert readout.inner_text().startswith("Calves, ")
     assert "last 7 days" in readout.inner_text()
+    check(page, "week-load-chart", top="#trend-h")
 
 
 def test_privacy_page_says_what_is_stored(live_server, page):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from webapp.privacy import distance_m, hide_ends, kept_range, trim_route
@@ -87,6 +87,7 @@ def test_hide_ends_blanks_positions_but_keeps_the_other_columns():
     assert hide_ends({"alt": [1, 2]}, 200) == {"alt": [1, 2]}
 
 
+@settings(deadline=None)  # a shared, busy machine: no per-example time limit
 @given(
     st.lists(
         st.tuples(st.floats(-60, 60), st.floats(-170, 170)).map(
