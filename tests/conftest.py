@@ -112,6 +112,8 @@ def app_config(database, tmp_path) -> dict:
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "REDIS_URL": None,
         "SMTP_URL": None,
+        # Tests never ask a public tile server; test_journey serves tiles from a local folder.
+        "TILE_URL": "",
     }
 
 

@@ -24,27 +24,15 @@
     if (history.replaceState) history.replaceState(history.state, "", "#muscle-" + key);
   }
 
-  function setUp(root) {
-    const scope = root && root.querySelectorAll ? root : document;
-    scope.querySelectorAll("[data-bodymap]").forEach(function (map) {
-      if (map.dataset.ready) return;
-      map.dataset.ready = "1";
-      const section = map.closest("section") || document;
-      section.addEventListener("click", function (event) {
-        const link = event.target.closest && event.target.closest("a[data-muscle]");
-        if (!link) return;
-        event.preventDefault();
-        choose(map, link.dataset.muscle, true);
-      });
-      const hash = location.hash.match(/^#muscle-([a-z_]+)$/);
-      if (hash) choose(map, hash[1], false);
+  window.legdayEnhance("bodymap", "[data-bodymap]", function (map) {
+    const section = map.closest("section") || document;
+    section.addEventListener("click", function (event) {
+      const link = event.target.closest && event.target.closest("a[data-muscle]");
+      if (!link) return;
+      event.preventDefault();
+      choose(map, link.dataset.muscle, true);
     });
-  }
-
-  setUp(document);
-  if (!window.legdayBodymap) {
-    window.legdayBodymap = true;
-    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", () => setUp(document));
-    document.addEventListener("htmx:load", (event) => setUp(event.detail && event.detail.elt));
-  }
+    const hash = location.hash.match(/^#muscle-([a-z_]+)$/);
+    if (hash) choose(map, hash[1], false);
+  });
 })();

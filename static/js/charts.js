@@ -203,20 +203,13 @@
 
   const KINDS = { activity: activityChart, load: loadChart };
 
-  function setUp(root) {
-    if (!window.uPlot) return;
-    const scope = root && root.querySelectorAll ? root : document;
-    const found = Array.prototype.slice.call(scope.querySelectorAll("[data-chart]"));
-    if (scope.matches && scope.matches("[data-chart]")) found.push(scope);
-    found.forEach(function (el) {
-      if (el.dataset.ready) return;
-      const draw = KINDS[el.dataset.chart];
-      const data = readJSON(el);
-      if (!draw || !data) return;
-      el.dataset.ready = "1";
-      el.classList.add("chart-drawn"); // hides the SVG fallback (see journey.css)
-      resizers.set(el, draw(el, data));
-    });
+  function setUp(el) {
+    if (!window.uPlot) return false;
+    const draw = KINDS[el.dataset.chart];
+    const data = readJSON(el);
+    if (!draw || !data) return;
+    el.classList.add("chart-drawn"); // hides the SVG fallback (see journey.css)
+    resizers.set(el, draw(el, data));
   }
 
   // Resize to the new width when the phone turns (uPlot draws at a fixed size).
@@ -234,12 +227,9 @@
     });
   }
 
-  setUp(document);
+  window.legdayEnhance("charts", "[data-chart]", setUp);
   if (!state.listening) {
     state.listening = true;
-    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", () => setUp(document));
-    document.addEventListener("htmx:load", (event) => setUp(event.detail && event.detail.elt));
-    document.addEventListener("htmx:afterSwap", (event) => setUp(event.detail && event.detail.target));
     window.addEventListener("resize", function () {
       clearTimeout(resizeTimer);
       resizeTimer = setTimeout(resizeAll, 250);

@@ -96,22 +96,5 @@
     tiles.addTo(map);
   }
 
-  function setUp(root) {
-    const scope = root && root.querySelectorAll ? root : document;
-    const found = Array.prototype.slice.call(scope.querySelectorAll("[data-route-map]"));
-    if (scope.matches && scope.matches("[data-route-map]")) found.push(scope);
-    found.forEach(function (el) {
-      if (el.dataset.ready) return;
-      el.dataset.ready = "1";
-      draw(el);
-    });
-  }
-
-  setUp(document);
-  if (!window.legdayMap) {
-    window.legdayMap = true;
-    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", () => setUp(document));
-    document.addEventListener("htmx:load", (event) => setUp(event.detail && event.detail.elt));
-    document.addEventListener("htmx:afterSwap", (event) => setUp(event.detail && event.detail.target));
-  }
+  window.legdayEnhance("map", "[data-route-map]", draw);
 })();

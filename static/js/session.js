@@ -27,11 +27,7 @@
     lock = null;
   }
 
-  function setUp(root) {
-    const scope = root && root.querySelectorAll ? root : document;
-    const mode = scope.querySelector("[data-session-mode]");
-    if (!mode || mode.dataset.ready) return;
-    mode.dataset.ready = "1";
+  function setUp(mode) {
     const boxes = Array.prototype.slice.call(mode.querySelectorAll("[data-set]"));
     const progress = mode.querySelector("[data-progress]");
     const timer = mode.querySelector("[data-timer]");
@@ -100,11 +96,9 @@
     });
   }
 
-  setUp(document);
+  window.legdayEnhance("session", "[data-session-mode]", setUp);
   if (!window.legdaySession) {
     window.legdaySession = true;
-    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", () => setUp(document));
-    document.addEventListener("htmx:load", (event) => setUp(event.detail && event.detail.elt));
     // Leaving session mode (a boosted link, or the page going away) lets the screen sleep.
     document.addEventListener("htmx:beforeSwap", letSleep);
     window.addEventListener("pagehide", letSleep);

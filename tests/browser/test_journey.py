@@ -289,3 +289,21 @@ def test_privacy_page_says_what_is_stored(live_server, page):
         assert words in text
     page.get_by_role("contentinfo").get_by_role("link", name="Your data and privacy").wait_for()
     check(page, "privacy")
+
+
+def test_widgets_come_back_after_boosted_navigation(live_server, page, runner_data):
+    """hx-boost swaps the page without a load: the charts, map and body map set up again."""
+    log_in(page, live_server)
+    page.wait_for_selector("[data-chart=load].chart-drawn")
+    page.evaluate("() => { window.notReloaded = true; }")
+    page.locator(".week-runs a").last.click()
+    page.wait_for_url("**/activities/*")
+    page.wait_for_selector("[data-chart=activity].chart-drawn")
+    page.wait_for_selector("[data-route-map][data-state]")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="This week").click()
+    page.wait_for_url("**/week")
+    page.wait_for_selector("[data-chart=load].chart-drawn")
+    assert page.evaluate("() => window.notReloaded") is True, "navigation was an HTMX swap"
+    page.locator(".muscle-chips a[data-muscle=calves]").click()
+    assert page.locator("#muscle-calves").is_visible()
+    assert page.locator("[data-chart=load] canvas").count() == 1, "drawn once, not twice"
