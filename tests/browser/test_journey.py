@@ -300,6 +300,11 @@ def test_widgets_come_back_after_boosted_navigation(live_server, page, runner_da
     page.wait_for_url("**/activities/*")
     page.wait_for_selector("[data-chart=activity].chart-drawn")
     page.wait_for_selector("[data-route-map][data-state]")
+    assert page.evaluate("() => window.notReloaded") is True, "navigation was an HTMX swap"
+    page.wait_for_function(
+        "() => Array.from(document.styleSheets).some((s) => /uPlot/.test(s.href))"
+    )
+    assert not has_horizontal_scroll(page), "the activity page scrolls sideways"
     page.get_by_role("navigation", name="Main").get_by_role("link", name="This week").click()
     page.wait_for_url("**/week")
     page.wait_for_selector("[data-chart=load].chart-drawn")
