@@ -24,7 +24,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-assets: static/vendor/htmx.min.js
+VENDOR := static/vendor/htmx.min.js static/vendor/uPlot.iife.min.js static/vendor/uPlot.min.css \
+	static/vendor/leaflet.js static/vendor/leaflet.css
+
+assets: $(VENDOR)
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -32,6 +35,16 @@ node_modules/.package-lock.json: package.json package-lock.json
 static/vendor/htmx.min.js: node_modules/.package-lock.json
 	mkdir -p static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+
+# uPlot (MIT) draws the activity and load charts.
+static/vendor/uPlot.iife.min.js static/vendor/uPlot.min.css: node_modules/.package-lock.json
+	mkdir -p static/vendor
+	cp node_modules/uplot/dist/uPlot.iife.min.js node_modules/uplot/dist/uPlot.min.css static/vendor/
+
+# Leaflet (BSD-2-Clause) draws the route map; its marker images are not used (circle markers).
+static/vendor/leaflet.js static/vendor/leaflet.css: node_modules/.package-lock.json
+	mkdir -p static/vendor
+	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css static/vendor/
 
 lint: setup
 	$(BIN)/ruff check .

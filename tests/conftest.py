@@ -159,6 +159,8 @@ def app_config(database, tmp_path) -> dict:
         "SMTP_URL": None,
         # Rate-limit counters of this app alone (tests that switch to Redis share the server).
         "RATELIMIT_KEY_PREFIX": f"legday-test-{uuid.uuid4().hex}",
+        # Tests never ask a public tile server; test_journey serves tiles from a local folder.
+        "TILE_URL": "",
     }
 
 

@@ -6,6 +6,9 @@ import os
 import secrets
 from pathlib import Path
 
+DEFAULT_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+DEFAULT_TILE_ATTRIBUTION = "© OpenStreetMap contributors"
+
 
 def _secret_key(instance_path: str) -> str:
     """SECRET_KEY from the environment, else one generated once and kept in the instance folder."""
@@ -66,10 +69,11 @@ def load_config(instance_path: str) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         # Unset: Secure whenever the request is HTTPS; "0" turns it off, "1" forces it on.
         "SECURE_COOKIES": _flag(os.environ.get("LEGDAY_SECURE_COOKIES")),
-        # The map's tiles (a map's <img>s; the CSP's img-src is built from this).
-        "TILE_URL": os.environ.get("LEGDAY_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
-        "TILE_ATTRIBUTION": os.environ.get(
-            "LEGDAY_TILE_ATTRIBUTION",
-            "© OpenStreetMap contributors (https://www.openstreetmap.org/copyright)",
-        ),
+        # The route map's basemap (the CSP's img-src is built from it): OpenStreetMap's public
+        # tiles unless set (empty: no basemap, the SVG route only). Heavy use needs a tile
+        # server of your own (OSM's usage policy).
+        "TILE_URL": os.environ.get("LEGDAY_TILE_URL", DEFAULT_TILE_URL),
+        "TILE_ATTRIBUTION": os.environ.get("LEGDAY_TILE_ATTRIBUTION", DEFAULT_TILE_ATTRIBUTION),
+        # Metres hidden at each end of every route on the page (0: off).
+        "PRIVACY_ZONE_M": float(os.environ.get("LEGDAY_PRIVACY_ZONE_M", "200")),
     }

@@ -55,6 +55,8 @@ def page_urls(app, activity_id: int, user_id: int) -> list[tuple[str, str]]:
                     values[arg] = activity_id
                 elif arg == "week":
                     values[arg] = week
+                elif arg == "index":
+                    values[arg] = 0
                 elif arg == "token":
                     values[arg] = tokens[rule.endpoint]
                 else:

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from engine.muscles import LABELS
-from webapp import bounds, charts, ingest
+from webapp import bounds, chart_data, charts, ingest, route_map
 from webapp.db import get_session
 from webapp.models import Activity
 from webapp.views.fragments import page_or_fragment
@@ -117,10 +117,14 @@ def _own_activity(activity_id: int) -> Activity:
 @login_required
 def show(activity_id: int):
     activity = _own_activity(activity_id)
+    # Positions inside the privacy zone never reach the page, as a map or as the SVG route.
+    series = route_map.visible(activity.chart_series)
     return render_template(
         "activities/show.html",
         activity=activity,
-        charts=charts.activity_charts(activity.chart_series, current_user.units),
+        charts=charts.activity_charts(series, current_user.units),
+        profile=chart_data.activity_chart(series, current_user.units),
+        route=route_map.route_map(series),
         bars=charts.stimulus_bars(activity.stimulus, LABELS),
         summary=activity.summary or {},
     )

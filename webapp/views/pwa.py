@@ -33,7 +33,7 @@ bp = Blueprint("pwa", __name__)
 
 # The app shell: what the worker precaches so that any page it kept can be drawn offline
 # (every stylesheet, script and icon; not the install-sheet screenshots).
-SHELL_GLOBS = ("css/*.css", "js/*.js", "vendor/*.js", "icons/*.png", "icons/*.svg")
+SHELL_GLOBS = ("css/*.css", "js/*.js", "vendor/*.js", "vendor/*.css", "icons/*.png", "icons/*.svg")
 SHELL_TEMPLATES = ("pwa/offline.html",)
 OFFLINE_URL = "/offline"
 

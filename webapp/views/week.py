@@ -4,17 +4,23 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, abort, redirect, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import delete, select
 
-from webapp import plans, weeks
+from engine.muscles import LABELS
+from webapp import bodymap, chart_data, plans, weeks
 from webapp.db import get_session
 from webapp.forms import SessionDoneForm, SwapForm
 from webapp.models import PlanAdjustment, StrengthLog
+from webapp.session_mode import steps as session_mode_steps
 from webapp.views.fragments import page_or_fragment, wants_fragment
 
 bp = Blueprint("week", __name__, url_prefix="/week")
+bp.add_app_template_global(bodymap.regions, "bodymap_regions")
+bp.add_app_template_global(
+    lambda view: chart_data.load_chart(view.trend, LABELS), "load_chart_data"
+)
 
 
 def _week_view(week: str | None):
@@ -44,6 +50,22 @@ def _session(view, index: int) -> dict:
     if not 0 <= index < len(sessions):
         abort(404)
     return sessions[index]
+
+
+@bp.route("/<week>/sessions/<int:index>")
+@login_required
+def session_mode(week: str, index: int):
+    """One session full screen: tick the sets, rest between them, "done" posts to `done`."""
+    view = _week_view(week)
+    session = _session(view, index)
+    return render_template(
+        "week/session.html",
+        week=view,
+        index=index,
+        session=session,
+        steps=session_mode_steps(session),
+        log=view.logs.get(index),
+    )
 
 
 def _after_change(view_week: str, message: str):
