@@ -21,6 +21,7 @@ set `LEGDAY_TRUSTED_PROXIES=1` (Werkzeug's ProxyFix) so that `request.is_secure`
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, request
@@ -44,8 +45,10 @@ def _join(directives: dict[str, str]) -> str:
     return "; ".join(f"{name} {value}".strip() for name, value in directives.items())
 
 
+@functools.lru_cache(maxsize=8)
 def page_policy(tile_url: str) -> str:
-    """The policy of every page: what may run, load, connect and frame."""
+    """The policy of every page: what may run, load, connect and frame (built from the tile
+    server in force, so a changed `TILE_URL` is allowed at once)."""
     tiles = tile_origin(tile_url)
     return _join(
         {
@@ -88,7 +91,7 @@ def secure_cookies() -> bool:
 
 
 def add_headers(response: Response) -> Response:
-    policy = current_app.config["CONTENT_SECURITY_POLICY"]
+    policy = page_policy(current_app.config.get("TILE_URL") or "")
     if request.endpoint in INLINE_STYLED:
         policy = EMAIL_POLICY
     response.headers.setdefault("Content-Security-Policy", policy)
@@ -100,7 +103,6 @@ def add_headers(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     """Call after every other extension that replaces `app.session_interface`."""
-    app.config["CONTENT_SECURITY_POLICY"] = page_policy(app.config.get("TILE_URL", ""))
     base = type(app.session_interface)
 
     class SessionInterface(base):

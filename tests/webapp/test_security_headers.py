@@ -31,12 +31,19 @@ def _get_urls(app, activity_id: int) -> list[str]:
         for rule in app.url_map.iter_rules():
             if "GET" not in rule.methods or rule.endpoint == "static":
                 continue
-            values = {"activity_id": activity_id, "week": "2026-W48", "token": "x", "job_id": 1}
+            values = {
+                "activity_id": activity_id,
+                "week": "2026-W48",
+                "token": "x",
+                "job_id": 1,
+                "index": 0,
+            }
             urls.append(url_for(rule.endpoint, **{a: values[a] for a in rule.arguments}))
     return urls
 
 
 def test_every_get_route_carries_the_headers_logged_out_and_in(app, client, auth):
+    app.config["TILE_URL"] = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"  # the default
     auth.register()
     activity_id = add_activity(app, 1, name="Hill reps")
     urls = _get_urls(app, activity_id) + ["/static/css/app.css", "/no-such-page"]
@@ -141,7 +148,6 @@ def test_the_environment_switch(monkeypatch, tmp_path):
     assert load_config(str(tmp_path))["SECURE_COOKIES"] is False
     monkeypatch.setenv("LEGDAY_SECURE_COOKIES", "1")
     assert load_config(str(tmp_path))["SECURE_COOKIES"] is True
-
 
 
 def test_behind_a_trusted_proxy_https_is_seen(app_config):
