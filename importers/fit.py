@@ -20,6 +20,7 @@ import numpy as np
 
 from importers.activity import Activity, DeviceTotals, Series
 from importers.errors import ActivityFileError, CorruptFile, NoActivityData
+from importers.limits import check_activity_count, check_samples
 from importers.sports import counts_steps, fit_sport
 from importers.summary import cumulative_distance, finite_or_none, summarise
 
@@ -145,10 +146,12 @@ def _decode(data: bytes, filename: str | None) -> tuple[_Decoded, str | None]:
             name = frame.name
             if name == "record":
                 out.add_record(frame.fields)
+                check_samples(len(out.ts), "FIT", filename)
             elif name == "event":
                 _add_event(out, frame)
             elif name == "session":
                 out.sessions.append({f: _get(frame, f) for f in _SESSION_FIELDS})
+                check_activity_count(len(out.sessions), "FIT", filename)
             elif name == "sport":
                 out.sport = {f: _get(frame, f) for f in ("sport", "sub_sport", "name")}
             elif name == "file_id" and out.device is None:

@@ -21,6 +21,7 @@ from gpxpy.gpxfield import SimpleTZ
 
 from importers.activity import Activity, Series
 from importers.errors import CorruptFile, NoActivityData
+from importers.limits import prescan_xml
 from importers.sports import counts_steps, word_sport
 from importers.summary import cumulative_distance, moving_mask_from_gaps, summarise
 from importers.xmlsafe import decode_text, local, refuse_dtd
@@ -36,6 +37,7 @@ _POWER_TAGS = frozenset({"power", "watts"})
 def parse(data: bytes, filename: str | None = None) -> list[Activity]:
     refuse_dtd(data, "GPX", filename)
     text = decode_text(data)
+    prescan_xml(text, "GPX", filename)  # depth, size and DTD, before gpxpy builds a tree
     if _XMLNS_WITHOUT_VALUE.search(text):
         # gpxpy scans from every "xmlns" to the next "=" with a regular expression: thousands
         # of them with no "=" after would take it hours (quadratic), so refuse them first

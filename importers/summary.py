@@ -24,6 +24,7 @@ from datetime import datetime
 import numpy as np
 
 from importers.activity import Activity, DeviceTotals, Series, Split
+from importers.limits import check_span, split_length_m
 
 EARTH_RADIUS_M = 6_371_008.8
 SMOOTH_WINDOW_S = 30.0
@@ -354,6 +355,7 @@ def summarise(
         dist = np.zeros(n)
     dist = np.fmax.accumulate(np.nan_to_num(dist, nan=0.0)) if n else dist
     distance_m = float(dist[-1] - dist[0]) if n else 0.0
+    check_span(elapsed, distance_m, source_name)  # before anything sized by time or distance
 
     from_series = series_elevation(series)
     elevation = choose_elevation(series, device_totals, from_series)
@@ -421,7 +423,8 @@ def compute_splits(
     effort_dd: np.ndarray | None,
     elev_steps: np.ndarray | None,
 ) -> tuple[Split, ...]:
-    """One split per full kilometre of cumulative distance, plus the remainder.
+    """One split per full kilometre of cumulative distance, plus the remainder; beyond
+    MAX_SPLITS kilometres each split is a whole number of kilometres long.
 
     Time and effort are interpolated at the exact kilometre mark; elevation and heart rate are
     taken over the samples that fall inside the split.
@@ -433,9 +436,10 @@ def compute_splits(
     total = float(rel[-1])
     if total < 1.0:
         return ()
-    k_full = int(total // SPLIT_M)
-    marks = [k * SPLIT_M for k in range(k_full + 1)]
-    if total - k_full * SPLIT_M >= 1.0:
+    length = split_length_m(total, SPLIT_M)
+    k_full = int(total // length)
+    marks = [k * length for k in range(k_full + 1)]
+    if total - k_full * length >= 1.0:
         marks.append(total)
     cum_t = np.cumsum(moving_dt)
     cum_e = np.cumsum(effort_dd) if effort_dd is not None else None

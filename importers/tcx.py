@@ -15,6 +15,7 @@ import numpy as np
 
 from importers.activity import Activity, DeviceTotals, Series
 from importers.errors import CorruptFile, NoActivityData
+from importers.limits import check_activity_count, prescan_xml
 from importers.sports import counts_steps, word_sport
 from importers.summary import cumulative_distance, moving_mask_from_gaps, summarise
 from importers.xmlsafe import local, parse_time, where
@@ -23,6 +24,7 @@ SPEED_GAP_S = 10.0
 
 
 def parse(data: bytes, filename: str | None = None) -> list[Activity]:
+    prescan_xml(data, "TCX", filename)  # depth, size and DTD, before ElementTree builds a tree
     try:
         root = safe_et.fromstring(data, forbid_dtd=True)
     except defusedxml.DefusedXmlException as exc:
@@ -42,6 +44,7 @@ def parse(data: bytes, filename: str | None = None) -> list[Activity]:
             act = _activity(el, filename, len(activities))
             if act is not None:
                 activities.append(act)
+                check_activity_count(len(activities), "TCX", filename)
     if not activities:
         raise NoActivityData(
             "This TCX file holds no activity with recorded track points (it may be a course "
