@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from engine.mechanics import GRADE_LIMIT
+from importers import limits
 from importers.activity import Activity, Series
-from importers.limits import MAX_GRID_POINTS, grid_step_s
 
 GRID_S = 1.0
 SPEED_WINDOW_S = 5.0
@@ -187,10 +187,11 @@ def _even_pace(activity: Activity, notes: list[str]) -> Samples | None:
 
 def _grid(duration: float, notes: list[str]) -> np.ndarray:
     """0, step, 2 step... up to `duration` s: one second, or longer beyond MAX_GRID_POINTS."""
-    step = grid_step_s(duration, GRID_S)
+    step = limits.grid_step_s(duration, GRID_S)
     if step > GRID_S:
-        notes.append(f"long activity: laid on a {step:.1f} s grid (at most {MAX_GRID_POINTS:,})")
-        return np.linspace(0.0, duration, MAX_GRID_POINTS)
+        cap = limits.MAX_GRID_POINTS
+        notes.append(f"long activity: laid on a {step:.1f} s grid (at most {cap:,} points)")
+        return np.linspace(0.0, duration, cap)
     return np.arange(0.0, duration + 1e-9, GRID_S)
 
 
