@@ -117,7 +117,7 @@ def prescan_xml(doc: bytes | str, kind: str, filename: str | None) -> None:
     parser.StartDoctypeDeclHandler = dtd
     parser.EntityDeclHandler = dtd
     try:
-        for i in range(0, len(doc), _CHUNK):
+        for i in range(_content_start(doc), len(doc), _CHUNK):
             parser.Parse(doc[i : i + _CHUNK], False)
         parser.Parse(b"" if isinstance(doc, bytes) else "", True)
     except _Refused as exc:
@@ -139,6 +139,17 @@ def prescan_xml(doc: bytes | str, kind: str, filename: str | None) -> None:
             f"This {kind} file declares a text encoding that does not exist; it may be damaged.",
             filename=filename,
         ) from exc
+
+
+def _content_start(doc: bytes | str) -> int:
+    """Index after a leading BOM and white space: a reader that skips them (messy exports
+    start with a blank line) then sees what the scan saw, and one that does not fails on them."""
+    head = doc[:4096]
+    if isinstance(head, bytes):
+        stripped = head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
+    else:
+        stripped = head.lstrip("\ufeff \t\r\n")
+    return len(head) - len(stripped)
 
 
 def _too_many_samples(kind: str) -> str:
