@@ -149,6 +149,7 @@ def _decode(data: bytes, filename: str | None) -> tuple[_Decoded, str | None]:
                 check_samples(len(out.ts), "FIT", filename)
             elif name == "event":
                 _add_event(out, frame)
+                check_samples(len(out.timer), "FIT", filename)
             elif name == "session":
                 out.sessions.append({f: _get(frame, f) for f in _SESSION_FIELDS})
                 check_activity_count(len(out.sessions), "FIT", filename)
@@ -324,26 +325,36 @@ def _remove_clock_jumps(dec: _Decoded, ts: np.ndarray) -> tuple[np.ndarray, str 
     if not ranges or ts.shape[0] < 3:
         return ts, None
 
-    def inside(t: float) -> bool:
-        return any(a <= t <= b for a, b in ranges)
+    merged: list[list[float]] = []  # the ranges as disjoint intervals, in order
+    for a, b in sorted(ranges):
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    lo, hi = np.array(merged).T
+
+    def inside(t: np.ndarray) -> np.ndarray:
+        k = np.searchsorted(lo, t, side="right") - 1
+        return (k >= 0) & (t <= hi[np.maximum(k, 0)])
 
     gaps = np.diff(ts)
-    jumps = [
-        int(j)
-        for j in np.flatnonzero(gaps > 600.0)
-        if inside(float(ts[j])) and not inside(float(ts[j + 1]))
-    ]
-    if not jumps:
+    cand = np.flatnonzero(gaps > 600.0)
+    jumps = cand[inside(ts[cand]) & ~inside(ts[cand + 1])]
+    if not jumps.size:
         return ts, None
-    usual = float(np.median(gaps))
-    shifted = ts.copy()
-    removed = 0.0
-    for j in reversed(jumps):
-        cut = float(gaps[j] - usual)
-        at = float(ts[j + 1])
-        shifted[j + 1 :] -= cut
-        dec.timer = [(t - cut if t >= at else t, run) for t, run in dec.timer]
-        removed += cut
+    # each jump moves every later record and timer event back by its cut (vectorised: a file
+    # sizes the number of records and events)
+    cuts = gaps[jumps] - float(np.median(gaps))
+    step = np.zeros(ts.shape[0])
+    step[jumps + 1] = cuts
+    shifted = ts - np.cumsum(step)
+    cum = np.concatenate([[0.0], np.cumsum(cuts)])
+    at = ts[jumps + 1]
+    if dec.timer:
+        times = np.array([t for t, _ in dec.timer])
+        moved = times - cum[np.searchsorted(at, times, side="right")]
+        dec.timer = [(float(t), run) for t, (_, run) in zip(moved, dec.timer, strict=True)]
+    removed = float(cuts.sum())
     return shifted, (
         f"The watch's clock jumped by {round(removed / 60):,} minutes during this activity; "
         "the jump was taken out of the times."
