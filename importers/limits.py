@@ -6,8 +6,9 @@ array or loop whose size comes from the file is bounded by one of the constants 
 
 - XML (GPX, TCX): `prescan_xml` reads the document once with a streaming expat parser (no tree,
   no recursion) and refuses nesting deeper than MAX_XML_DEPTH, more than MAX_XML_ELEMENTS
-  elements, more than MAX_SAMPLES track points, and any DTD, before gpxpy or ElementTree build
-  a tree (gpxpy copies <extensions> recursively: 200,000 nested elements crash the process).
+  elements, more than MAX_SAMPLES track points (MAX_GPX_POINTS for GPX), and any DTD, before
+  gpxpy or ElementTree build a tree (gpxpy copies <extensions> recursively: 200,000 nested
+  elements crash the process).
 - samples: a FIT file with more than MAX_SAMPLES records is refused while it is decoded;
 - sessions: more than MAX_ACTIVITIES_PER_FILE activities (TCX <Activity>, FIT sessions) in one
   file is refused;
@@ -47,6 +48,11 @@ MAX_SAMPLES = 400_000
 """Most samples (FIT records, GPX/TCX track points) per file: 4.6 days at one per second, a
 week at the 2 s a watch writes in its long-battery modes. Sizes every per-sample array."""
 
+MAX_GPX_POINTS = 150_000
+"""Most track points in one GPX file (41 hours at one a second, 5 days at one every 3 s): gpxpy
+costs ~1.3 KB of memory per point (two tree elements and a GPXTrackPoint), so 150,000 points
+stay under 300 MB where MAX_SAMPLES of them would not."""
+
 MAX_ACTIVITIES_PER_FILE = 100
 """Most activities one file may hold (TCX <Activity> elements, FIT sessions with samples)."""
 
@@ -84,10 +90,12 @@ def prescan_xml(doc: bytes | str, kind: str, filename: str | None) -> None:
     `doc` must be exactly what the real parser will be given (bytes for TCX, the decoded text
     for GPX), so that both see the same elements. Raises CorruptFile (malformed XML, a DTD),
     FileTooLarge (deeper than MAX_XML_DEPTH, more than MAX_XML_ELEMENTS elements, more than
-    MAX_SAMPLES track points). Memory: one chunk of the document; time: linear in its size.
+    MAX_SAMPLES track points, or MAX_GPX_POINTS in a GPX). Memory: one chunk of the document;
+    time: linear in its size.
     """
     parser = expat.ParserCreate()
     depth = elements = points = 0
+    max_points = min(MAX_SAMPLES, MAX_GPX_POINTS) if kind == "GPX" else MAX_SAMPLES
 
     def start(name: str, _attrs: object) -> None:
         nonlocal depth, elements, points
@@ -100,8 +108,8 @@ def prescan_xml(doc: bytes | str, kind: str, filename: str | None) -> None:
             )
         if name.endswith(_POINT_TAGS):
             points += 1
-            if points > MAX_SAMPLES:
-                raise _Refused(_too_many_samples(kind))
+            if points > max_points:
+                raise _Refused(_too_many_samples(kind, max_points))
         if elements > MAX_XML_ELEMENTS:
             raise _Refused(
                 f"This {kind} file holds over {MAX_XML_ELEMENTS:,} XML elements; Legday reads "
@@ -155,17 +163,18 @@ def _content_start(doc: bytes | str) -> int:
     return len(head) - len(stripped)
 
 
-def _too_many_samples(kind: str) -> str:
+def _too_many_samples(kind: str, limit: int) -> str:
     return (
-        f"This {kind} file holds over {MAX_SAMPLES:,} samples; Legday reads activities up to "
-        f"that many (4.6 days recorded every second). Split it into shorter activities."
+        f"This {kind} file holds over {limit:,} samples; Legday reads activities up to that "
+        f"many ({limit / 3600:.0f} hours recorded every second). Split it into shorter "
+        "activities, or export a FIT file."
     )
 
 
 def check_samples(count: int, kind: str, filename: str | None) -> None:
     """Raise FileTooLarge once a file has given more than MAX_SAMPLES samples."""
     if count > MAX_SAMPLES:
-        raise FileTooLarge(_too_many_samples(kind), filename=filename)
+        raise FileTooLarge(_too_many_samples(kind, MAX_SAMPLES), filename=filename)
 
 
 def check_activity_count(count: int, kind: str, filename: str | None) -> None:

@@ -85,6 +85,14 @@ def test_sample_count_is_bounded_in_every_format(monkeypatch, fmt):
     assert len(importers.load(data, f"long.{fmt}")[0].series) == 121
 
 
+def test_gpx_points_have_their_own_lower_bound(monkeypatch):
+    data = gpx_text(make_track(seconds=120)).encode()
+    monkeypatch.setattr(limits, "MAX_GPX_POINTS", 100)
+    with pytest.raises(FileTooLarge, match="over 100 samples"):
+        importers.load(data, "long.gpx")
+    assert len(importers.load(tcx_text(make_track(seconds=120)).encode(), "t.tcx")[0].series)
+
+
 def test_a_span_over_seven_days_is_refused_with_its_length():
     years = gpx_points((46.0, 7.0, "2000-01-01T00:00:00Z"), (46.01, 7.0, "2020-01-01T00:00:00Z"))
     with pytest.raises(CorruptFile, match="lasts 20 years.*up to 7 days"):
