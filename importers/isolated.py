@@ -49,6 +49,7 @@ def _address_space() -> int:
 
 
 def _serve(conn, memory_bytes: int | None, warm: tuple[str, ...]) -> None:
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a crash ends at once, with no core dump
     for name in warm:  # import the heavy modules before the limit is taken
         __import__(name)
     if memory_bytes is not None:
