@@ -38,9 +38,9 @@ __all__ = [
 
 ACTIVITY_SUFFIXES = (".fit", ".gpx", ".tcx")
 # One activity file, after unpacking: far above any real recording (a 4-hour run is 0.4 MB as
-# FIT, 3.3 MB as GPX) and low enough that parsing stays under 300 MB of memory (GPX is lower:
-# gpxpy's tree costs ~12 bytes per byte, see importers.limits).
-MAX_BYTES = {"fit": 32 * 2**20, "gpx": limits.MAX_GPX_BYTES, "tcx": 32 * 2**20}
+# FIT, 3.3 MB as GPX) and low enough that parsing stays under 300 MB of memory and bounded in
+# time (see importers.limits).
+MAX_BYTES = {"fit": limits.MAX_FIT_BYTES, "gpx": limits.MAX_GPX_BYTES, "tcx": limits.MAX_TCX_BYTES}
 _ROOT = re.compile(rb"<(?![?!])(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
 _COMMENT = re.compile(rb"<!--.*?-->", re.S)
 _KNOWN_BINARIES = {

@@ -19,9 +19,9 @@ array or loop whose size comes from the file is bounded by one of the constants 
 - the engine's per-second grid has at most MAX_GRID_POINTS points (`grid_step_s`): beyond
   that the grid is decimated (a longer step), never enlarged.
 
-The per-format byte limits live with the detection in `importers.MAX_BYTES`; MAX_GPX_BYTES is
-here because it is set by gpxpy's memory (about 12 MB of RAM per MB of GPX, as it builds a full
-tree and a Python object per point): 16 MB keeps one import under 300 MB peak.
+The per-format byte limits (`importers.MAX_BYTES`) are MAX_FIT_BYTES, MAX_GPX_BYTES and
+MAX_TCX_BYTES here; the GPX one is set by gpxpy's memory (about 12 MB of RAM per MB of GPX, as
+it builds a full tree and a Python object per point).
 
 Errors: FileTooLarge (over a size or count limit), CorruptFile (malformed XML, a DTD, a span
 no activity has). Plain Python: no framework imports.
@@ -75,6 +75,13 @@ a TCX tree and ~190 in gpxpy's (its tree, then a deep copy of <extensions>), so 
 MAX_GPX_BYTES = 16 * 2**20
 """Largest GPX file (gpxpy's tree costs ~12 bytes of memory per byte of GPX): 16 MB is about
 19 hours at one point per second with heart rate and cadence, 48 hours without."""
+
+MAX_FIT_BYTES = 16 * 2**20
+"""Largest FIT file: a week recorded every second is ~15 MB. fitdecode reads ~1.5 s of CPU per
+MB of records (measured on the shared test machine), so this bounds a FIT's time too."""
+
+MAX_TCX_BYTES = 32 * 2**20
+"""Largest TCX file (MAX_XML_ELEMENTS usually refuses a big one first)."""
 
 _POINT_TAGS = ("trkpt", "Trackpoint")
 _CHUNK = 1 << 20
