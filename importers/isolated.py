@@ -129,19 +129,20 @@ class Sandbox:
             self._start()
         self._calls += 1
         t0 = time.monotonic()
+        ended = False  # the pipe closed: the child is gone (or going)
         try:
             self._conn.send((fn, args, kwargs))
-            ready = self._conn.poll(self.timeout_s)
-            if ready:
+            if self._conn.poll(self.timeout_s):
                 status, value, error = self._conn.recv()
                 return Outcome(status, value, error, time.monotonic() - t0)
-        except (EOFError, OSError, BrokenPipeError):
-            pass
+        except (EOFError, OSError):
+            ended = True
         took = time.monotonic() - t0
-        alive = self._proc.is_alive()
+        if ended:
+            self._proc.join(5)  # reap it, for its exit code
         code = self._proc.exitcode
         self.close()
-        if alive:
+        if not ended:
             return Outcome("timeout", error=f"over {self.timeout_s:g} s", seconds=took)
         return Outcome("died", error=f"child exit code {code}", seconds=took)
 
