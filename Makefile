@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-sqlite test-postgresql lint assets setup bench clean
+.PHONY: run test test-sqlite test-postgresql lint assets setup bench fuzz clean
 
 PORT ?= 5000
 
@@ -51,6 +51,9 @@ lint: setup
 
 bench: setup
 	for f in bench/bench_*.py; do $(BIN)/python $$f || exit 1; done
+
+fuzz: setup  ## the long fuzz campaign (issue 13): 100,000 inputs, figures in fuzz-figures.json
+	nice -n 19 $(BIN)/python scripts/fuzz.py --inputs $${FUZZ_INPUTS:-100000} --workers $${FUZZ_WORKERS:-2}
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor .pytest_cache

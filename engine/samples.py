@@ -3,7 +3,8 @@
 The recording is put on a one-second grid of moving time (pauses removed), so that a watch
 that records every second and one that records every five seconds give the same numbers.
 Speed is smoothed over about 5 s, acceleration is taken from the smoothed speed, and grade is
-measured over at least 30 m of distance (model doc section 2.1).
+measured over at least 30 m of distance (model doc section 2.1). The grid never has more than
+MAX_GRID_POINTS points (importers.limits): a longer activity is laid on a coarser grid.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from engine.mechanics import GRADE_LIMIT
+from importers import limits
 from importers.activity import Activity, Series
 from importers.elevation import is_smooth_altimeter, smooth_altitude
 
@@ -248,10 +250,22 @@ def _even_pace(activity: Activity, notes: list[str]) -> Samples | None:
     """No usable speed samples: spread the summary distance evenly over the moving time."""
     duration = float(activity.moving_time_s or activity.elapsed_time_s or 0.0)
     distance = float(activity.distance_m or 0.0)
+    if not (np.isfinite(duration) and np.isfinite(distance)):
+        return None
     if duration < 2 * GRID_S or distance <= 0:
         return None
     notes.append("no speed samples: an even pace over the moving time assumed")
-    return _level(np.arange(0.0, duration + 1e-9, GRID_S), distance / duration, notes=notes)
+    return _level(_grid(duration, notes), distance / duration, notes=notes)
+
+
+def _grid(duration: float, notes: list[str]) -> np.ndarray:
+    """0, step, 2 step... up to `duration` s: one second, or longer beyond MAX_GRID_POINTS."""
+    step = limits.grid_step_s(duration, GRID_S)
+    if step > GRID_S:
+        cap = limits.MAX_GRID_POINTS
+        notes.append(f"long activity: laid on a {step:.1f} s grid (at most {cap:,} points)")
+        return np.linspace(0.0, duration, cap)
+    return np.arange(0.0, duration + 1e-9, GRID_S)
 
 
 def prepare_samples(activity: Activity) -> Samples | None:
@@ -279,18 +293,18 @@ def prepare_samples(activity: Activity) -> Samples | None:
     tm = np.concatenate([[0.0], np.cumsum(dt * keep)])
     dm = np.concatenate([[0.0], np.cumsum(d_inc * keep)])
     am = None if alt is None else alt[0] + np.concatenate([[0.0], np.cumsum(np.diff(alt) * keep)])
-    if tm[-1] < 2 * GRID_S or dm[-1] <= 0:
+    if not np.isfinite(tm[-1]) or tm[-1] < 2 * GRID_S or dm[-1] <= 0:
         return _even_pace(activity, notes)
 
     # One sample per moving second; repeated instants (pauses collapsed) keep their first value.
     first = np.concatenate([[True], np.diff(tm) > 0])
-    grid = np.arange(0.0, tm[-1] + 1e-9, GRID_S)
+    grid = _grid(float(tm[-1]), notes)
     d_grid = np.interp(grid, tm[first], dm[first])
     speed = _centred_rate(d_grid, grid, SPEED_WINDOW_S)
     too_fast = speed > MAX_SPEED
     if too_fast.any():
         speed = np.minimum(speed, MAX_SPEED)
-        if too_fast.sum() * GRID_S * MAX_SPEED > 0.005 * d_grid[-1]:
+        if too_fast.sum() * (grid[1] - grid[0]) * MAX_SPEED > 0.005 * d_grid[-1]:
             notes.append(
                 f"speeds above {MAX_SPEED:.0f} m/s (GPS jumps?) counted as {MAX_SPEED:.0f} m/s"
             )

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from importers import archive, export_index, fit, gpx, tcx
+from importers import archive, export_index, fit, gpx, limits, tcx
 from importers.activity import Activity
 from importers.errors import (
     ActivityFileError,
@@ -39,8 +39,9 @@ __all__ = [
 
 ACTIVITY_SUFFIXES = (".fit", ".gpx", ".tcx")
 # One activity file, after unpacking: far above any real recording (a 4-hour run is 0.4 MB as
-# FIT, 3.3 MB as GPX) and low enough that parsing stays within a few hundred MB of memory.
-MAX_BYTES = {"fit": 32 * 2**20, "gpx": 48 * 2**20, "tcx": 48 * 2**20}
+# FIT, 3.3 MB as GPX) and low enough that parsing stays under 300 MB of memory and bounded in
+# time (see importers.limits).
+MAX_BYTES = {"fit": limits.MAX_FIT_BYTES, "gpx": limits.MAX_GPX_BYTES, "tcx": limits.MAX_TCX_BYTES}
 _ROOT = re.compile(rb"<(?![?!])(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
 _COMMENT = re.compile(rb"<!--.*?-->", re.S)
 _KNOWN_BINARIES = {
@@ -256,7 +257,8 @@ def _parse(data: bytes, filename: str, kind: str | None) -> list[Activity]:
     if limit is not None and len(data) > limit:
         raise FileTooLarge(
             f"This {kind.upper()} file is {len(data) / 2**20:.0f} MB; Legday reads activity files "
-            f"up to {limit // 2**20} MB (a 24-hour run is about 3 MB as FIT, 20 MB as GPX).",
+            f"up to {limit // 2**20} MB (a 24-hour run is about 3 MB as FIT); export a FIT file "
+            "or split the activity.",
             filename=filename,
         )
     if kind == "fit":

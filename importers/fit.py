@@ -29,6 +29,7 @@ from importers.fit_totals import (
     header_says_empty,
     session_totals,
 )
+from importers.limits import check_activity_count, check_samples
 from importers.plausibility import clean_altitude, clean_positions
 from importers.reconcile import distance_from_speed
 from importers.sports import counts_steps, fit_sport
@@ -149,10 +150,13 @@ def _decode(data: bytes, filename: str | None) -> tuple[_Decoded, str | None]:
             name = frame.name
             if name == "record":
                 out.add_record(frame.fields)
+                check_samples(len(out.ts), "FIT", filename)
             elif name == "event":
                 _add_event(out, frame)
+                check_samples(len(out.timer), "FIT", filename)
             elif name == "session":
                 out.sessions.append({f: _get(frame, f) for f in _SESSION_FIELDS})
+                check_activity_count(len(out.sessions), "FIT", filename)
             elif name == "sport":
                 out.sport = {f: _get(frame, f) for f in ("sport", "sub_sport", "name")}
             elif name == "file_id" and out.device is None:

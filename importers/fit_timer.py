@@ -52,11 +52,29 @@ def moving_mask(time_abs: np.ndarray, periods: list[tuple[float, float]]) -> np.
     return (pos % 2) == 1
 
 
+RUNNING_GAP_S = 6 * 3600.0  # no watch records nothing for 6 h while its timer runs
+
+
+def _timer_ran_through(timer: list, ts: np.ndarray, cand: np.ndarray) -> np.ndarray:
+    """Which gaps `cand` (indices into `ts`) last over RUNNING_GAP_S with the timer running:
+    a clock jump even when the session's elapsed time took it in (its timer total did not)."""
+    if not timer or not cand.size:
+        return np.zeros(cand.shape[0], dtype=bool)
+    times = np.array([t for t, _ in timer])
+    runs = np.array([bool(r) for _, r in timer])
+    order = np.argsort(times, kind="stable")
+    times, runs = times[order], runs[order]
+    k = np.searchsorted(times, ts[cand], side="right") - 1
+    running = (k >= 0) & runs[np.maximum(k, 0)]
+    return running & (ts[cand + 1] - ts[cand] > RUNNING_GAP_S)
+
+
 def remove_clock_jumps(dec, ts: np.ndarray) -> tuple[np.ndarray, str | None]:
     """Close gaps in the record times that the device's own sessions say never happened.
 
-    A gap of over 10 minutes that leads from inside a session to a time outside every session
-    is a jump of the device clock (the NK file: one 18,099 s gap inside a 2,840 s session, the
+    A gap of over 10 minutes that leads from inside a session to a time outside every session,
+    or a gap of over 6 hours while the timer runs (`_timer_ran_through`), is a jump of the
+    device clock (the NK file: one 18,099 s gap inside a 2,840 s session, the
     distance running on across it). Each such gap is shortened to the usual sampling interval
     and the timer events after it move with the records. Gaps between sessions (chained or
     multisport files) are left alone.
@@ -70,26 +88,38 @@ def remove_clock_jumps(dec, ts: np.ndarray) -> tuple[np.ndarray, str | None]:
     if not ranges or ts.shape[0] < 3:
         return ts, None
 
-    def inside(t: float) -> bool:
-        return any(a <= t <= b for a, b in ranges)
+    merged: list[list[float]] = []  # the ranges as disjoint intervals, in order
+    for a, b in sorted(ranges):
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    lo, hi = np.array(merged).T
+
+    def inside(t: np.ndarray) -> np.ndarray:
+        k = np.searchsorted(lo, t, side="right") - 1
+        return (k >= 0) & (t <= hi[np.maximum(k, 0)])
 
     gaps = np.diff(ts)
-    jumps = [
-        int(j)
-        for j in np.flatnonzero(gaps > 600.0)
-        if inside(float(ts[j])) and not inside(float(ts[j + 1]))
+    cand = np.flatnonzero(gaps > 600.0)
+    jumps = cand[
+        (inside(ts[cand]) & ~inside(ts[cand + 1])) | _timer_ran_through(dec.timer, ts, cand)
     ]
-    if not jumps:
+    if not jumps.size:
         return ts, None
-    usual = float(np.median(gaps))
-    shifted = ts.copy()
-    removed = 0.0
-    for j in reversed(jumps):
-        cut = float(gaps[j] - usual)
-        at = float(ts[j + 1])
-        shifted[j + 1 :] -= cut
-        dec.timer = [(t - cut if t >= at else t, run) for t, run in dec.timer]
-        removed += cut
+    # each jump moves every later record and timer event back by its cut (vectorised: a file
+    # sizes the number of records and events)
+    cuts = gaps[jumps] - float(np.median(gaps))
+    step = np.zeros(ts.shape[0])
+    step[jumps + 1] = cuts
+    shifted = ts - np.cumsum(step)
+    cum = np.concatenate([[0.0], np.cumsum(cuts)])
+    at = ts[jumps + 1]
+    if dec.timer:
+        times = np.array([t for t, _ in dec.timer])
+        moved = times - cum[np.searchsorted(at, times, side="right")]
+        dec.timer = [(float(t), run) for t, (_, run) in zip(moved, dec.timer, strict=True)]
+    removed = float(cuts.sum())
     return shifted, (
         f"The watch's clock jumped by {round(removed / 60):,} minutes during this activity; "
         "the jump was taken out of the times."

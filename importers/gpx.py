@@ -23,6 +23,7 @@ from gpxpy.gpxfield import SimpleTZ
 
 from importers.activity import RUN_SPORTS, Activity, Series
 from importers.errors import CorruptFile, NoActivityData
+from importers.limits import prescan_xml
 from importers.plausibility import CHANNELS, Track, clean
 from importers.sports import counts_steps, guess_sport, word_sport
 from importers.summary import cumulative_distance, moving_mask_from_gaps, summarise
@@ -40,6 +41,7 @@ def parse(data: bytes, filename: str | None = None) -> list[Activity]:
     data = strip_prolog(data)  # Strava's bulk export writes spaces before <?xml
     refuse_dtd(data, "GPX", filename)
     text = decode_text(data)
+    prescan_xml(text, "GPX", filename)  # depth, size and DTD, before gpxpy builds a tree
     if _XMLNS_WITHOUT_VALUE.search(text):
         # gpxpy scans from every "xmlns" to the next "=" with a regular expression: thousands
         # of them with no "=" after would take it hours (quadratic), so refuse them first

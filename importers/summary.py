@@ -30,6 +30,7 @@ from importers.elevation import (  # noqa: F401  (smooth_altitude, hysteresis_st
     smooth_altitude,
     smoothed_elevation,
 )
+from importers.limits import check_span, split_length_m
 from importers.reconcile import reconcile
 
 EARTH_RADIUS_M = 6_371_008.8
@@ -249,6 +250,7 @@ def summarise(
     distance_m, moving_time_s = settled.distance_m, settled.moving_time_s
     if even_pace or settled.time_source != "samples":
         elapsed = max(elapsed, moving_time_s)
+    check_span(elapsed, distance_m, source_name)  # before anything sized by time or distance
 
     smoothed = smoothed_elevation(series)
     from_series = series_elevation(series, smoothed)
@@ -322,7 +324,8 @@ def compute_splits(
     effort_dd: np.ndarray | None,
     elev_steps: np.ndarray | None,
 ) -> tuple[Split, ...]:
-    """One split per full kilometre of cumulative distance, plus the remainder.
+    """One split per full kilometre of cumulative distance, plus the remainder; beyond
+    MAX_SPLITS kilometres each split is a whole number of kilometres long.
 
     Time and effort are interpolated at the exact kilometre mark; elevation and heart rate are
     taken over the samples that fall inside the split.
@@ -334,9 +337,10 @@ def compute_splits(
     total = float(rel[-1])
     if total < 1.0:
         return ()
-    k_full = int(total // SPLIT_M)
-    marks = [k * SPLIT_M for k in range(k_full + 1)]
-    if total - k_full * SPLIT_M >= 1.0:
+    length = split_length_m(total, SPLIT_M)
+    k_full = int(total // length)
+    marks = [k * length for k in range(k_full + 1)]
+    if total - k_full * length >= 1.0:
         marks.append(total)
     cum_t = np.cumsum(moving_dt)
     cum_e = np.cumsum(effort_dd) if effort_dd is not None else None

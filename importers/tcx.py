@@ -18,6 +18,7 @@ import numpy as np
 
 from importers.activity import RUN_SPORTS, Activity, DeviceTotals, Series
 from importers.errors import CorruptFile, NoActivityData
+from importers.limits import check_activity_count, prescan_xml
 from importers.plausibility import CHANNELS, Track, clean
 from importers.reconcile import distance_from_speed, even_pace_series
 from importers.sports import counts_steps, word_sport
@@ -28,6 +29,7 @@ SPEED_GAP_S = 10.0
 
 
 def parse(data: bytes, filename: str | None = None) -> list[Activity]:
+    prescan_xml(data, "TCX", filename)  # depth, size and DTD, before ElementTree builds a tree
     try:
         root = safe_et.fromstring(strip_prolog(data), forbid_dtd=True)
     except defusedxml.DefusedXmlException as exc:
@@ -47,6 +49,7 @@ def parse(data: bytes, filename: str | None = None) -> list[Activity]:
             act = _activity(el, filename, len(activities))
             if act is not None:
                 activities.append(act)
+                check_activity_count(len(activities), "TCX", filename)
     if not activities:
         raise NoActivityData(
             "This TCX file holds no activity with recorded track points or lap totals (it may "
