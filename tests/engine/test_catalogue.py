@@ -84,3 +84,21 @@ def test_bad_names_and_equipment_are_refused_clearly():
         catalogue.get("Squat jumps")
     with pytest.raises(ValueError, match="unknown equipment 'barbell'"):
         catalogue.alternatives("Plank", ["barbell"])
+
+
+def test_every_exercise_has_a_how_to_card_and_a_drawing_path():
+    for e in catalogue.exercises():
+        card = e.how_to_card()
+        assert 3 <= len(card["steps"]) <= 4, e.name
+        assert all(s.strip() and s[0].isupper() for s in card["steps"]), e.name
+        assert card["cue"].strip() and card["fault"].strip(), e.name
+        assert e.drawing == f"img/exercises/{e.slug}.svg"
+        assert e.slug and " " not in e.slug and e.slug == e.slug.lower()
+    assert len({e.slug for e in catalogue.exercises()}) == len(catalogue.exercises())
+
+
+def test_hip_flexor_strength_work_is_in_the_catalogue():
+    options = catalogue.for_purpose("hip_flexor", ["none"])
+    assert options and all("hip_flexors" in e.primary for e in options)
+    with_band = catalogue.for_purpose("hip_flexor", ["band"])
+    assert with_band[0].name == "Standing knee drive with a band"
