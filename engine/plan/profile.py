@@ -101,9 +101,14 @@ class Profile:
         }
 
     @classmethod
-    def for_focus(cls, focus: str, equipment: Sequence[str] = ("none",)) -> Profile:
-        """The profile a plain `focus` setting stands for (older settings, the CLI's --focus)."""
-        return cls(goal=FOCUS_GOAL.get(focus, "general"), equipment=tuple(equipment))
+    def for_focus(
+        cls, focus: str, equipment: Sequence[str] = ("none",), **changes: Any
+    ) -> Profile:
+        """The profile a plain `focus` setting stands for (older settings, the CLI's --focus);
+        `changes` set other fields. ValueError on an unknown focus."""
+        if focus not in GOAL_FOCUS.values():
+            raise ValueError(f"unknown focus {focus!r}: use one of speed, endurance, general")
+        return cls(goal=FOCUS_GOAL.get(focus, "general"), equipment=tuple(equipment), **changes)
 
 
 def _weekly_longest(runs: Sequence[RunSummary], as_of: date, weeks: int) -> list[RunSummary]:
@@ -216,6 +221,4 @@ def infer_profile(
 def with_changes(profile: Profile, **changes: Any) -> Profile:
     """The profile with the runner's own values for some fields (no longer marked inferred)."""
     evidence = {k: v for k, v in profile.evidence.items() if k not in changes}
-    return replace(
-        profile, **changes, inferred=profile.inferred - set(changes), evidence=evidence
-    )
+    return replace(profile, **changes, inferred=profile.inferred - set(changes), evidence=evidence)
