@@ -101,9 +101,7 @@ class Profile:
         }
 
     @classmethod
-    def for_focus(
-        cls, focus: str, equipment: Sequence[str] = ("none",), **changes: Any
-    ) -> Profile:
+    def for_focus(cls, focus: str, equipment: Sequence[str] = ("none",), **changes: Any) -> Profile:
         """The profile a plain `focus` setting stands for (older settings, the CLI's --focus);
         `changes` set other fields. ValueError on an unknown focus."""
         if focus not in GOAL_FOCUS.values():
