@@ -8,11 +8,14 @@ exercise carries a one-line reason citing the runner's own numbers.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 from engine import catalogue
 from engine.muscles import LEG_MUSCLES
-from engine.plan.context import FOCUSES, WEEKDAYS, Plan, PlanContext, muscle_values
+from engine.plan.builder import SessionBuilder
+from engine.plan.context import FOCUSES, LEG_BLOCKS, WEEKDAYS, Plan, PlanContext, muscle_values
 from engine.plan.dose import lead_in, progression_level
+from engine.plan.gates import leg_block
 from engine.plan.profile import Profile
 from engine.plan.schedule import choose_days, describe_week, phase_for, week_days, week_label
 from engine.plan.select import build_session
@@ -25,6 +28,11 @@ def check_context(ctx: PlanContext) -> None:
     for wd in list(ctx.available_days) + [ctx.week_start] + [ctx.long_run_day or 0]:
         if not 0 <= int(wd) <= 6:
             raise ValueError(f"weekday {wd!r} out of range: use 0 (Monday) to 6 (Sunday)")
+
+
+# Penalty per step down from a heavy leg block when choosing the days (a long-run-eve day
+# costs 10, a non-training day 30) [A].
+BLOCK_COST = 3
 
 
 def leg_acwr(ctx: PlanContext) -> float | None:
@@ -49,7 +57,17 @@ def recommend(ctx: PlanContext) -> Plan:
     phase = phase_for(ctx.as_of, ctx.race_date)
     usual = profile.sessions_per_week
     wanted = 1 if phase in ("taper", "race_week") else usual
-    chosen = choose_days(ctx, week, days, wanted)
+    level = progression_level(ctx.logs, ctx.as_of)
+    lead, lead_why = lead_in(
+        profile.experience, ctx.recent, ctx.logs, ctx.as_of, leg_acwr(ctx), week.history_days
+    )
+
+    def block_cost(day: date) -> int:
+        state = ctx.states.get(day, ctx.state)
+        b = SessionBuilder(ctx, week, day, state, *level, None, profile=profile, lead_in=lead)
+        return BLOCK_COST * LEG_BLOCKS.index(leg_block(b)[0])
+
+    chosen = choose_days(ctx, week, days, wanted, block_cost)
     notes: list[str] = []
     primer = False
     if not chosen:
@@ -64,10 +82,6 @@ def recommend(ctx: PlanContext) -> Plan:
         )
     if week.long_weekday is not None and week.long_weekday_source == "typical":
         notes.append(f"Your long run is usually on {WEEKDAYS[week.long_weekday]}.")
-    level = progression_level(ctx.logs, ctx.as_of)
-    lead, lead_why = lead_in(
-        profile.experience, ctx.recent, ctx.logs, ctx.as_of, leg_acwr(ctx), week.history_days
-    )
     if lead:
         notes.append(lead)
     sessions = []
