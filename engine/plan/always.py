@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from engine.plan import plain
 from engine.plan.builder import SessionBuilder, pick
-from engine.plan.dose import emphasised
+from engine.plan.dose import emphasised, lead_in_dose
 from engine.plan.reasons import ratio, rest_text
 
 # A week is hilly from this much climbing in 7 days, or this many metres per km [A].
@@ -33,7 +33,7 @@ def add_always(b: SessionBuilder, calf_high: bool, calf_reason: str) -> None:
     tib = pick("tibialis", eq)
     dose = b.role_dose("tibialis", tib)
     if calf_high:
-        dose = emphasised(dose)
+        dose = lead_in_dose(emphasised(dose)) if b.lead_in else emphasised(dose)
         shins = (
             f"your calves took {tib_ratio:.1f}x the load of your shins this week; "
             if (tib_ratio is not None)

@@ -19,7 +19,14 @@ from engine.plan.context import Prescription
 TRANSITION_S = 45
 PAIRED_TRANSITION_S = 15
 SHORT_MINUTES = 15
-REQUIRED: tuple[str, ...] = ("antagonist", "core", "upper_push", "upper_pull", "balance")
+# The floor of every session: one exercise of each group, whatever the time.
+REQUIRED: tuple[frozenset[str], ...] = (
+    frozenset({"tibialis", "hip_abduction"}),
+    frozenset({"core_anti_extension", "core_anti_rotation", "core_lateral"}),
+    frozenset({"upper_push"}),
+    frozenset({"upper_pull"}),
+    frozenset({"balance"}),
+)
 _FILLER_PURPOSES = frozenset(
     {
         "tibialis",
@@ -121,14 +128,14 @@ def fit(
 ) -> tuple[list[Prescription], list[str]]:
     """The items that fit in `minutes`, chosen by need, and the names left out.
 
-    With `floor`, one exercise of each REQUIRED category stays whatever the time; if those
+    With `floor`, one exercise of each REQUIRED group stays whatever the time; if those
     alone overrun, their sets come down (lowest need first) to one each.
     """
     order = sorted(items, key=lambda p: -needs.get(p.name, 0.0))
     kept: list[Prescription] = []
     if floor:
-        for cat in REQUIRED:
-            first = next((p for p in order if p.category == cat), None)
+        for group in REQUIRED:
+            first = next((p for p in order if p.purpose in group), None)
             if first is not None:
                 kept.append(first)
     dropped = []

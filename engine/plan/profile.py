@@ -38,7 +38,7 @@ DEFAULT_MINUTES = 40
 DEFAULT_SESSIONS = 2
 
 # Goal inference [A]: share of distance run fast, weekly long run, climbing per km.
-FAST_SHARE_SPEED = 0.12
+FAST_SHARE_SPEED = 0.05
 LONG_RUN_HALF_M = 18_000.0
 LONG_RUN_ULTRA_M = 36_000.0
 CLIMB_PER_KM_TRAIL = 25.0

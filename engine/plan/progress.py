@@ -84,7 +84,7 @@ def next_dose(last: LastTime, base: Dose, weighted: bool) -> tuple[Dose, float |
             amount += _step(base)
         elif weighted and load:
             load = round(load * (1 + LOAD_STEP) * 2) / 2
-            amount = base.amount
+            amount = a_lo
         elif sets < s_hi:
             sets += 1
     return replace(base, sets=sets, amount=amount), load
