@@ -20,9 +20,7 @@ MONDAY = date(2026, 11, 23)
 Run = tuple[list[LoadRecord], RunSummary]
 
 
-def run(
-    day: date, speed: float, minutes: float, *, climb: float = 0.0, fast_m: float = 0.0
-) -> Run:
+def run(day: date, speed: float, minutes: float, *, climb: float = 0.0, fast_m: float = 0.0) -> Run:
     """A run of `minutes` at `speed` m/s; with `climb` metres, half of it up and half down."""
     start = datetime(day.year, day.month, day.day, 8, tzinfo=UTC)
     duration = minutes * 60
