@@ -271,3 +271,12 @@ def RUNNERS_BY_WEEK(sun):  # noqa: N802 - a week pattern, named like the runners
     rest = [r for r in out if r is not tempo]
     moved = run(sun - timedelta(days=1), 4.2, 18_000 / 4.2 / 60, fast_m=18_000.0)
     return rest + [moved]
+
+
+def test_an_exercise_logged_as_missed_loads_nothing():
+    from engine.plan import session_muscle_load
+
+    done = SessionLog(MONDAY, "done", [{"name": "Nordic hamstring curl", "sets": 3}])
+    missed = SessionLog(MONDAY, "done", [{"name": "Nordic hamstring curl", "done": False}])
+    assert session_muscle_load(done)["hamstrings"][0] > 0
+    assert session_muscle_load(missed) == {}
