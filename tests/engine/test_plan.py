@@ -503,6 +503,8 @@ def test_swap_offers_only_same_purpose_alternatives_that_fit():
     plank = next(e for e in plan.sessions[0].exercises if e.name == "Plank")
     assert dead_bug.dose == "reps" and dead_bug.amount == 10 and dead_bug.sets == plank.sets
     assert dead_bug.why.startswith(plank.why) and "In place of Plank" in dead_bug.why
+    assert dead_bug.how_to == catalogue.get("Dead bug").how_to_card() != plank.how_to
+    assert dead_bug.drawing == "img/exercises/dead-bug.svg"
     assert "Plank" in [e.name for e in swapped.sessions[1].exercises]  # other day untouched
     with pytest.raises(ValueError, match="Ab wheel rollout cannot stand in for Plank"):
         swap(plan, day, "Plank", "Ab wheel rollout", ["none"])  # needs a gym
