@@ -45,6 +45,9 @@ CALF_HIGH_TIBIALIS = (
 HILLY_PULL = (
     "You climbed a lot this week: strong arms help drive you up hills, so one more set of pulling."
 )
+CALF_STAMINA = (
+    "Many slow calf raises train your calves and Achilles to keep going late in a long race."
+)
 POWER_LIFT = "Heavy sets of a few reps build the force behind a fast stride."
 STAMINA_LIFT = "Steady, higher-rep sets build the strength that lasts a long race."
 

@@ -128,6 +128,12 @@ def add_leg_block(
         )
     for purpose, why, reason in lifts:
         ex = pick(purpose, eq, prefer)
+        if purpose == "calf" and focus == "endurance":
+            # Calf stamina for the long races: many slow reps rather than a heavy few.
+            dose = b.role_dose("stamina", ex)
+            load = f"bodyweight or light weights, 2 s up and 2 s down; {rest_text(dose.rest_s)}"
+            b.add(ex, dose, load, why, reason=plain.CALF_STAMINA, style="stamina")
+            continue
         dose = b.role_dose("calf_lift" if purpose == "calf" and heavy else role, ex)
         b.add(ex, dose, lift_load(ex, dose), why, reason=reason, style=style)
 
