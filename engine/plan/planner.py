@@ -15,7 +15,7 @@ from engine.muscles import LEG_MUSCLES
 from engine.plan.builder import SessionBuilder
 from engine.plan.context import FOCUSES, LEG_BLOCKS, WEEKDAYS, Plan, PlanContext, muscle_values
 from engine.plan.dose import lead_in, progression_level
-from engine.plan.gates import leg_block
+from engine.plan.gates import leg_block, nordic_allowed
 from engine.plan.profile import Profile
 from engine.plan.schedule import choose_days, describe_week, phase_for, week_days, week_label
 from engine.plan.select import build_session
@@ -62,12 +62,16 @@ def recommend(ctx: PlanContext) -> Plan:
         profile.experience, ctx.recent, ctx.logs, ctx.as_of, leg_acwr(ctx), week.history_days
     )
 
-    def block_cost(day: date) -> int:
+    def gates(day: date) -> tuple[str, bool]:
         state = ctx.states.get(day, ctx.state)
         b = SessionBuilder(ctx, week, day, state, *level, None, profile=profile, lead_in=lead)
-        return BLOCK_COST * LEG_BLOCKS.index(leg_block(b)[0])
+        block = leg_block(b)[0]
+        return block, nordic_allowed(b, block)[0]
 
-    chosen = choose_days(ctx, week, days, wanted, block_cost)
+    def block_cost(day: date) -> int:
+        return BLOCK_COST * LEG_BLOCKS.index(gates(day)[0])
+
+    chosen = choose_days(ctx, week, days, wanted, block_cost, lambda d: gates(d)[1])
     notes: list[str] = []
     primer = False
     if not chosen:

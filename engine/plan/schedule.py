@@ -17,6 +17,7 @@ from engine.plan.context import PlanContext, RunSummary, muscle_values
 from engine.plan.reasons import climb_text, distance_text, weekday_name
 
 STEPS_PER_MIN = 170  # to turn running time into a step count for the reasons [A]
+NORDIC_COST = 2  # a week whose days cannot take the Nordic curls (fast runs too close) [A]
 
 
 def iso_week(day: date) -> str:
@@ -222,10 +223,12 @@ def choose_days(
     days: Sequence[date],
     n: int,
     block_cost: Callable[[date], int] | None = None,
+    nordic_ok: Callable[[date], bool] | None = None,
 ) -> list[date]:
     """Up to `n` session days, 48 h apart: the runner's days, away from the long run and the
     race, with the least penalty; `block_cost(day)` adds the cost of a weaker leg block, so
-    that of two otherwise equal days the one allowing the better leg session wins."""
+    that of two otherwise equal days the one allowing the better leg session wins, and a week
+    with no day that can take the Nordic curls (`nordic_ok`) costs NORDIC_COST."""
     open_days = [d for d in days if d >= ctx.as_of and not race_blocked(d, ctx.race_date)]
     # The runner's training days; only when none is left does another day stand in.
     candidates = [d for d in open_days if d.weekday() in ctx.available_days] or open_days
@@ -237,6 +240,12 @@ def choose_days(
     scores = {
         d: day_penalty(d, ctx, week)[0] + (block_cost(d) if block_cost else 0) for d in candidates
     }
+
+    def no_nordic(c: Sequence[date]) -> int:
+        """NORDIC_COST when none of the days can take the week's Nordic curls."""
+        ok = nordic_ok is None or any(nordic_ok(d) for d in c)
+        return 0 if ok else NORDIC_COST
+
     for k in range(min(n, len(candidates)), 0, -1):
         # Sessions at least 48 h apart; fewer sessions rather than two back to back.
         combos = [
@@ -245,5 +254,5 @@ def choose_days(
             if all((b - a).days >= 2 for a, b in zip(c, c[1:], strict=False))
         ]
         if combos:
-            return list(min(combos, key=lambda c: (sum(scores[d] for d in c), c)))
+            return list(min(combos, key=lambda c: (sum(scores[d] for d in c) + no_nordic(c), c)))
     return []

@@ -167,6 +167,7 @@ def add_nordic(b: SessionBuilder, reason: str) -> None:
         "bodyweight, lower as slowly as you can; rest 2 min",
         reason + step,
         progressed=False,
+        need=8.5 if b.focus == "speed" else 7.0,  # hamstring sprint work comes first
     )
 
 

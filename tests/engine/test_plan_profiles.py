@@ -85,6 +85,11 @@ def test_the_sprinter_gets_hip_flexor_work_and_heavier_loads():
         assert fast.name == long.name  # same equipment, same lift: the load differs
         assert fast.amount < long.amount and fast.load_kg > long.load_kg
         assert fast.style == "power"
+    # Hamstring sprint work: the Nordic goes on a day at least 48 h clear of the 200 m reps.
+    nordic = [
+        s for s in sprinter.sessions if "Nordic hamstring curl" in [e.name for e in s.exercises]
+    ]
+    assert nordic and nordic[0].day.weekday() >= 4  # reps on Wednesday
     contacts = {
         name: sum(e.sets * e.amount for e in exercises(plan_of(name)) if e.category == "plyometric")
         for name in ("sprinter", "marathoner")
