@@ -194,18 +194,26 @@ def _history(records: Sequence[LoadRecord], muscles: Sequence[str], until: float
 
 
 def _doses(end: np.ndarray, damage: np.ndarray) -> np.ndarray:
-    """N x dmg for every record, N from the protection R left by the earlier ones.
+    """N x dmg for every record, N from the protection R left by the earlier ones."""
+    return novelty_dose(damage, earlier_protection(end, damage))
 
-    R_i = sum_{j<i} dmg_j exp(-(t_i - t_j)/30), computed in one pass with weights taken
-    relative to the last record (exponents are kept within float range).
-    """
+
+def earlier_protection(end: np.ndarray, damage: np.ndarray) -> np.ndarray:
+    """R per record and muscle: R_i = sum_{j<i} dmg_j exp(-(t_i - t_j)/30) (records sorted by
+    end time, days), in one pass with weights taken relative to the last record (exponents are
+    kept within float range)."""
     if end.shape[0] == 0:
-        return damage
+        return np.zeros_like(damage)
     t_ref = end[-1]
     up = np.exp(np.clip((end - t_ref) / PROTECTION_TAU_DAYS, -700, 0))[:, None]
     down = np.exp(np.clip((t_ref - end) / PROTECTION_TAU_DAYS, 0, 700))[:, None]
     earlier = np.cumsum(damage * up, axis=0) - damage * up
-    protection = np.maximum(earlier * down, 0.0)
+    return np.maximum(earlier * down, 0.0)
+
+
+def novelty_dose(damage: np.ndarray, protection: np.ndarray) -> np.ndarray:
+    """The damage a bout does after the repeated-bout effect: N(R) x dmg, N from 1 (novel) down
+    to NOVELTY_FLOOR (accustomed)."""
     novelty = NOVELTY_FLOOR + (1 - NOVELTY_FLOOR) * np.exp(-2.0 * protection / REFERENCE_DAMAGE)
     return novelty * damage
 
@@ -290,7 +298,7 @@ class DailySeries:
         }
 
 
-def _ewma_days(daily: np.ndarray, lam: np.ndarray, start: np.ndarray) -> np.ndarray:
+def ewma_days(daily: np.ndarray, lam: np.ndarray, start: np.ndarray) -> np.ndarray:
     """Day-by-day EWMA of each column of `daily` (column j weighs today lam[j]) from `start`."""
     out = np.empty_like(daily)
     value = start.astype(float)
@@ -298,6 +306,17 @@ def _ewma_days(daily: np.ndarray, lam: np.ndarray, start: np.ndarray) -> np.ndar
         value += lam * (daily[i] - value)
         out[i] = value
     return out
+
+
+def series_lambdas(m: int) -> np.ndarray:
+    """Today's weight of each column of a daily series: m acute, m chronic, fitness, fatigue."""
+    return np.concatenate(
+        [
+            np.full(m, williams_lambda(ACUTE_DAYS)),
+            np.full(m, williams_lambda(CHRONIC_DAYS)),
+            [banister_lambda(FITNESS_DAYS), banister_lambda(FATIGUE_DAYS)],
+        ]
+    )
 
 
 def daily_series(records: Sequence[LoadRecord], start: date, end: date) -> DailySeries:
@@ -309,13 +328,7 @@ def daily_series(records: Sequence[LoadRecord], start: date, end: date) -> Daily
     n_days = (end - start).days + 1
     h = _history(records, ALL_MUSCLES, _days(day0 + timedelta(days=n_days)))
     m = len(ALL_MUSCLES)
-    lam = np.concatenate(
-        [
-            np.full(m, williams_lambda(ACUTE_DAYS)),
-            np.full(m, williams_lambda(CHRONIC_DAYS)),
-            [banister_lambda(FITNESS_DAYS), banister_lambda(FATIGUE_DAYS)],
-        ]
-    )
+    lam = series_lambdas(m)
     columns = np.hstack([h.load, h.load, h.systemic[:, None], h.systemic[:, None]])
     # The averages on the day before `start`, in closed form; then day by day.
     before = h.start_day < first
@@ -324,7 +337,7 @@ def daily_series(records: Sequence[LoadRecord], start: date, end: date) -> Daily
     daily = np.zeros((n_days, columns.shape[1]))
     idx = (h.start_day[~before] - first).astype(int)
     np.add.at(daily, idx, columns[~before])
-    smooth = _ewma_days(daily, lam, initial)
+    smooth = ewma_days(daily, lam, initial)
     acute, chronic = smooth[:, :m], smooth[:, m : 2 * m]
     fitness, fatigue = smooth[:, 2 * m], smooth[:, 2 * m + 1]
     # Damage at the end of each day, from the doses that ended by then.

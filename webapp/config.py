@@ -20,7 +20,7 @@ def _secret_key(instance_path: str) -> str:
 
 
 def _flag(value: str | None) -> bool | None:
-    """"1"/"0" (also true/false, yes/no, on/off) -> True/False; unset or empty -> None."""
+    """ "1"/"0" (also true/false, yes/no, on/off) -> True/False; unset or empty -> None."""
     if value is None or not value.strip():
         return None
     return value.strip().lower() in ("1", "true", "yes", "on")
@@ -67,7 +67,9 @@ def load_config(instance_path: str) -> dict:
         # Unset: Secure whenever the request is HTTPS; "0" turns it off, "1" forces it on.
         "SECURE_COOKIES": _flag(os.environ.get("LEGDAY_SECURE_COOKIES")),
         # The map's tiles (a map's <img>s; the CSP's img-src is built from this).
-        "TILE_URL": os.environ.get("LEGDAY_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+        "TILE_URL": os.environ.get(
+            "LEGDAY_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+        ),
         "TILE_ATTRIBUTION": os.environ.get(
             "LEGDAY_TILE_ATTRIBUTION",
             "© OpenStreetMap contributors (https://www.openstreetmap.org/copyright)",
