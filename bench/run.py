@@ -5,7 +5,7 @@
 Rows (generated files, loopback traffic only, every loop bounded):
 - in-process import of a 1-hour and a 4-hour FIT and GPX against the bare library (fitdecode;
   gpxpy on the stdlib XML backend) and against the peer method (fitdecode -> gpxpy objects ->
-  gpxpy metrics, the FitTrackee way), medians of interleaved warm runs in this process;
+  gpxpy metrics, the FitTrackee way), medians of interleaved warm runs in this process (CPU);
 - whole-process `legday inspect --json` of the 4-hour files against a bare-library script,
   start-up subtracted (each minus its own start: `inspect --help`, the script importing only),
   CPU seconds of the child, median of interleaved runs; and the start-up itself;
@@ -122,16 +122,17 @@ def peer_gpx(data: bytes) -> tuple:
 
 
 def interleaved(calls: dict, runs: int) -> dict[str, float]:
-    """Median seconds of each call over interleaved runs, after one warm-up of each."""
+    """Median CPU seconds of each call over interleaved runs, after one warm-up of each (CPU
+    time, not wall time: the machine is shared)."""
     for call in calls.values():
         call()
     times: dict[str, list[float]] = {name: [] for name in calls}
     for _ in range(runs):
         for name, call in calls.items():
             gc.collect()
-            t0 = time.perf_counter()
+            t0 = time.process_time()
             call()
-            times[name].append(time.perf_counter() - t0)
+            times[name].append(time.process_time() - t0)
     return {name: statistics.median(v) for name, v in times.items()}
 
 

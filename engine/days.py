@@ -91,11 +91,12 @@ def build_days(
     records: Sequence[LoadRecord],
     zone: tzinfo,
     before: Sequence[DayLoad] | DayTable = (),
+    carry: Carry | None = None,
 ) -> list[DayLoad]:
     """The DayLoads of `records` (the runs of some days, every run of each), sorted by day.
 
-    `before`: the stored days before them, whose protection sets the first doses (exactly as if
-    those days' runs were given too).
+    `before`: the stored days before them (and `carry`, what the days before those carry),
+    whose protection sets the first doses (exactly as if those days' runs were given too).
     """
     if not records:
         return []
@@ -111,6 +112,9 @@ def build_days(
     end = end[order]
     load, damage = pairs[:, :, 0], pairs[:, :, 1]
     protection = earlier_protection(end, damage) + _protection_from(before, end)
+    if carry is not None:
+        decay = np.exp(-(end - carry.anchor) / PROTECTION_TAU_DAYS)
+        protection += decay[:, None] * np.array(carry.sums)[None, :, 3]
     dose = novelty_dose(damage, protection)
     calendar = [day_of(starts[i]) for i in order]
     days: dict[int, list[int]] = {}
@@ -217,8 +221,74 @@ def _damage(t: DayTable, at: float) -> np.ndarray:
     return (decay * since) @ t.fields[:, :, 3] - decay @ t.fields[:, :, 4]
 
 
-def state_from_days(days: Sequence[DayLoad] | DayTable, as_of: datetime, zone: tzinfo) -> State:
-    """engine.state.compute_state at `as_of`, from the days whose runs had all ended by then."""
+@dataclass(frozen=True, slots=True)
+class Carry:
+    """The state every day before `day` carries into it (incremental state: a week reads the
+    days from `day` on, and this, instead of the whole history).
+
+    Per muscle (ALL_MUSCLES order): the acute and chronic averages at the end of the day before,
+    and the four time sums of FIELDS re-anchored to `anchor` (that day's local midnight).
+    """
+
+    day: int
+    anchor: float
+    last_end: float  # the last carried run ended (the carry holds from then on)
+    first_day: int  # the first day with a run, for the history's length
+    runs: int
+    fitness: float
+    fatigue: float
+    acute: tuple[float, ...]
+    chronic: tuple[float, ...]
+    sums: tuple[tuple[float, ...], ...]  # per muscle: fatigue, dose, dose_time, protection
+
+    def to_dict(self) -> dict:
+        return {f: getattr(self, f) for f in self.__slots__}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Carry:
+        return cls(**{**data, "sums": tuple(tuple(v) for v in data["sums"])})
+
+
+def carry_into(days: Sequence[DayLoad] | DayTable, day: int, anchor: float) -> Carry | None:
+    """The Carry of the days before `day` (local date number; `anchor` its midnight), or None
+    when there are none."""
+    t = DayTable.of(days)
+    t = t.where(t.day < day)
+    if not t.day.size:
+        return None
+    load, sys = t.fields[:, :, 0], t.systemic[:, None]
+    back = day - 1
+    delta = anchor - t.anchor
+    e_dmg = np.exp(-delta / DAMAGE_TAU_DAYS)[:, None]
+    f = t.fields
+    sums = np.stack(
+        [
+            np.exp(-delta / FATIGUE_TAU_DAYS) @ f[:, :, 2],
+            (e_dmg * f[:, :, 3]).sum(axis=0),
+            (e_dmg * (f[:, :, 4] - (delta / DAMAGE_TAU_DAYS)[:, None] * f[:, :, 3])).sum(axis=0),
+            np.exp(-delta / PROTECTION_TAU_DAYS) @ f[:, :, 5],
+        ],
+        axis=1,
+    )
+    return Carry(
+        day=day,
+        anchor=anchor,
+        last_end=float(t.last_end.max()),
+        first_day=int(t.day[0]),
+        runs=int(t.runs.sum()),
+        fitness=float(_ewma(sys, t.day, back, banister_lambda(FITNESS_DAYS))[0]),
+        fatigue=float(_ewma(sys, t.day, back, banister_lambda(FATIGUE_DAYS))[0]),
+        acute=tuple(_ewma(load, t.day, back, williams_lambda(ACUTE_DAYS)).tolist()),
+        chronic=tuple(_ewma(load, t.day, back, williams_lambda(CHRONIC_DAYS)).tolist()),
+        sums=tuple(tuple(row) for row in sums.tolist()),
+    )
+
+
+def state_from_days(
+    days: Sequence[DayLoad] | DayTable, as_of: datetime, zone: tzinfo, carry: Carry | None = None
+) -> State:
+    """engine.state.compute_state at `as_of`, from the days whose runs had all ended by then
+    (and what `carry` brings from the days before it: then `days` start on carry.day)."""
     as_of = _utc(as_of)
     t_now = as_of.timestamp() / DAY_S
     t = DayTable.of(days, t_now)
@@ -232,6 +302,20 @@ def state_from_days(days: Sequence[DayLoad] | DayTable, as_of: datetime, zone: t
     sys = t.systemic[:, None]
     fitness = float(_ewma(sys, t.day, today, banister_lambda(FITNESS_DAYS))[0])
     sys_fatigue = float(_ewma(sys, t.day, today, banister_lambda(FATIGUE_DAYS))[0])
+    runs = int(t.runs.sum())
+    if carry is not None and carry.last_end <= t_now:
+        gap = today - carry.day + 1  # days from the carry's evening to today's
+        since = t_now - carry.anchor
+        sums = np.array(carry.sums)
+        acute = acute + (1 - williams_lambda(ACUTE_DAYS)) ** gap * np.array(carry.acute)
+        chronic = chronic + (1 - williams_lambda(CHRONIC_DAYS)) ** gap * np.array(carry.chronic)
+        fatigue = fatigue + np.exp(-since / FATIGUE_TAU_DAYS) * sums[:, 0]
+        s = since / DAMAGE_TAU_DAYS
+        d2 = d2 + np.exp(-s) * (s * sums[:, 1] - sums[:, 2])
+        protection = protection + np.exp(-since / PROTECTION_TAU_DAYS) * sums[:, 3]
+        fitness += (1 - banister_lambda(FITNESS_DAYS)) ** gap * carry.fitness
+        sys_fatigue += (1 - banister_lambda(FATIGUE_DAYS)) ** gap * carry.fatigue
+        runs += carry.runs
     return State(
         as_of=as_of,
         muscles={
@@ -248,7 +332,7 @@ def state_from_days(days: Sequence[DayLoad] | DayTable, as_of: datetime, zone: t
         fitness=fitness,
         fatigue=sys_fatigue,
         form=fitness - sys_fatigue,
-        activities=int(t.runs.sum()),
+        activities=runs,
     )
 
 

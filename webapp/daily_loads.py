@@ -9,20 +9,31 @@ count and largest id, as users.loads_basis): an upload or a delete marks the fir
 changed (`mark_stale`) and `refresh` rebuilds only from that day on, the earlier days' protection
 carried over; any other change of basis (the zone, the heart-rate settings, rows written some
 other way) rebuilds every day. `refresh` runs at the end of an import and, when still needed,
-on the next read.
+on the next read. Incremental state: what the days before a checkpoint (about 8 months back)
+carry into it is kept on the user (users.loads_carry, engine.days.Carry), so a week reads only
+the days after it, and a rebuild from a later day reads no older day.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from engine.days import EPOCH, FIELDS, DayLoad, DayTable, build_days
+from engine.days import (
+    EPOCH,
+    FIELDS,
+    Carry,
+    DayLoad,
+    DayTable,
+    build_days,
+    carry_into,
+    midnight,
+)
 from engine.muscles import ALL_MUSCLES
 from engine.state import DAY_S
 from webapp import cache
@@ -33,6 +44,7 @@ from webapp.models import Activity, DailyLoad, User
 DAYS_CACHE = "legday.daily_loads"
 DAYS_CACHE_SIZE = 64
 SYSTEMIC = "systemic"
+CARRY_BACK_DAYS = 240  # the checkpoint: this week's trend (42 + 180 days) starts after it
 BASIS_SETTINGS = ("timezone", "hr_max", "hr_rest", "sex", "body_mass_kg")
 COLUMNS = (
     DailyLoad.day,
@@ -80,7 +92,10 @@ def refresh(session: Session, user: User, key: tuple | None = None) -> bool:
     )
     since = user.loads_stale_from if same_settings else None
     zone = user_zone(user)
-    before = _read(session, user, until=since) if since is not None else []
+    checkpoint, carry = _carry(user)
+    if since is None or checkpoint is None or since < checkpoint:
+        checkpoint, carry = None, None
+    before = _read(session, user, checkpoint, since) if since is not None else ()
     runs = select(Activity.start_time, Activity.elapsed_time_s, Activity.stimulus).where(
         Activity.user_id == user.id, Activity.is_run.is_(True)
     )
@@ -94,7 +109,7 @@ def refresh(session: Session, user: User, key: tuple | None = None) -> bool:
     ]
     if since is not None:
         records = [r for r in records if r.start_time.astimezone(zone).date() >= since]
-    built = build_days(records, zone, before)
+    built = build_days(records, zone, before, carry)
     gone = delete(DailyLoad).where(DailyLoad.user_id == user.id)
     if since is not None:
         gone = gone.where(DailyLoad.day >= since)
@@ -105,27 +120,59 @@ def refresh(session: Session, user: User, key: tuple | None = None) -> bool:
             session.execute(insert(DailyLoad), rows)
         user.loads_basis = wanted
         user.loads_stale_from = None
+        if checkpoint is None:  # the days before the checkpoint changed: carry them again
+            session.flush()
+            _set_carry(session, user, zone)
         session.commit()
     except IntegrityError:  # another worker rebuilt the same days at the same time
         session.rollback()
     return True
 
 
-def days_for(session: Session, user: User, key: tuple) -> DayTable:
-    """Every stored day of the user as a DayTable (refreshed first when out of date)."""
+def days_for(session: Session, user: User, key: tuple, needed_from: date) -> tuple:
+    """(DayTable, Carry or None): the user's stored days from the checkpoint on with what the
+    days before carry, when the checkpoint is on or before `needed_from` (the first day the
+    caller reads); every day and None otherwise. Refreshed first when out of date."""
     refresh(session, user, key)
+    checkpoint, carry = _carry(user)
+    recent = checkpoint is not None and checkpoint <= needed_from
+    cache_key = (user.loads_basis, checkpoint if recent else None)
     days_cache = cache.lru(DAYS_CACHE)
-    cached = cache.recall(days_cache, user.id)
-    if cached is not None and cached[0] == user.loads_basis:
+    cached = cache.recall(days_cache, (user.id, recent))
+    if cached is not None and cached[0] == cache_key:
         return cached[1]
-    table = _read(session, user)
-    cache.remember(days_cache, user.id, (user.loads_basis, table), DAYS_CACHE_SIZE)
-    return table
+    value = (_read(session, user, checkpoint), carry) if recent else (_read(session, user), None)
+    cache.remember(days_cache, (user.id, recent), (cache_key, value), DAYS_CACHE_SIZE)
+    return value
 
 
-def _read(session: Session, user: User, until: date | None = None) -> DayTable:
-    """The stored days (before `until`) as arrays: one query, no object per row."""
+def checkpoint_for(today: date) -> date:
+    """The day the carry is taken into: the first of the month CARRY_BACK_DAYS before today
+    (so that it moves once a month, and this week's trend never reads before it)."""
+    return (today - timedelta(days=CARRY_BACK_DAYS)).replace(day=1)
+
+
+def _carry(user: User) -> tuple[date | None, Carry | None]:
+    data = user.loads_carry
+    if not data:
+        return None, None
+    carry = Carry.from_dict(data["carry"]) if data.get("carry") else None
+    return date.fromisoformat(data["day"]), carry
+
+
+def _set_carry(session: Session, user: User, zone) -> None:
+    day = checkpoint_for(datetime.now(UTC).astimezone(zone).date())
+    carry = carry_into(_read(session, user, until=day), (day - EPOCH).days, midnight(day, zone))
+    user.loads_carry = {"day": day.isoformat(), "carry": carry.to_dict() if carry else None}
+
+
+def _read(
+    session: Session, user: User, since: date | None = None, until: date | None = None
+) -> DayTable:
+    """The stored days (from `since`, before `until`) as arrays: one query, no object per row."""
     query = select(*COLUMNS).where(DailyLoad.user_id == user.id)
+    if since is not None:
+        query = query.where(DailyLoad.day >= since)
     if until is not None:
         query = query.where(DailyLoad.day < until)
     rows = session.execute(query.order_by(DailyLoad.day)).all()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, tzinfo
 
-from engine.days import EPOCH, DayTable, series_from_days
+from engine.days import EPOCH, Carry, DayTable, series_from_days
 from engine.muscles import ALL_MUSCLES, LABELS, LEG_MUSCLES
 from engine.state import LoadRecord
 from webapp.db import aware
@@ -87,8 +87,13 @@ def trend(days: DayTable, start: date, end: date, horizon: date, zone: tzinfo) -
     }
 
 
-def history_days(days: DayTable, until: date) -> int:
-    """Days from the first day with a run to `until` (0 without runs)."""
-    if not days.day.size:
+def history_days(days: DayTable, until: date, carry: Carry | None = None) -> int:
+    """Days from the first day with a run (the carry's, else the days') to `until` (0 without
+    runs)."""
+    if carry is not None:
+        first = carry.first_day
+    elif days.day.size:
+        first = int(days.day[0])
+    else:
         return 0
-    return max(0, (until - EPOCH).days - int(days.day[0]) + 1)
+    return max(0, (until - EPOCH).days - first + 1)

@@ -59,6 +59,9 @@ class User(UserMixin, Base):
     # the first local day to rebuild (set by an upload or a delete); see webapp.daily_loads.
     loads_basis: Mapped[str | None] = mapped_column(String(255))
     loads_stale_from: Mapped[date | None] = mapped_column(Date)
+    # {"day": ISO date, "carry": engine.days.Carry.to_dict() or None}: the state the days before
+    # that day carry into it, so that a week reads only the days after it.
+    loads_carry: Mapped[dict | None] = mapped_column(JSON)
 
     activities: Mapped[list[Activity]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True

@@ -258,13 +258,16 @@ def weekly_context(
     view = cache.recall(views, key)
     if view is not None:
         return view
-    days = daily_loads.days_for(session, user, data_key[0])
+    trend_start = min(start + timedelta(days=6), today) - timedelta(days=TREND_DAYS - 1)
+    needed = min(trend_start, start) - timedelta(days=loads.TREND_HORIZON_DAYS)
+    days = daily_loads.days_for(session, user, data_key[0], needed)
     view = _build_week(session, user, start, label, current, as_of, zone, today, days)
     cache.remember(views, key, view, CACHE_SIZE)
     return view
 
 
-def _build_week(session, user, start, label, current, as_of, zone, today, days) -> WeekView:
+def _build_week(session, user, start, label, current, as_of, zone, today, stored) -> WeekView:
+    days, carry = stored
     end = start + timedelta(days=6)
     start_utc = local_midnight_utc(start, zone)
     end_utc = local_midnight_utc(end + timedelta(days=1), zone)
@@ -280,7 +283,7 @@ def _build_week(session, user, start, label, current, as_of, zone, today, days) 
         .order_by(Activity.start_time)
     ).all()
     days = days.where(days.anchor < max(end_utc, as_of).timestamp() / DAY_S)
-    state = state_from_days(days, as_of, zone)
+    state = state_from_days(days, as_of, zone, carry)
     in_week = [r for r in rows if start_utc <= aware(r.start_time) < end_utc]
     week_rows = run_rows(in_week, zone)
     runs = [r for r in week_rows if r.is_run]
@@ -296,8 +299,9 @@ def _build_week(session, user, start, label, current, as_of, zone, today, days) 
     trend_start = trend_end - timedelta(days=TREND_DAYS - 1)
     horizon = trend_start - timedelta(days=loads.TREND_HORIZON_DAYS)
     trend = loads.trend(days, trend_start, trend_end, horizon, zone)
-    history_days = loads.history_days(days, trend_end)
-    plan, logs = _plan(session, user, start, label, plan_day, today, zone, rows, days, state)
+    history_days = loads.history_days(days, trend_end, carry)
+    stored = (days, carry)
+    plan, logs = _plan(session, user, start, label, plan_day, today, zone, rows, stored, state)
     return WeekView(
         week=label,
         start=start,
@@ -319,10 +323,11 @@ def _build_week(session, user, start, label, current, as_of, zone, today, days) 
     )
 
 
-def _plan(session, user, start, label, plan_day, today, zone, rows, days, state):
+def _plan(session, user, start, label, plan_day, today, zone, rows, stored, state):
     """The plan as of `plan_day`: the state on that day and the six weeks of runs before it."""
     if plan_day != today:
-        state = state_from_days(days, local_midnight_utc(plan_day, zone), zone)
+        days, carry = stored
+        state = state_from_days(days, local_midnight_utc(plan_day, zone), zone, carry)
     since = local_midnight_utc(plan_day - timedelta(days=TREND_DAYS), zone)
     recent = [
         SimpleNamespace(**{**r._asdict(), "start_time": aware(r.start_time)})

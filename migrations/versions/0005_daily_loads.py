@@ -1,4 +1,4 @@
-"""daily_loads (per runner, local day and muscle) and users.loads_basis / loads_stale_from
+"""daily_loads (per runner, local day and muscle); users.loads_basis, loads_stale_from, loads_carry
 
 Derived data: created empty; webapp.daily_loads fills a runner's days on their next upload or
 week view (loads_basis is NULL, so everything is built once).
@@ -38,10 +38,12 @@ def upgrade() -> None:
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.add_column(sa.Column("loads_basis", sa.String(length=255), nullable=True))
         batch_op.add_column(sa.Column("loads_stale_from", sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column("loads_carry", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.drop_column("loads_carry")
         batch_op.drop_column("loads_stale_from")
         batch_op.drop_column("loads_basis")
     op.drop_table("daily_loads")

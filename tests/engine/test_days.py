@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
-from engine.days import build_days, series_from_days, state_from_days
+from engine.days import build_days, carry_into, series_from_days, state_from_days
 from engine.muscles import ALL_MUSCLES, LEG_MUSCLES
 from engine.state import LoadRecord, compute_state, daily_series
 
@@ -142,3 +142,28 @@ def test_days_built_in_two_parts_equal_days_built_at_once():
     assert sum(d.muscles["quadriceps"][3] for d in alone) > sum(
         d.muscles["quadriceps"][3] for d in tail
     )
+
+
+def test_a_carry_replaces_the_days_before_it():
+    """Incremental state: the days from a checkpoint on and what the earlier ones carry into it
+    give the state of the whole history, and rebuild later days with the same doses."""
+    zone = ZoneInfo("America/New_York")
+    records = history(seed=13, n_days=500)
+    whole = build_days(records, zone)
+    cut = whole[120]
+    carry = carry_into(whole, cut.day, cut.anchor)
+    recent = [d for d in whole if d.day >= cut.day]
+    assert carry.runs == sum(d.runs for d in whole if d.day < cut.day) > 80
+    checked = 0
+    for moment in moments(records, zone, count=60, seed=4):
+        if moment.timestamp() / 86400 < cut.anchor + 0.5:
+            continue
+        expected = state_from_days(whole, moment, zone)
+        assert_same_state(state_from_days(recent, moment, zone, carry), expected)
+        assert state_from_days(recent, moment, zone).activities < expected.activities
+        checked += 1
+    assert checked > 10
+    later = [r for r in records if r.start_time.astimezone(zone).date() >= cut.date]
+    rebuilt = build_days(later, zone, carry=carry)
+    for a, b in zip(rebuilt, recent, strict=True):
+        np.testing.assert_allclose(a.muscles["quadriceps"], b.muscles["quadriceps"], rtol=1e-9)
