@@ -36,8 +36,8 @@ static/vendor/htmx.min.js: node_modules/.package-lock.json
 lint: setup
 	$(BIN)/ruff check .
 
-bench: setup
-	for f in bench/bench_*.py; do $(BIN)/python $$f || exit 1; done
+bench: setup  ## one table of every figure of issue 18 (and bench/results.json); see docs/performance.md
+	nice $(BIN)/python bench/run.py --json bench/results.json
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor .pytest_cache

@@ -109,7 +109,10 @@ def login(port: int) -> str:
     response = conn.getresponse()
     html = response.read().decode()
     cookie = response.getheader("Set-Cookie").split(";")[0]
-    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    field = re.search(r'<input[^>]*name="csrf_token"[^>]*>', html)
+    if field is None:
+        raise SystemExit(f"no CSRF token on the login page ({response.status})")
+    token = re.search(r'value="([^"]+)"', field.group(0)).group(1)
     from urllib.parse import urlencode
 
     body = urlencode({"email": EMAIL, "password": PASSWORD, "csrf_token": token})
