@@ -168,8 +168,7 @@ def _store(session, user, name, content, item, athlete) -> list[IngestResult]:
         row.original_file_id = original.id
         session.add(row)
         session.flush()
-        if row.stimulus:
-            daily_loads.mark_stale(user, activity.start_time)
+        daily_loads.mark_stale(user, activity.start_time)  # a non-run too: its day is cheap
         status, message = ("imported", "") if activity.is_run else ("skipped", NOT_A_RUN)
         results.append(IngestResult(name, status, message, row.id, **_summary(activity)))
     return results
@@ -289,8 +288,7 @@ def delete_activity(session: Session, user: User, activity_id: int) -> bool:
     if row is None:
         return False
     file_id = row.original_file_id
-    if row.stimulus:
-        daily_loads.mark_stale(user, row.start_time)
+    daily_loads.mark_stale(user, row.start_time)
     session.delete(row)
     session.flush()
     if file_id is not None:

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from engine.days import state_from_days
 from engine.muscles import ALL_MUSCLES, LEG_MUSCLES
 from engine.state import compute_state
+from tests.webapp.files import run_fit
 from webapp import daily_loads, ingest, weeks
 from webapp.loads import load_record
 from webapp.models import Activity, DailyLoad
@@ -126,3 +127,20 @@ def test_rows_written_some_other_way_are_noticed(db, user):
     add_runs(db, user, days=3, seed=5)  # not through ingest: no marker
     state, _ = stored_state(db, user, NOW, NOW - timedelta(days=30))
     assert_same(state, per_run_state(db, user, NOW))
+
+
+def test_an_import_stores_its_days_at_once(db, user):
+    weeks.clear_cache()
+    user.timezone = "America/New_York"
+    db.commit()
+    start = datetime(2026, 11, 24, 23, 30, tzinfo=UTC)  # 18:30 in New York: that day
+    [result] = ingest.ingest(db, user, "evening.fit", run_fit(start, seconds=1800))
+    assert result.status == "imported"
+    assert user.loads_stale_from is None
+    days = db.scalars(select(DailyLoad.day).where(DailyLoad.user_id == user.id)).all()
+    assert set(days) == {start.date()}  # the local day (the 25th in UTC would be wrong)
+    assert len(days) == len(LEG_MUSCLES) + 1  # each leg muscle and the systemic row
+    # 01:30 UTC on the 25th is still the 24th in New York: the same day, two runs
+    ingest.ingest(db, user, "late.fit", run_fit(start + timedelta(hours=2)))
+    runs = db.execute(select(DailyLoad.day, DailyLoad.runs).where(DailyLoad.user_id == user.id))
+    assert set(runs) == {(start.date(), 2)}
