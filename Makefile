@@ -49,8 +49,8 @@ static/vendor/leaflet.js static/vendor/leaflet.css: node_modules/.package-lock.j
 lint: setup
 	$(BIN)/ruff check .
 
-bench: setup
-	for f in bench/bench_*.py; do $(BIN)/python $$f || exit 1; done
+bench: setup  ## one table of every figure of issue 18 (and bench/results.json); see docs/performance.md
+	nice $(BIN)/python bench/run.py --json bench/results.json
 
 fuzz: setup  ## the long fuzz campaign (issue 13): 100,000 inputs, figures in fuzz-figures.json
 	nice -n 19 $(BIN)/python scripts/fuzz.py --inputs $${FUZZ_INPUTS:-100000} --workers $${FUZZ_WORKERS:-2}

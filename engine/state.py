@@ -210,6 +210,12 @@ def _protection(end: np.ndarray, damage: np.ndarray, at: np.ndarray) -> np.ndarr
     return np.exp(prior - (at - end[0])[:, None] / PROTECTION_TAU_DAYS)
 
 
+def earlier_protection(end: np.ndarray, damage: np.ndarray) -> np.ndarray:
+    """P per record and muscle: the largest dose of the records that ended before it, decayed
+    (records sorted by end time, in days); see `_protection`."""
+    return _protection(end, damage, end)
+
+
 def _doses(end: np.ndarray, damage: np.ndarray) -> np.ndarray:
     """N x dmg for every record, N from comparable earlier doses (repeated-bout effect).
 
@@ -218,9 +224,13 @@ def _doses(end: np.ndarray, damage: np.ndarray) -> np.ndarray:
     Nosaka et al. 2001), and many small doses do not add up to protection against a big one.
     Repeating the same bout gives Byrnes' pattern (N = 0.50 after 3 weeks, 0.69 after 6).
     """
-    if end.shape[0] == 0:
-        return damage
-    protection = _protection(end, damage, end)
+    return novelty_dose(damage, earlier_protection(end, damage))
+
+
+def novelty_dose(damage: np.ndarray, protection: np.ndarray) -> np.ndarray:
+    """The damage a bout does after the repeated-bout effect: N x dmg with
+    N = NOVELTY_FLOOR + (1 - NOVELTY_FLOOR) exp(-2 P / dmg), from 1 (novel) down to the floor
+    (a bout no bigger than a recent one)."""
     ratio = protection / np.maximum(damage, 1e-12)
     novelty = NOVELTY_FLOOR + (1 - NOVELTY_FLOOR) * np.exp(-2.0 * ratio)
     return novelty * damage
@@ -306,7 +316,7 @@ class DailySeries:
         }
 
 
-def _ewma_days(daily: np.ndarray, lam: np.ndarray, start: np.ndarray) -> np.ndarray:
+def ewma_days(daily: np.ndarray, lam: np.ndarray, start: np.ndarray) -> np.ndarray:
     """Day-by-day EWMA of each column of `daily` (column j weighs today lam[j]) from `start`."""
     out = np.empty_like(daily)
     value = start.astype(float)
@@ -314,6 +324,17 @@ def _ewma_days(daily: np.ndarray, lam: np.ndarray, start: np.ndarray) -> np.ndar
         value += lam * (daily[i] - value)
         out[i] = value
     return out
+
+
+def series_lambdas(m: int) -> np.ndarray:
+    """Today's weight of each column of a daily series: m acute, m chronic, fitness, fatigue."""
+    return np.concatenate(
+        [
+            np.full(m, williams_lambda(ACUTE_DAYS)),
+            np.full(m, williams_lambda(CHRONIC_DAYS)),
+            [banister_lambda(FITNESS_DAYS), banister_lambda(FATIGUE_DAYS)],
+        ]
+    )
 
 
 def daily_series(records: Sequence[LoadRecord], start: date, end: date) -> DailySeries:
@@ -325,13 +346,7 @@ def daily_series(records: Sequence[LoadRecord], start: date, end: date) -> Daily
     n_days = (end - start).days + 1
     h = _history(records, ALL_MUSCLES, _days(day0 + timedelta(days=n_days)))
     m = len(ALL_MUSCLES)
-    lam = np.concatenate(
-        [
-            np.full(m, williams_lambda(ACUTE_DAYS)),
-            np.full(m, williams_lambda(CHRONIC_DAYS)),
-            [banister_lambda(FITNESS_DAYS), banister_lambda(FATIGUE_DAYS)],
-        ]
-    )
+    lam = series_lambdas(m)
     columns = np.hstack([h.load, h.load, h.systemic[:, None], h.systemic[:, None]])
     # The averages on the day before `start`, in closed form; then day by day.
     before = h.start_day < first
@@ -340,7 +355,7 @@ def daily_series(records: Sequence[LoadRecord], start: date, end: date) -> Daily
     daily = np.zeros((n_days, columns.shape[1]))
     idx = (h.start_day[~before] - first).astype(int)
     np.add.at(daily, idx, columns[~before])
-    smooth = _ewma_days(daily, lam, initial)
+    smooth = ewma_days(daily, lam, initial)
     acute, chronic = smooth[:, :m], smooth[:, m : 2 * m]
     fitness, fatigue = smooth[:, 2 * m], smooth[:, 2 * m + 1]
     # Damage at the end of each day, from the doses that ended by then.

@@ -107,8 +107,6 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
 
 
-
-
 @bp.route("/register", methods=("GET", "POST"))
 def register():
     form = RegisterForm()

@@ -23,7 +23,7 @@ def _secret_key(instance_path: str) -> str:
 
 
 def _flag(value: str | None) -> bool | None:
-    """"1"/"0" (also true/false, yes/no, on/off) -> True/False; unset or empty -> None."""
+    """ "1"/"0" (also true/false, yes/no, on/off) -> True/False; unset or empty -> None."""
     if value is None or not value.strip():
         return None
     return value.strip().lower() in ("1", "true", "yes", "on")

@@ -27,6 +27,7 @@ import importers
 from engine.athlete import Athlete
 from engine.stimulus import MODEL_VERSION, compute_stimulus
 from importers.errors import ActivityFileError
+from webapp import daily_loads
 from webapp.charts import chart_series
 from webapp.models import Activity, OriginalFile, User
 
@@ -94,9 +95,20 @@ def ingest(
         log.exception("importing %r failed", filename)
         session.rollback()
         results.append(IngestResult(filename, "refused", READ_FAILED))
+    _refresh_days(session, user)
     if progress is not None:
         progress(results, total)
     return results
+
+
+def _refresh_days(session: Session, user: User) -> None:
+    """The runner's stored days (webapp.daily_loads) after an upload or a delete; a failure
+    here loses nothing (the next read rebuilds them)."""
+    try:
+        daily_loads.refresh(session, user)
+    except Exception:
+        log.exception("rebuilding the days of user %s failed", user.id)
+        session.rollback()
 
 
 def is_archive(data: bytes) -> bool:
@@ -156,6 +168,7 @@ def _store(session, user, name, content, item, athlete) -> list[IngestResult]:
         row.original_file_id = original.id
         session.add(row)
         session.flush()
+        daily_loads.mark_stale(user, activity.start_time)  # a non-run too: its day is cheap
         status, message = ("imported", "") if activity.is_run else ("skipped", NOT_A_RUN)
         results.append(IngestResult(name, status, message, row.id, **_summary(activity)))
     return results
@@ -277,6 +290,7 @@ def delete_activity(session: Session, user: User, activity_id: int) -> bool:
     if row is None:
         return False
     file_id = row.original_file_id
+    daily_loads.mark_stale(user, row.start_time)
     session.delete(row)
     session.flush()
     if file_id is not None:
@@ -286,4 +300,5 @@ def delete_activity(session: Session, user: User, activity_id: int) -> bool:
         if not still_used:
             session.execute(delete(OriginalFile).where(OriginalFile.id == file_id))
     session.commit()
+    _refresh_days(session, user)
     return True

@@ -55,6 +55,13 @@ class User(UserMixin, Base):
     weekly_email: Mapped[bool] = mapped_column(Boolean, default=True)
     email_weekday: Mapped[int] = mapped_column(Integer, default=0)  # 0 = Monday
     email_hour: Mapped[int] = mapped_column(Integer, default=7)
+    # What the stored daily_loads were built from (zone, heart-rate settings, activities), and
+    # the first local day to rebuild (set by an upload or a delete); see webapp.daily_loads.
+    loads_basis: Mapped[str | None] = mapped_column(String(255))
+    loads_stale_from: Mapped[date | None] = mapped_column(Date)
+    # {"day": ISO date, "carry": engine.days.Carry.to_dict() or None}: the state the days before
+    # that day carry into it, so that a week reads only the days after it.
+    loads_carry: Mapped[dict | None] = mapped_column(JSON)
 
     activities: Mapped[list[Activity]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -123,6 +130,31 @@ class Activity(Base):
 
     def __repr__(self) -> str:
         return f"Activity(id={self.id!r}, sport={self.sport!r}, start={self.start_time!r})"
+
+
+class DailyLoad(Base):
+    """One runner's runs of one local day summed per muscle (engine.days.DayLoad, FIELDS).
+
+    The row of muscle "systemic" holds the day's systemic load in `load`. Derived data: rebuilt
+    from the activities by webapp.daily_loads whenever they or the runner's zone change.
+    """
+
+    __tablename__ = "daily_loads"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True)  # the runner's local date
+    muscle: Mapped[str] = mapped_column(String(24), primary_key=True)
+    anchor: Mapped[float] = mapped_column(Float)  # local midnight, days since the epoch
+    last_end: Mapped[float] = mapped_column(Float)  # the day's last run ended, days since epoch
+    runs: Mapped[int] = mapped_column(Integer)
+    load: Mapped[float] = mapped_column(Float)
+    damage: Mapped[float] = mapped_column(Float, default=0.0)
+    fatigue_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    dose_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    dose_time_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    protection_sum: Mapped[float] = mapped_column(Float, default=0.0)
 
 
 class ImportJob(Base):

@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 
 from tests.webapp.factories import add_account, add_activity, bearer, gpx_text
+from webapp import daily_loads
 from webapp.db import new_session
-from webapp.models import Base, EmailSend, ImportJob, PlanAdjustment, StrengthLog
+from webapp.models import Base, EmailSend, ImportJob, PlanAdjustment, StrengthLog, User
 
 
 def login(auth, account):
@@ -79,6 +80,7 @@ def fill_every_table(app, user_id: int) -> None:
     with app.app_context():
         session = new_session()
         day = datetime(2026, 11, 3, tzinfo=UTC).date()
+        daily_loads.refresh(session, session.get(User, user_id))  # the runner's days
         session.add_all(
             [
                 ImportJob(user_id=user_id, filename="export.zip", payload=b"PK"),

@@ -104,9 +104,7 @@ def make_room(db, files: int, size: int) -> int:
     max_files = int(config.get("PENDING_SHARE_GLOBAL_FILES", GLOBAL_PENDING_FILES))
     max_bytes = int(config.get("PENDING_SHARE_GLOBAL_MB", GLOBAL_PENDING_MB) * 1024 * 1024)
     rows = db.execute(
-        select(PendingShare.id, func.length(PendingShare.content)).order_by(
-            PendingShare.id.desc()
-        )
+        select(PendingShare.id, func.length(PendingShare.content)).order_by(PendingShare.id.desc())
     ).all()
     kept_files, kept_bytes, drop = files, size, []
     for row_id, length in rows:  # newest first: keep while they fit
