@@ -1,7 +1,8 @@
 """The runner's load: every stored run as an engine.state LoadRecord, and the state they give.
 
 In: the user's Activity rows (the stimulus dicts stored at import). Out: `load_records`
-(every run, sorted by start time, cached per user), and what the week page shows of
+(every counted run, sorted by start time, cached per user: a run the runner excluded from the
+load is left out, see `counts`), and what the week page shows of
 engine.state: `muscle_rows` (per leg muscle: the week's load, acute and chronic as weekly
 figures, damage), `trend` (42 days of acute and chronic per muscle) and `history_days`.
 """
@@ -27,6 +28,11 @@ RECORDS_CACHE = "legday.load_records"
 RECORDS_CACHE_SIZE = 64
 
 
+def counts(row) -> bool:
+    """Whether a stored activity (row or RunRow) adds to the legs' load: a run not excluded."""
+    return bool(row.is_run) and not getattr(row, "excluded", False)
+
+
 def load_record(start_time: datetime, duration_s: float, stimulus: dict) -> LoadRecord:
     """engine.state's LoadRecord straight from a stored stimulus dict (no Stimulus objects)."""
     muscles = {
@@ -44,10 +50,10 @@ def load_record(start_time: datetime, duration_s: float, stimulus: dict) -> Load
 def load_records(session: Session, user: User, activities_key: tuple) -> list[LoadRecord]:
     """Every run as a LoadRecord, cached per user while the user's activities do not change.
 
-    `activities_key` is (count, max id) of the user's activities. After an upload only the new
-    rows are read and added; after a delete everything is read again.
+    `activities_key` is (count, max id, last edit) of the user's activities. After an upload
+    only the new rows are read and added; after a delete or an edit everything is read again.
     """
-    count, max_id = activities_key
+    count, max_id, edited = activities_key
     records_cache = cache.lru(RECORDS_CACHE)
     cached = cache.recall(records_cache, user.id)
     if cached is not None and cached[0] == activities_key:
@@ -55,19 +61,23 @@ def load_records(session: Session, user: User, activities_key: tuple) -> list[Lo
     query = select(
         Activity.id,
         Activity.is_run,
+        Activity.excluded,
         Activity.start_time,
         Activity.elapsed_time_s,
         Activity.stimulus,
     ).where(Activity.user_id == user.id)
     records = None
     if cached is not None and cached[0][1] is not None and max_id is not None:
-        (old_count, old_max), old_records = cached
+        (old_count, old_max, old_edited), old_records = cached
         new_rows = session.execute(query.where(Activity.id > old_max)).all()
-        if old_count + len(new_rows) == count:  # nothing was deleted meanwhile
-            added = [_record_of(r) for r in new_rows if r.is_run and r.stimulus]
+        # Nothing deleted or edited meanwhile: the new rows are all there is to add.
+        if old_count + len(new_rows) == count and old_edited == edited:
+            added = [_record_of(r) for r in new_rows if counts(r) and r.stimulus]
             records = sorted(old_records + added, key=lambda r: r.start_time)
     if records is None:
-        rows = session.execute(query.where(Activity.is_run.is_(True))).all()
+        rows = session.execute(
+            query.where(Activity.is_run.is_(True), Activity.excluded.is_(False))
+        ).all()
         records = sorted((_record_of(r) for r in rows if r.stimulus), key=lambda r: r.start_time)
     cache.remember(records_cache, user.id, (activities_key, records), RECORDS_CACHE_SIZE)
     return records
@@ -83,7 +93,7 @@ def muscle_rows(in_week, state) -> list[dict]:
     words (load relative to the week's most loaded muscle; damage from DAMAGE_FROM)."""
     week_load = {k: 0.0 for k in LEG_MUSCLES}
     for r in in_week:
-        if r.is_run and r.stimulus:
+        if counts(r) and r.stimulus:
             for k, load in (r.stimulus.get("muscles") or {}).items():
                 if k in week_load:
                     week_load[k] += float(load.get("total") or 0)

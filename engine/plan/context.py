@@ -46,6 +46,7 @@ class RunSummary:
     elevation_loss_m: float = 0.0
     is_long: bool = False
     is_hard: bool = False
+    is_race: bool = False  # the runner said so: a race is hard, and its day is a race day
 
     @classmethod
     def from_fields(
@@ -57,11 +58,13 @@ class RunSummary:
         pace_s_per_km: float | None = None,
         typical_pace_s_per_km: float | None = None,
         tz: tzinfo | None = None,
+        is_race: bool = False,
     ) -> RunSummary:
-        """Classify one run from stored summary fields; hard = clearly faster than typical."""
+        """Classify one run from stored summary fields; hard = clearly faster than typical
+        (or a race)."""
         day = start_time.astimezone(tz or UTC).date()
         is_long = moving_time_s >= LONG_RUN_S or distance_m >= LONG_RUN_M
-        is_hard = bool(
+        is_hard = is_race or bool(
             pace_s_per_km
             and typical_pace_s_per_km
             and moving_time_s >= 10 * 60
@@ -74,6 +77,7 @@ class RunSummary:
             elevation_loss_m=float(elevation_loss_m or 0.0),
             is_long=is_long,
             is_hard=is_hard,
+            is_race=is_race,
         )
 
 
@@ -85,8 +89,8 @@ def summarise_runs(activities: Iterable[Any], tz: tzinfo | None = None) -> list[
     """RunSummaries for the runs among `activities` (importers' Activity or stored rows).
 
     Anything with `is_run`, `start_time`, `distance_m`, `moving_time_s`, `elevation_loss_m`
-    and `gap_s_per_km`/`avg_pace_s_per_km` works. "Hard" is judged against the median pace of
-    the runs given, so pass a few weeks of them.
+    and `gap_s_per_km`/`avg_pace_s_per_km` works (`is_race`, when present, marks a race). "Hard"
+    is judged against the median pace of the runs given, so pass a few weeks of them.
     """
     runs = [a for a in activities if getattr(a, "is_run", True)]
     paces = [p for p in (_pace(a) for a in runs) if p]
@@ -100,6 +104,7 @@ def summarise_runs(activities: Iterable[Any], tz: tzinfo | None = None) -> list[
             _pace(a),
             typical,
             tz,
+            bool(getattr(a, "is_race", False)),
         )
         for a in runs
     ]
