@@ -191,3 +191,14 @@ def test_the_email_change_says_so_when_mail_cannot_be_sent(app, client, auth):
     assert failed.status_code == 422
     assert "could not be sent" in failed.get_data(as_text=True)
     assert stored_email(app) == "runner@example.com"
+
+
+def test_a_forged_email_link_with_a_huge_id_is_a_400(app, client):
+    from itsdangerous import URLSafeTimedSerializer
+
+    forged = URLSafeTimedSerializer("not the key").dumps({"user": 2**70, "email": "x@example.com"})
+    for token in (forged, "garbage", "a.b.c"):
+        assert client.get(f"/settings/email/confirm/{token}").status_code == 400
+    # The reset link reads its payload the same way.
+    reset = URLSafeTimedSerializer("not the key").dumps(2**70)
+    assert client.get(f"/password/reset/{reset}").status_code == 400

@@ -22,6 +22,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from webapp import mail
 from webapp.auth import end_other_sessions, login_user
+from webapp.bounds import MAX_ID
 from webapp.db import get_session
 from webapp.forms import ButtonForm, ChangeEmailForm, ChangePasswordForm
 from webapp.models import User
@@ -102,7 +103,9 @@ def read_email_token(token: str) -> tuple[User, str]:
     serializer = _serializer()
     _, payload = serializer.loads_unsafe(token)
     user_id = payload.get("user") if isinstance(payload, dict) else None
-    user = get_session().get(User, user_id) if isinstance(user_id, int) else None
+    # The payload is not yet verified: only an id in range reaches the database.
+    in_range = isinstance(user_id, int) and 0 < user_id <= MAX_ID
+    user = get_session().get(User, user_id) if in_range else None
     max_age = current_app.config.get("EMAIL_CHANGE_MAX_AGE", EMAIL_CHANGE_MAX_AGE_S)
     try:
         if user is None:
