@@ -275,5 +275,7 @@ class SettingsForm(FlaskForm):
         shown = {}
         for name, field in self._fields.items():
             value = field._value() if isinstance(field, IntegerField | DateField) else field.data
-            shown[name] = "" if value is None else value
+            if value is None:  # a field the POST left out (an empty POST leaves out all)
+                value = [] if isinstance(field, SelectMultipleField) else ""
+            shown[name] = value
         return shown
