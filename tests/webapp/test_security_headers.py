@@ -108,6 +108,8 @@ def test_cookies_are_secure_whenever_the_request_is_https(app, base, secure):
     response = client.post(
         "/auth/login",
         base_url=base,
+        # As a browser sends it: Flask-WTF checks the referrer of HTTPS posts.
+        headers={"Referer": base + "/auth/login"},
         data={
             "email": account.email,
             "password": account.password,
