@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, g, request
+from flask import Flask, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
@@ -41,7 +41,9 @@ def _account() -> str:
 
 
 def _logged_in() -> bool:
-    return getattr(g, "user", None) is not None
+    from flask_login import current_user
+
+    return current_user.is_authenticated
 
 
 def _shared_files() -> int:
