@@ -234,6 +234,8 @@ def auth(client):
 
 
 def csrf_from_html(html: str) -> str:
+    # Hand-written fields put value right after name; WTForms' `form.csrf_token` puts
+    # type="hidden" between them.
     match = re.search(r'name="csrf_token"[^>]*? value="([^"]+)"', html)
     assert match, "page has no CSRF token"
     return match.group(1)

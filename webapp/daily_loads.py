@@ -57,11 +57,14 @@ COLUMNS = (
 
 
 def activities_key(session: Session, user: User) -> tuple:
-    """(count, largest id) of the user's activities: changes with any upload or delete."""
+    """(count, largest id, last edit) of the user's activities: changes with any upload,
+    delete or edit (sport, race, left out of the load)."""
     row = session.execute(
-        select(func.count(Activity.id), func.max(Activity.id)).where(Activity.user_id == user.id)
+        select(
+            func.count(Activity.id), func.max(Activity.id), func.max(Activity.edited_at)
+        ).where(Activity.user_id == user.id)
     ).one()
-    return (row[0], row[1])
+    return (row[0], row[1], row[2])
 
 
 def basis(user: User, key: tuple) -> str:
@@ -97,7 +100,7 @@ def refresh(session: Session, user: User, key: tuple | None = None) -> bool:
         checkpoint, carry = None, None
     before = _read(session, user, checkpoint, since) if since is not None else ()
     runs = select(Activity.start_time, Activity.elapsed_time_s, Activity.stimulus).where(
-        Activity.user_id == user.id, Activity.is_run.is_(True)
+        Activity.user_id == user.id, Activity.is_run.is_(True), Activity.excluded.is_(False)
     )
     if since is not None:
         # the runs of the days from `since` on (a day earlier in UTC, then by local day)

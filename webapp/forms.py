@@ -40,6 +40,7 @@ from webapp.bounds import check_day
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 8
 SHORT_PASSWORD = f"Please choose a password of at least {MIN_PASSWORD} characters."
+NO_CURRENT = "Please type your current password."
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 FOCUSES = (
@@ -55,6 +56,22 @@ EQUIPMENT = (
     ("gym", "A gym (barbell, machines)"),
 )
 UNITS = (("km", "Kilometres"), ("mi", "Miles"))
+# The sports a runner can give an activity (importers' names); the first three are runs.
+SPORTS = (
+    ("running", "Run"),
+    ("trail_running", "Trail run"),
+    ("treadmill_running", "Treadmill run"),
+    ("walking", "Walk"),
+    ("hiking", "Hike"),
+    ("cycling", "Ride"),
+    ("swimming", "Swim"),
+    ("other", "Something else"),
+)
+
+
+def sport_name(sport: str) -> str:
+    """ "trail_running" -> "Trail running"."""
+    return sport.replace("_", " ").capitalize()
 
 
 def _choices(pairs) -> list[SelectChoice]:
@@ -105,6 +122,28 @@ class ResetPasswordForm(FlaskForm):
     )
 
 
+class ButtonForm(FlaskForm):
+    """A form that is only a button (log out other devices, turn the weekly email on): the
+    CSRF token is all it carries."""
+
+
+class ChangePasswordForm(ResetPasswordForm):
+    """A new password while logged in: the current one first (a borrowed phone is not enough)."""
+
+    current = PasswordField("Current password", validators=[InputRequired(NO_CURRENT)])
+
+
+class ChangeEmailForm(FlaskForm):
+    """A new address while logged in; it changes once the link sent to it is opened."""
+
+    email = StringField(
+        "New email",
+        filters=[normalise_email],
+        validators=[Regexp(EMAIL_RE, message="Please enter a valid email address.")],
+    )
+    current = PasswordField("Current password", validators=[InputRequired(NO_CURRENT)])
+
+
 class TokenForm(FlaskForm):
     """A new API token; the name is optional (webapp.tokens gives a default and trims it)."""
 
@@ -140,6 +179,19 @@ class SwapForm(FlaskForm):
 
     exercise = StringField("Exercise")
     to = StringField("Instead")
+
+
+class ActivityEditForm(FlaskForm):
+    """The runner's corrections of one activity (webapp.edits applies them)."""
+
+    sport = SelectField("Sport", choices=_choices(SPORTS))
+    is_race = BooleanField("This was a race")
+    excluded = BooleanField("Leave this out of my load")
+
+    def offer_sport(self, sport: str) -> None:
+        """Keep an activity's own sport among the choices when it is not one of SPORTS."""
+        if sport and sport not in dict(SPORTS):
+            self.sport.choices = [*self.sport.choices, SelectChoice(sport, sport_name(sport))]
 
 
 # --- settings -------------------------------------------------------------------------------
@@ -226,5 +278,7 @@ class SettingsForm(FlaskForm):
                 shown[name] = list(field.data or [])  # a refused choice leaves None
                 continue
             value = field._value() if isinstance(field, IntegerField | DateField) else field.data
-            shown[name] = "" if value is None else value
+            if value is None:  # a field the POST left out (an empty POST leaves out all)
+                value = [] if isinstance(field, SelectMultipleField) else ""
+            shown[name] = value
         return shown

@@ -224,18 +224,25 @@ def athlete_for(user: User):
     return Athlete(**kwargs)
 
 
+def stimulus_fields(activity, athlete=None) -> dict[str, Any]:
+    """The engine's output as Activity columns: stimulus, systemic_load, model_version (empty
+    for a non-run), and the model's notes (for the summary)."""
+    if not activity.is_run:
+        return {"stimulus": {}, "systemic_load": None, "model_version": None, "notes": []}
+    result = compute_stimulus(activity, athlete)
+    return {
+        "stimulus": result.to_dict(),
+        "systemic_load": _finite(result.systemic_load),
+        "model_version": _model_version(result),
+        "notes": list(getattr(result, "notes", []) or []),
+    }
+
+
 def activity_row(activity, user_id: int, athlete=None) -> Activity:
     """An Activity row: summary, splits, chart series and (for runs) the engine's stimulus."""
-    stimulus: dict = {}
-    systemic_load = None
-    notes: list[str] = []
-    model_version = None
-    if activity.is_run:
-        result = compute_stimulus(activity, athlete)
-        stimulus = result.to_dict()
-        systemic_load = _finite(result.systemic_load)
-        notes = list(getattr(result, "notes", []) or [])
-        model_version = _model_version(result)
+    engine_out = stimulus_fields(activity, athlete)
+    stimulus, systemic_load = engine_out["stimulus"], engine_out["systemic_load"]
+    notes, model_version = engine_out["notes"], engine_out["model_version"]
     return Activity(
         user_id=user_id,
         index_in_file=activity.index,

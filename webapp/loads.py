@@ -20,6 +20,11 @@ LEVEL_WORDS = ("none", "light", "moderate", "high", "highest")
 DAMAGE_FROM = (0.3, 0.6)  # Dn where the recommender starts easing the legs (model doc 2.5)
 
 
+def counts(row) -> bool:
+    """Whether a stored activity (row or RunRow) adds to the legs' load: a run not excluded."""
+    return bool(row.is_run) and not getattr(row, "excluded", False)
+
+
 def load_record(start_time: datetime, duration_s: float, stimulus: dict) -> LoadRecord:
     """engine.state's LoadRecord straight from a stored stimulus dict (no Stimulus objects)."""
     muscles = {

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -52,7 +53,8 @@ class User(UserMixin, Base):
     hr_max: Mapped[int | None] = mapped_column(Integer)
     hr_rest: Mapped[int | None] = mapped_column(Integer)
     sex: Mapped[str | None] = mapped_column(String(8))  # "male" | "female" (TRIMP weighting)
-    weekly_email: Mapped[bool] = mapped_column(Boolean, default=True)
+    # An opt-in: off for a new account (offered after the first import, see webapp.offers).
+    weekly_email: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     email_weekday: Mapped[int] = mapped_column(Integer, default=0)  # 0 = Monday
     email_hour: Mapped[int] = mapped_column(Integer, default=7)
     # What the stored daily_loads were built from (zone, heart-rate settings, activities), and
@@ -118,6 +120,11 @@ class Activity(Base):
     avg_heart_rate: Mapped[float | None] = mapped_column(Float)
     max_heart_rate: Mapped[float | None] = mapped_column(Float)
     fingerprint: Mapped[str] = mapped_column(String(64))
+    # The runner's corrections (webapp.edits): a race feeds the plan's race rules; an excluded
+    # activity counts in no load, state or week total.
+    is_race: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    excluded: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    edited_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     # Splits, device totals, warnings; a decimated series for charts; the engine's output.
     summary: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -1,5 +1,7 @@
 """Rate limits (Flask-Limiter) on the doors a stranger can knock on: log in, register, password
-reset, the emailed-token pages, API-token creation and logged-out `/share`.
+reset, the emailed-token pages, API-token creation and logged-out `/share`; and on the login
+details of Settings (log out other devices, change password, change email), where a borrowed
+session could guess the current password or send mail.
 
 One table, `LIMITS`, says what is limited where; `init_app` wraps those views. Counters live in
 Redis when REDIS_URL is set (shared by every web process), in memory otherwise (one process).
@@ -30,6 +32,13 @@ def _failed(response) -> bool:
 
 def _login_email() -> str:
     return "login-email:" + request.form.get("email", "").strip().lower()[:254]
+
+
+def _account() -> str:
+    """The logged-in account (per account, whichever address it comes from)."""
+    from flask_login import current_user
+
+    return f"account:{current_user.get_id()}"
 
 
 def _logged_in() -> bool:
@@ -66,6 +75,16 @@ LIMITS = (
     Rule("email.unsubscribe", "20 per minute", methods=None),
     Rule("email.unsubscribe_post", "20 per minute", methods=None),
     Rule("account.create_api_token", "10 per minute;50 per day"),
+    Rule("credentials.end_others", "10 per minute;50 per day"),
+    # Wrong current passwords, per account: a borrowed session cannot guess on.
+    Rule(
+        "credentials.change_password",
+        "5 per minute;20 per hour",
+        key_func=_account,
+        deduct_when=_failed,
+    ),
+    Rule("credentials.change_email", "5 per minute;20 per day", key_func=_account),
+    Rule("credentials.confirm_email", "10 per minute;60 per hour", methods=None),
     Rule(
         "share.receive",
         f"{SHARE_FILES_PER_DAY} per day",

@@ -43,6 +43,9 @@ WEEK_COLUMNS = (
     Activity.avg_pace_s_per_km,
     Activity.gap_s_per_km,
     Activity.systemic_load,
+    Activity.stimulus,
+    Activity.is_race,
+    Activity.excluded,
 )
 TREND_DAYS = loads.TREND_DAYS
 WEEK_CACHE = "legday.week_views"
@@ -115,6 +118,8 @@ class RunRow:
     avg_pace_s_per_km: float | None
     systemic_load: float | None
     gap_s_per_km: float | None = None
+    is_race: bool = False
+    excluded: bool = False  # left out of the load and the totals by the runner
 
     def to_dict(self) -> dict[str, Any]:
         out = dataclasses.asdict(self)
@@ -131,7 +136,7 @@ class WeekView:
     as_of: datetime
     is_current: bool
     runs: list[RunRow]
-    other: list[RunRow]  # not runs: shown, not counted
+    other: list[RunRow]  # not runs, or runs left out of the load: shown, not counted
     totals: dict[str, float]
     state: Any  # engine.state.State
     muscles: list[dict]  # per muscle: key, label, acute, chronic, damage_normalised, level
@@ -182,6 +187,8 @@ def run_rows(rows: Iterable, zone) -> list[RunRow]:
             avg_pace_s_per_km=r.avg_pace_s_per_km,
             systemic_load=r.systemic_load,
             gap_s_per_km=r.gap_s_per_km,
+            is_race=bool(r.is_race),
+            excluded=bool(r.excluded),
         )
         for r in rows
     ]
@@ -191,7 +198,8 @@ def run_rows(rows: Iterable, zone) -> list[RunRow]:
 
 
 def _data_key(session: Session, user: User, label: str) -> tuple:
-    """Changes whenever anything the week depends on changes (uploads, deletes, logs, settings).
+    """Changes whenever anything the week depends on changes (uploads, deletes, edits, logs,
+    settings).
 
     One round trip to the database: this runs on every view of a week, cached or not.
     """
@@ -203,6 +211,7 @@ def _data_key(session: Session, user: User, label: str) -> tuple:
         select(
             of_user(func.count(Activity.id), Activity),
             of_user(func.max(Activity.id), Activity),
+            of_user(func.max(Activity.edited_at), Activity),
             of_user(func.count(StrengthLog.id), StrengthLog),
             of_user(func.max(StrengthLog.id), StrengthLog),
             select(PlanAdjustment.data)
@@ -210,7 +219,7 @@ def _data_key(session: Session, user: User, label: str) -> tuple:
             .scalar_subquery(),
         )
     ).one()
-    activities, logs, adjustment = (row[0], row[1]), (row[2], row[3]), row[4]
+    activities, logs, adjustment = (row[0], row[1], row[2]), (row[3], row[4]), row[5]
     if not isinstance(adjustment, str):
         adjustment = json.dumps(adjustment, sort_keys=True)
     settings = (
@@ -286,7 +295,7 @@ def _build_week(session, user, start, label, current, as_of, zone, today, stored
     state = state_from_days(days, as_of, zone, carry)
     in_week = [r for r in rows if start_utc <= aware(r.start_time) < end_utc]
     week_rows = run_rows(in_week, zone)
-    runs = [r for r in week_rows if r.is_run]
+    runs = [r for r in week_rows if loads.counts(r)]
     totals = {
         "runs": len(runs),
         "distance_m": sum(r.distance_m or 0 for r in runs),
@@ -309,7 +318,7 @@ def _build_week(session, user, start, label, current, as_of, zone, today, stored
         as_of=as_of,
         is_current=start == current,
         runs=runs,
-        other=[r for r in week_rows if not r.is_run],
+        other=[r for r in week_rows if not loads.counts(r)],
         totals=totals,
         state=state,
         muscles=loads.muscle_rows(days, start, end, state),
@@ -332,6 +341,6 @@ def _plan(session, user, start, label, plan_day, today, zone, rows, stored, stat
     recent = [
         SimpleNamespace(**{**r._asdict(), "start_time": aware(r.start_time)})
         for r in rows
-        if r.is_run and aware(r.start_time) >= since
+        if loads.counts(r) and aware(r.start_time) >= since
     ]
     return plan_for(session, user, start, label, plan_day, state, recent, zone)

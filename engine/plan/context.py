@@ -55,6 +55,7 @@ class RunSummary:
     is_hard: bool = False
     climb_m: float = 0.0  # elevation gain, m (loss stands in when the gain is unknown)
     fast_m: float = 0.0  # metres run clearly faster than the runner's usual speed
+    is_race: bool = False  # the runner said so: a race is hard, and its day is a race day
 
     @classmethod
     def from_fields(
@@ -69,13 +70,14 @@ class RunSummary:
         *,
         elevation_gain_m: float | None = None,
         fast_m: float = 0.0,
+        is_race: bool = False,
     ) -> RunSummary:
-        """Classify one run from stored summary fields; hard = clearly faster than typical, or
-        a kilometre (or a fifth of the run) of fast running in it."""
+        """Classify one run from stored summary fields; hard = clearly faster than typical, a
+        kilometre (or a fifth of the run) of fast running in it, or a race."""
         day = start_time.astimezone(tz or UTC).date()
         distance = float(distance_m or 0.0)
         is_long = moving_time_s >= LONG_RUN_S or distance_m >= LONG_RUN_M
-        is_hard = bool(
+        is_hard = is_race or bool(
             pace_s_per_km
             and typical_pace_s_per_km
             and moving_time_s >= 10 * 60
@@ -92,6 +94,7 @@ class RunSummary:
             is_hard=is_hard,
             climb_m=float(elevation_gain_m or elevation_loss_m or 0.0),
             fast_m=float(fast_m),
+            is_race=is_race,
         )
 
 
@@ -116,8 +119,8 @@ def summarise_runs(activities: Iterable[Any], tz: tzinfo | None = None) -> list[
     """RunSummaries for the runs among `activities` (importers' Activity or stored rows).
 
     Anything with `is_run`, `start_time`, `distance_m`, `moving_time_s`, `elevation_loss_m`
-    and `gap_s_per_km`/`avg_pace_s_per_km` works. "Hard" is judged against the median pace of
-    the runs given, so pass a few weeks of them.
+    and `gap_s_per_km`/`avg_pace_s_per_km` works (`is_race`, when present, marks a race). "Hard"
+    is judged against the median pace of the runs given, so pass a few weeks of them.
     """
     runs = [a for a in activities if getattr(a, "is_run", True)]
     paces = [p for p in (_pace(a) for a in runs) if p]
@@ -134,6 +137,7 @@ def summarise_runs(activities: Iterable[Any], tz: tzinfo | None = None) -> list[
             tz,
             elevation_gain_m=getattr(a, "elevation_gain_m", None),
             fast_m=fast_metres(a, typical_speed),
+            is_race=bool(getattr(a, "is_race", False)),
         )
         for a in runs
     ]

@@ -134,9 +134,10 @@ def _leg_block(b: SessionBuilder) -> tuple[str, str]:
         )
 
     race = ctx.race_date
-    if race is not None:
-        to_race = (race - day).days
-        since_race = (day - race).days
+    last_race = max((d for d in (race, *week.race_days) if d is not None and d < day), default=None)
+    if race is not None or last_race is not None:
+        to_race = (race - day).days if race is not None else -1
+        since_race = (day - last_race).days if last_race is not None else 0
         if 0 <= to_race <= 3 and block != "none":
             block, reason = (
                 "none",

@@ -64,6 +64,7 @@ class Week:
     long_weekday_source: str  # "setting" | "typical" | "none"
     history_days: int  # days from the first run given to as_of
     units: str = "km"
+    race_days: frozenset[date] = frozenset()  # days of past runs the runner marked as races
 
     def distance(self, metres: float) -> str:
         return distance_text(metres, self.units)
@@ -185,6 +186,7 @@ def describe_week(ctx: PlanContext, days: Sequence[date]) -> Week:
         long_weekday_source=source,
         history_days=(as_of - runs[0].day).days if runs else 0,
         units=ctx.units,
+        race_days=frozenset(r.day for r in runs if r.is_race),
     )
 
 

@@ -27,6 +27,7 @@ def page_urls(app, activity_id: int, user_id: int) -> list[tuple[str, str]]:
     """(endpoint, url) for every GET route that renders a page, with its arguments filled."""
     from webapp.db import new_session
     from webapp.models import User
+    from webapp.views.credentials import make_email_token
     from webapp.views.password import make_reset_token
     from webapp.weekly.unsubscribe import unsubscribe_token
     from webapp.weeks import week_label
@@ -37,6 +38,7 @@ def page_urls(app, activity_id: int, user_id: int) -> list[tuple[str, str]]:
         tokens = {
             "password.reset": make_reset_token(user),
             "email.unsubscribe": unsubscribe_token(app.config["SECRET_KEY"], user_id),
+            "credentials.confirm_email": make_email_token(user, "new-pages@example.com"),
         }
         session.close()
     week = week_label(recent_start().date())

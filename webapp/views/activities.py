@@ -1,4 +1,5 @@
-"""Activities: the list (newest first, by sport, "more" via HTMX) and one activity's page."""
+"""Activities: the list (newest first, by sport, "more" via HTMX), one activity's page, and the
+runner's corrections of it (sport, race, left out of the load: webapp.edits)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from engine.muscles import LABELS
-from webapp import bounds, chart_data, charts, ingest, route_map
+from webapp import bounds, chart_data, charts, edits, ingest, route_map
 from webapp.db import get_session
+from webapp.forms import ActivityEditForm, sport_name
 from webapp.models import Activity
 from webapp.views.fragments import page_or_fragment
 from webapp.weeks import user_zone
@@ -31,8 +33,7 @@ LIST_COLUMNS = (
 )
 
 
-def sport_label(sport: str) -> str:
-    return sport.replace("_", " ").capitalize()
+sport_label = sport_name
 
 
 @bp.app_template_filter("sport")
@@ -113,10 +114,13 @@ def _own_activity(activity_id: int) -> Activity:
     return found
 
 
-@bp.route("/<int:activity_id>")
-@login_required
-def show(activity_id: int):
-    activity = _own_activity(activity_id)
+def _edit_form(activity: Activity, formdata=None) -> ActivityEditForm:
+    form = ActivityEditForm(formdata=formdata, obj=activity)
+    form.offer_sport(activity.sport)
+    return form
+
+
+def _show(activity: Activity, form: ActivityEditForm, edit_error=None, status=200):
     # Positions inside the privacy zone never reach the page, as a map or as the SVG route.
     series = route_map.visible(activity.chart_series)
     return render_template(
@@ -127,7 +131,43 @@ def show(activity_id: int):
         route=route_map.route_map(series),
         bars=charts.stimulus_bars(activity.stimulus, LABELS),
         summary=activity.summary or {},
-    )
+        form=form,
+        edit_error=edit_error,
+    ), status
+
+
+@bp.route("/<int:activity_id>")
+@login_required
+def show(activity_id: int):
+    activity = _own_activity(activity_id)
+    return _show(activity, _edit_form(activity, formdata=None))
+
+
+@bp.route("/<int:activity_id>/edit", methods=("POST",))
+@login_required
+def edit(activity_id: int):
+    """Save the sport, race and excluded flags; the week and plan recompute (webapp.edits)."""
+    activity = _own_activity(activity_id)
+    form = _edit_form(activity, formdata=request.form)
+    db = get_session()
+    if not form.validate():
+        error = next(iter(sum(form.errors.values(), [])), None)
+        return _show(activity, form, error, 422)
+    try:
+        edits.edit_activity(
+            db,
+            current_user,
+            activity,
+            sport=form.sport.data,
+            is_race=form.is_race.data,
+            excluded=form.excluded.data,
+        )
+    except edits.EditRefused as exc:
+        db.rollback()  # nothing was changed; the page shows the row as stored
+        return _show(activity, form, str(exc), 422)
+    db.commit()
+    flash("Saved. Your week and this week's plan now follow the change.")
+    return redirect(url_for("activities.show", activity_id=activity_id))
 
 
 @bp.route("/<int:activity_id>/delete", methods=("POST",))

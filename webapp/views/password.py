@@ -15,6 +15,7 @@ from werkzeug.security import generate_password_hash
 
 from webapp import mail
 from webapp.auth import end_other_sessions, login_user
+from webapp.bounds import MAX_ID
 from webapp.db import get_session
 from webapp.forms import ForgotPasswordForm, ResetPasswordForm
 from webapp.models import User
@@ -46,7 +47,8 @@ def user_for_reset_token(token: str) -> User:
     # The payload names the account whose hash salts the signature; it is trusted only
     # after the signature checks out against that hash.
     _, user_id = serializer.loads_unsafe(token)
-    user = get_session().get(User, user_id) if isinstance(user_id, int) else None
+    in_range = isinstance(user_id, int) and 0 < user_id <= MAX_ID  # not verified yet
+    user = get_session().get(User, user_id) if in_range else None
     max_age = current_app.config.get("PASSWORD_RESET_MAX_AGE", MAX_AGE_S)
     try:
         if user is None:
