@@ -22,6 +22,7 @@ import numpy as np
 from gpxpy.gpxfield import SimpleTZ
 
 from importers.activity import RUN_SPORTS, Activity, Series
+from importers.devices import clean_creator
 from importers.errors import CorruptFile, NoActivityData
 from importers.plausibility import CHANNELS, Track, clean
 from importers.sports import counts_steps, guess_sport, word_sport
@@ -257,7 +258,7 @@ def _activity(
         series=series,
         source_format="gpx",
         name=name,
-        device=creator or None,
+        device=clean_creator(creator),
         index=index,
         source_name=filename,
         warnings=notes,
