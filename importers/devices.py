@@ -94,10 +94,13 @@ def garmin_product_name(enum_name: str) -> str:
     return " ".join(w.capitalize() for w in stem.split("_") if w)
 
 
+_NOT_A_MAKER = {"development", "unknown", "invalid"}  # test and homemade files (255: development)
+
+
 def _maker(manufacturer: object) -> str | None:
     if isinstance(manufacturer, int) and not isinstance(manufacturer, bool):
         return MANUFACTURERS.get(manufacturer)
-    if isinstance(manufacturer, str):
+    if isinstance(manufacturer, str) and manufacturer.lower() not in _NOT_A_MAKER:
         return _MAKER_NAMES.get(manufacturer.lower(), manufacturer.replace("_", " ").title())
     return None
 

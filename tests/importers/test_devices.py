@@ -36,6 +36,7 @@ def test_garmin_products(enum_name, expected):
         (294, None, None, "COROS"),
         ("strava", 1161, None, "Strava"),
         (None, None, None, None),
+        ("development", 0, None, None),  # a file written by a test or a homemade tool
     ],
 )
 def test_fit_device_names(maker, product, product_name, expected):
