@@ -21,6 +21,7 @@ set `LEGDAY_TRUSTED_PROXIES=1` (Werkzeug's ProxyFix) so that `request.is_secure`
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, request
@@ -44,6 +45,7 @@ def _join(directives: dict[str, str]) -> str:
     return "; ".join(f"{name} {value}".strip() for name, value in directives.items())
 
 
+@functools.lru_cache(maxsize=8)
 def page_policy(tile_url: str) -> str:
     """The policy of every page: what may run, load, connect and frame."""
     tiles = tile_origin(tile_url)
@@ -88,7 +90,8 @@ def secure_cookies() -> bool:
 
 
 def add_headers(response: Response) -> Response:
-    policy = current_app.config["CONTENT_SECURITY_POLICY"]
+    # From TILE_URL as it is now (tests and operators may change it after start-up).
+    policy = page_policy(current_app.config.get("TILE_URL") or "")
     if request.endpoint in INLINE_STYLED:
         policy = EMAIL_POLICY
     response.headers.setdefault("Content-Security-Policy", policy)

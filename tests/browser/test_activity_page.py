@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_journey import check, small_targets
+from tests.browser.test_journey import check, small_targets, tile_server  # noqa: F401
 from tests.importers.samples import fit_bytes, make_track
 from tests.webapp.files import in_this_week, recent_start
 
@@ -66,10 +66,16 @@ def log_in(page, live_server):
     page.wait_for_url("**/week")
 
 
-def test_splits_per_mile_fit_the_phone(live_server, page, miles_runner):
+def test_splits_per_mile_fit_the_phone(app, live_server, page, miles_runner, tile_server):  # noqa: F811
+    base, asked = tile_server
+    app.config["TILE_URL"] = base + "/{z}/{x}/{y}.png"
+    app.config["TILE_ATTRIBUTION"] = "Test tiles"
     log_in(page, live_server)
     [activity_id] = miles_runner["hilly.fit"]
     page.goto(f"{live_server}/activities/{activity_id}")
+    page.wait_for_selector("[data-route-map][data-state=live]", timeout=10000)
+    page.wait_for_selector("[data-chart=activity].chart-drawn")
+    assert asked, "the basemap came from the local tile server"
     table = page.locator("table.splits")
     heads = [h.strip() for h in table.locator("thead th").all_inner_texts()]
     assert heads[0] == "mi" and heads[1].replace("\n", " ") == "Pace /mi", heads
@@ -89,6 +95,7 @@ def test_splits_per_mile_fit_the_phone(live_server, page, miles_runner):
     assert small_targets(page, TEXT_LINKS) == []
     page.locator(".site-header").evaluate("(el) => el.scrollIntoView()")
     check(page, "activity-top")
+    check(page, "activity-miles-map-chart", top="#route-h")
     check(page, "activity-splits-miles", top="#splits-h")
 
 
