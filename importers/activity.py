@@ -54,7 +54,10 @@ class DeviceTotals:
 
 @dataclass(frozen=True, slots=True)
 class Split:
-    """One kilometre (the last one may be shorter)."""
+    """One kilometre or one mile (the last one may be shorter or up to 50 m longer).
+
+    Paces are seconds per kilometre whatever the split's length; climb and descent in metres.
+    """
 
     index: int
     distance_m: float
@@ -82,7 +85,8 @@ class Activity:
     gap_s_per_km: float | None
     avg_heart_rate: float | None
     max_heart_rate: float | None
-    splits: tuple[Split, ...] = ()
+    splits: tuple[Split, ...] = ()  # per kilometre
+    splits_mi: tuple[Split, ...] = ()  # per mile, for runners who count in miles
     device_totals: DeviceTotals | None = None
     sub_sport: str | None = None
     name: str | None = None

@@ -2,6 +2,7 @@
 
     smoothed_elevation(series) -> (metres per sample, "barometric" | "gps") or None
     series_elevation(series) -> (gain m, loss m, per-sample steps) or None
+    spread_steps(alt, steps) -> the same climb, credited sample by sample as it happens
     choose_elevation(device_totals, from_series, source) -> Elevation(gain, loss, source)
 
 The altitude (barometric when smooth sample to sample, else GPS) is smoothed with a centred
@@ -98,6 +99,36 @@ def hysteresis_steps(alt: np.ndarray, threshold: float = HYSTERESIS_M) -> np.nda
                 last, direction, ext, ext_k = hi, -1, v, k
     if direction != 0:
         out[idx[ext_k]] += ext - last
+    return out
+
+
+def spread_steps(alt: np.ndarray, steps: np.ndarray) -> np.ndarray:
+    """`hysteresis_steps` credited where the climbing happens rather than at each summit.
+
+    Each credit of `steps` (metres at a turning point) is spread over the samples since the
+    previous turning point along the running maximum (a climb) or minimum (a descent) of `alt`,
+    so a 1,200 m climb over four kilometres counts in each of them, and the final descent of a
+    run is not all booked on its last sample. The sums of gains and of losses are unchanged;
+    shape and units as `steps` (metres per sample).
+    """
+    out = np.zeros(steps.shape[0])
+    idx = np.flatnonzero(~np.isnan(alt))
+    if idx.size == 0:
+        return out
+    vals = alt[idx]
+    credits = steps[idx]
+    prev = 0
+    for k in np.flatnonzero(credits):
+        credit = float(credits[k])
+        seg = vals[prev : k + 1]
+        env = np.maximum.accumulate(seg) if credit > 0 else np.minimum.accumulate(seg)
+        inc = np.diff(env)
+        moved = float(inc.sum())
+        if seg.size > 1 and moved != 0.0 and np.sign(moved) == np.sign(credit):
+            out[idx[prev + 1 : k + 1]] += inc * (credit / moved)
+        else:
+            out[idx[k]] += credit
+        prev = int(k)
     return out
 
 

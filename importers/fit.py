@@ -20,6 +20,7 @@ import fitdecode
 import numpy as np
 
 from importers.activity import RUN_SPORTS, Activity, Series
+from importers.devices import fit_device_name
 from importers.errors import ActivityFileError, CorruptFile, NoActivityData
 from importers.fit_timer import moving_mask, remove_clock_jumps, timer_periods
 from importers.fit_totals import (
@@ -91,6 +92,7 @@ class _Decoded:
         self.sessions: list[dict] = []
         self.timer: list[tuple[float, bool]] = []  # (time, running after this event)
         self.sport: dict = {}
+        self.sport_names: list[tuple[object, str]] = []  # (FIT sport, name) of each sport msg
         self.device: str | None = None
         self.relative_clock = False
         self.dev_fields_seen = False
@@ -159,8 +161,12 @@ def _decode(data: bytes, filename: str | None) -> tuple[_Decoded, str | None]:
                 check_activity_count(len(out.sessions), "FIT", filename)
             elif name == "sport":
                 out.sport = {f: _get(frame, f) for f in ("sport", "sub_sport", "name")}
+                if isinstance(out.sport["name"], str):
+                    out.sport_names.append((out.sport["sport"], out.sport["name"]))
             elif name == "file_id" and out.device is None:
-                out.device = _device_name(frame)
+                maker, product = _get(frame, "manufacturer"), _get(frame, "product_name")
+                model = _get(frame, "garmin_product") or _get(frame, "product")
+                out.device = fit_device_name(maker, model, product)
     except fitdecode.FitEOFError as exc:
         n = len(out.ts)
         if n < MIN_KEPT_RECORDS:
@@ -223,13 +229,6 @@ def _add_event(out: _Decoded, frame: fitdecode.FitDataMessage) -> None:
         out.timer.append((t, False))
 
 
-def _device_name(frame: fitdecode.FitDataMessage) -> str | None:
-    maker = _get(frame, "manufacturer")
-    product = _get(frame, "garmin_product") or _get(frame, "product_name") or _get(frame, "product")
-    parts = [str(p) for p in (maker, product) if p is not None]
-    return " ".join(parts) or None
-
-
 def parse(data: bytes, filename: str | None = None) -> list[Activity]:
     """Every session of a FIT file (chained files included) as an Activity."""
     if header_says_empty(data):
@@ -288,6 +287,18 @@ def parse(data: bytes, filename: str | None = None) -> list[Activity]:
     if not activities:
         raise NoActivityData("This FIT file holds no activity samples.", filename=filename)
     return activities
+
+
+def _leg_name(dec: _Decoded, info: dict) -> str | None:
+    """The sport message's name ("Trail Run") for this session: in a multisport file only the
+    name given to this leg's sport, so that the swim and the bike are not called "Run"."""
+    if len(dec.sessions) <= 1:
+        name = dec.sport.get("name")
+        return name if isinstance(name, str) else None
+    for sport, name in dec.sport_names:
+        if sport == info.get("sport"):
+            return name
+    return None
 
 
 def _sport(dec: _Decoded, info: dict) -> str:
@@ -429,7 +440,7 @@ def _activity(
         series=series,
         source_format="fit",
         device_totals=totals,
-        name=dec.sport.get("name") if isinstance(dec.sport.get("name"), str) else None,
+        name=_leg_name(dec, info),
         device=dec.device,
         index=index,
         source_name=filename,

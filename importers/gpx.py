@@ -22,6 +22,7 @@ import numpy as np
 from gpxpy.gpxfield import SimpleTZ
 
 from importers.activity import RUN_SPORTS, Activity, Series
+from importers.devices import clean_creator
 from importers.errors import CorruptFile, NoActivityData
 from importers.limits import prescan_xml
 from importers.plausibility import CHANNELS, Track, clean
@@ -259,7 +260,7 @@ def _activity(
         series=series,
         source_format="gpx",
         name=name,
-        device=creator or None,
+        device=clean_creator(creator),
         index=index,
         source_name=filename,
         warnings=notes,

@@ -29,6 +29,7 @@ from importers.elevation import (  # noqa: F401  (smooth_altitude, hysteresis_st
     series_elevation,
     smooth_altitude,
     smoothed_elevation,
+    spread_steps,
 )
 from importers.limits import check_span, split_length_m
 from importers.reconcile import reconcile
@@ -38,6 +39,8 @@ MAX_MOVING_GAP_S = 60.0
 GRADE_HALF_SPAN_M = 50.0  # grade is measured over ~100 m of distance around each sample
 GRADE_LIMIT = 0.35
 SPLIT_M = 1000.0
+MILE_M = 1609.344
+MIN_LAST_SPLIT_M = 50.0  # a shorter remainder joins the split before it (no "15 (0.00)")
 SPARSE_STEP_S = 2.0
 CURVE_SUBSTEPS = 8
 MAX_CURVE_RATIO = 1.5
@@ -279,13 +282,18 @@ def summarise(
     avg_hr = _mean(series.heart_rate, weights)
     max_hr = _max(series.heart_rate)
 
-    splits = compute_splits(
+    climb = None
+    if from_series is not None:
+        climb = split_climb(spread_steps(smoothed[0], from_series[2]), elevation)
+    split_args = (
         series,
         dist,
         dt * step_moving,
         dd * effort if (has_grade or treadmill) else None,
-        from_series[2] if from_series is not None else None,
+        climb,
     )
+    splits = compute_splits(*split_args)
+    splits_mi = compute_splits(*split_args, split_m=MILE_M)
     return Activity(
         sport=sport,
         start_time=start_time,
@@ -302,6 +310,7 @@ def summarise(
         avg_heart_rate=avg_hr,
         max_heart_rate=max_hr,
         splits=splits,
+        splits_mi=splits_mi,
         device_totals=device_totals,
         sub_sport=sub_sport,
         name=name,
@@ -317,18 +326,38 @@ def summarise(
     )
 
 
+def split_climb(steps: np.ndarray, elevation) -> np.ndarray:
+    """Per-sample climb scaled so that the splits add up to the total shown above them.
+
+    When the total is the device's own (`elevation.source == "device"`), the gains (and the
+    losses) of the smoothed series are scaled to it: the altitude trace says where the climbing
+    was, the watch how much. Otherwise `steps` already sums to the total.
+    """
+    if elevation.source != "device":
+        return steps
+    out = steps.copy()
+    for mask, total in ((steps > 0, elevation.gain_m), (steps < 0, elevation.loss_m)):
+        ours = float(np.abs(steps[mask]).sum())
+        if total is not None and ours > 0:
+            out[mask] = steps[mask] * (float(total) / ours)
+    return out
+
+
 def compute_splits(
     series: Series,
     dist: np.ndarray,
     moving_dt: np.ndarray,
     effort_dd: np.ndarray | None,
     elev_steps: np.ndarray | None,
+    split_m: float = SPLIT_M,
 ) -> tuple[Split, ...]:
-    """One split per full kilometre of cumulative distance, plus the remainder; beyond
-    MAX_SPLITS kilometres each split is a whole number of kilometres long.
+    """One split per full `split_m` (a kilometre, or `MILE_M`) of distance, plus the remainder;
+    beyond MAX_SPLITS splits each split is a whole number of `split_m` long.
 
-    Time and effort are interpolated at the exact kilometre mark; elevation and heart rate are
-    taken over the samples that fall inside the split.
+    Time and effort are interpolated at the exact mark; climb (`elev_steps`, metres per sample
+    as `spread_steps` gives them, so the splits add up to the series' total) and heart rate
+    are taken over the samples that fall inside the split. A remainder shorter than
+    `MIN_LAST_SPLIT_M` joins the last full split rather than making a split of "0.00".
     """
     n = dist.shape[0]
     if n < 2:
@@ -337,11 +366,14 @@ def compute_splits(
     total = float(rel[-1])
     if total < 1.0:
         return ()
-    length = split_length_m(total, SPLIT_M)
+    length = split_length_m(total, split_m)
     k_full = int(total // length)
     marks = [k * length for k in range(k_full + 1)]
-    if total - k_full * length >= 1.0:
+    rest = total - k_full * length
+    if rest >= MIN_LAST_SPLIT_M or (k_full == 0 and rest >= 1.0):
         marks.append(total)
+    elif k_full:
+        marks[-1] = total
     cum_t = np.cumsum(moving_dt)
     cum_e = np.cumsum(effort_dd) if effort_dd is not None else None
     at_t = np.interp(marks, rel, cum_t)

@@ -17,6 +17,7 @@ import defusedxml.ElementTree as safe_et
 import numpy as np
 
 from importers.activity import RUN_SPORTS, Activity, DeviceTotals, Series
+from importers.devices import clean_creator
 from importers.errors import CorruptFile, NoActivityData
 from importers.limits import check_activity_count, prescan_xml
 from importers.plausibility import CHANNELS, Track, clean
@@ -131,7 +132,11 @@ def _activity(act: Element, filename: str | None, index: int) -> Activity | None
             max_heart_rate=max_hr,
             source="laps",
         )
-    meta = {"device": _text(act, "Creator", "Name"), "index": index, "source_name": filename}
+    meta = {
+        "device": clean_creator(_text(act, "Creator", "Name")),
+        "index": index,
+        "source_name": filename,
+    }
     if len(ts) < 2:
         return _from_laps(act, ts, sport, totals, meta)
     track = Track(

@@ -265,6 +265,7 @@ def activity_row(activity, user_id: int, athlete=None) -> Activity:
         fingerprint=activity.fingerprint,
         summary={
             "splits": [_clean(dataclasses.asdict(s)) for s in activity.splits],
+            "splits_mi": [_clean(dataclasses.asdict(s)) for s in activity.splits_mi],
             "device_totals": _clean(dataclasses.asdict(activity.device_totals))
             if activity.device_totals
             else None,

@@ -43,6 +43,12 @@
     });
   }
 
+  /* Tell every open page that the queue changed (the worker sends files in the background). */
+  const channel = "BroadcastChannel" in scope ? new scope.BroadcastChannel("legday-queue") : null;
+  function announce() {
+    if (channel) channel.postMessage("changed");
+  }
+
   const Queue = {
     SYNC_TAG,
     list: () => run(UPLOADS, "readonly", (s) => s.getAll()),
@@ -124,6 +130,7 @@
             outcome.failed += 1;
           }
           await Queue.put(item);
+          announce();
         }
       };
       // One sender at a time (a page and the worker may both try when the network returns).
@@ -193,35 +200,42 @@
     const items = (await Queue.list()).filter(
       (item) => item.source === "share" || (item.source === "offline" && user && item.user === user),
     );
-    const list = section.querySelector(".queue-list");
-    list.replaceChildren(
-      ...items.map((item) => {
-        const li = document.createElement("li");
-        li.className = "queue-item";
-        li.dataset.state = item.state;
-        const name = document.createElement("span");
-        name.className = "queue-name";
-        name.textContent = item.name;
-        const state = document.createElement("span");
-        state.className = "queue-state";
-        state.textContent = STATES[item.state] || item.state;
-        li.append(name, " ", state);
-        if (item.source === "share") {
-          state.textContent = "shared with Legday";
-          const link = document.createElement("a");
-          link.href = "/share/pending";
-          link.textContent = "import it";
-          li.append(" · ", link);
-        } else if (item.state === "sent") {
-          const link = document.createElement("a");
-          link.href = "/activities";
-          link.textContent = "see activities";
-          li.append(" · ", link);
-        }
-        return li;
-      }),
-    );
+    // Files still to send under "Waiting to upload"; the ones sent (or refused) move to
+    // "Done" the moment they are done, so nothing sent stays in the waiting list.
+    const done = (item) => item.source === "offline" && (item.state === "sent" || item.state === "failed");
+    const waiting = items.filter((item) => !done(item));
+    const finished = items.filter(done);
+    section.querySelector(".queue-list").replaceChildren(...waiting.map(queueItem));
+    section.querySelector(".queue-done-list").replaceChildren(...finished.map(queueItem));
+    section.querySelector(".queue-waiting").hidden = waiting.length === 0;
+    section.querySelector(".queue-done").hidden = finished.length === 0;
     section.hidden = items.length === 0;
+  }
+
+  function queueItem(item) {
+    const li = document.createElement("li");
+    li.className = "queue-item";
+    li.dataset.state = item.state;
+    const name = document.createElement("span");
+    name.className = "queue-name";
+    name.textContent = item.name;
+    const state = document.createElement("span");
+    state.className = "queue-state";
+    state.textContent = STATES[item.state] || item.state;
+    li.append(name, " ", state);
+    if (item.source === "share") {
+      state.textContent = "shared with Legday";
+      const link = document.createElement("a");
+      link.href = "/share/pending";
+      link.textContent = "import it";
+      li.append(" · ", link);
+    } else if (item.state === "sent") {
+      const link = document.createElement("a");
+      link.href = "/activities";
+      link.textContent = "see activities";
+      li.append(" · ", link);
+    }
+    return li;
   }
 
   async function queueFrom(form) {
@@ -267,6 +281,7 @@
     if (form && uploadForm(form)) queueFrom(form);
   });
   window.addEventListener("online", flushFromPage);
+  if (channel) channel.addEventListener("message", () => render());
   document.addEventListener("htmx:afterSettle", () => render());
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", flushFromPage);

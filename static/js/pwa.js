@@ -82,16 +82,54 @@
     if (hint) hint.remove();
   });
 
+  /* One message per state: a page opened offline is the saved copy ("saved"); a page opened
+     online that lost the connection is current but its links wait ("live"); the offline page
+     says it has no saved copy itself, so it gets no banner. */
+  let openedOffline = !navigator.onLine;
+
   function showOfflineBanner() {
-    if (navigator.onLine) {
-      const banner = document.getElementById("offline-banner");
+    let banner = document.getElementById("offline-banner");
+    if (navigator.onLine || document.getElementById("offline-page")) {
       if (banner) banner.remove();
-    } else {
-      showTemplate("offline-banner-template", "offline-banner");
+      return;
     }
+    banner = banner || showTemplate("offline-banner-template", "offline-banner");
+    if (!banner) return;
+    const state = openedOffline ? "saved" : "live";
+    banner.dataset.state = state;
+    banner.querySelectorAll("[data-for]").forEach((el) => {
+      el.hidden = el.dataset.for !== state;
+    });
   }
   window.addEventListener("online", showOfflineBanner);
   window.addEventListener("offline", showOfflineBanner);
+
+  /* A form sent with no connection (a swap, "done", a setting) must not fail silently: say it
+     needs the connection, next to the form. The upload form queues its files instead. */
+  function offlineNotice(form) {
+    let note = form.nextElementSibling;
+    if (!note || !note.classList.contains("offline-note")) {
+      note = document.createElement("p");
+      note.className = "offline-note";
+      note.setAttribute("role", "alert");
+      form.after(note);
+    }
+    note.textContent = "You are offline: this needs a connection. Nothing was changed; try again when you are back online.";
+  }
+  function uploadForm(form) {
+    return new URL(form.action, location.href).pathname === "/upload" || form.id === "share-upload";
+  }
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    const form = event.detail.elt && event.detail.elt.closest && event.detail.elt.closest("form");
+    if (navigator.onLine || !form || uploadForm(form)) return;
+    if ((form.getAttribute("method") || "get").toLowerCase() !== "post") return;
+    event.preventDefault();
+    offlineNotice(form);
+  });
+  document.addEventListener("htmx:sendError", (event) => {
+    const form = event.detail.elt && event.detail.elt.closest && event.detail.elt.closest("form");
+    if (form && !uploadForm(form)) offlineNotice(form);
+  });
 
   /* ---- /share/pending: files shared into the app (share target or file handler) ---------- */
 
@@ -152,7 +190,10 @@
     });
   }
 
-  function onPage() {
+  function onPage(event) {
+    if (event && event.type === "htmx:afterSettle" && event.detail && event.detail.boosted) {
+      openedOffline = !navigator.onLine; // a boosted navigation: what is shown now was fetched now
+    }
     showInstallHint();
     showOfflineBanner();
     sendShared();

@@ -228,6 +228,10 @@ def test_an_upload_chosen_offline_is_sent_when_the_phone_is_back_online(
     profile.set_offline(False)
     app_page.locator('#offline-queue .queue-item[data-state="sent"]').wait_for()
     assert activity_count(app, "runner@example.com") == 1
+    # Sent: no longer under "Waiting to upload", but under "Done" with a link to it.
+    assert app_page.locator("#offline-queue .queue-list .queue-item").count() == 0
+    assert app_page.locator("#offline-queue .queue-waiting").is_hidden()
+    assert "Offline_Run.gpx" in app_page.locator("#offline-queue .queue-done").inner_text()
     assert axe_violations(app_page) == []
     screenshot(app_page, "pwa-upload-sent")
 

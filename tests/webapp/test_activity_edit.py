@@ -89,7 +89,7 @@ def test_a_run_edited_to_a_walk_leaves_the_weeks_run_count(app, client, two_runs
         )
         session.close()
     page = client.get(f"/activities/{tuesday}").get_data(as_text=True)
-    assert "This is not a run" in page
+    assert "This walk is not a run" in page
 
 
 def test_leaving_a_run_out_removes_its_load_from_the_weeks_muscles(app, client, two_runs):

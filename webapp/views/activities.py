@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from engine.muscles import LABELS
-from webapp import bounds, chart_data, charts, edits, ingest, route_map
+from webapp import bounds, chart_data, charts, edits, ingest, route_map, splits
 from webapp.db import get_session
 from webapp.forms import ActivityEditForm, sport_name
 from webapp.models import Activity
@@ -52,6 +52,12 @@ NOUNS = {
 }
 
 
+@bp.app_template_filter("noun")
+def noun(sport: str | None) -> str:
+    """ "swim", "ride", "transition": what the runner calls an activity of that sport."""
+    return NOUNS.get(sport or "", sport_label(sport or "activity").lower())
+
+
 @bp.app_template_filter("title_of")
 def title_of(activity) -> str:
     """The activity's own name, else "Morning run", "Evening ride"... in the runner's time."""
@@ -72,8 +78,7 @@ def title_of(activity) -> str:
         if hour < 22
         else "Night"
     )
-    noun = NOUNS.get(activity.sport, sport_label(activity.sport or "activity").lower())
-    return f"{part} {noun}"
+    return f"{part} {noun(activity.sport)}"
 
 
 @bp.route("")
@@ -131,6 +136,7 @@ def _show(activity: Activity, form: ActivityEditForm, edit_error=None, status=20
         route=route_map.route_map(series),
         bars=charts.stimulus_bars(activity.stimulus, LABELS),
         summary=activity.summary or {},
+        splits=splits.split_table(activity.summary or {}, current_user.units),
         form=form,
         edit_error=edit_error,
     ), status
