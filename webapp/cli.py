@@ -17,6 +17,7 @@ from webapp import db
 from webapp.commands.clock import clock_command
 from webapp.commands.inspect import inspect_command
 from webapp.commands.plan import plan_command
+from webapp.commands.reprocess import reprocess_command
 from webapp.commands.send_weekly import send_weekly_command
 from webapp.commands.state import state_command
 from webapp.commands.token import token_group
@@ -118,3 +119,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(token_group)
     app.cli.add_command(send_weekly_command)
     app.cli.add_command(clock_command)
+    app.cli.add_command(reprocess_command)

@@ -1,9 +1,10 @@
 """The runner's load: every stored run as an engine.state LoadRecord, and the state they give.
 
 In: the user's Activity rows (the stimulus dicts stored at import). Out: `load_records`
-(every run, sorted by start time, cached per user), and what the week page shows of
-engine.state: `muscle_rows` (per leg muscle: the week's load, acute and chronic as weekly
-figures, damage), `trend` (42 days of acute and chronic per muscle) and `history_days`.
+(every run, walk and hike: `loads_legs`; sorted by start time, cached per user), and what
+the week page shows of engine.state: `muscle_rows` (per leg muscle: the week's load, acute and
+chronic as weekly figures, damage), `trend` (42 days of acute and chronic per muscle) and
+`history_days`.
 """
 
 from __future__ import annotations
@@ -42,16 +43,20 @@ def load_record(start_time: datetime, duration_s: float, stimulus: dict) -> Load
 
 
 def load_records(session: Session, user: User, activities_key: tuple) -> list[LoadRecord]:
-    """Every run as a LoadRecord, cached per user while the user's activities do not change.
+    """Every run, walk and hike as a LoadRecord, cached per user while the user's activities
+    do not change.
 
-    `activities_key` is (count, max id) of the user's activities. After an upload only the new
-    rows are read and added; after a delete everything is read again.
+    `activities_key` is (count, max id) of the user's activities, optionally followed by the
+    time of the last reprocessing pass. After an upload only the new rows are read and added;
+    after a delete or a reprocessing pass everything is read again.
     """
-    count, max_id = activities_key
+    count, max_id = activities_key[:2]
     records_cache = cache.lru(RECORDS_CACHE)
     cached = cache.recall(records_cache, user.id)
     if cached is not None and cached[0] == activities_key:
         return cached[1]
+    # A reprocessing pass since (the key's third part) changed stored rows: read them all again.
+    same_pass = cached is not None and cached[0][2:] == activities_key[2:]
     query = select(
         Activity.id,
         Activity.is_run,
@@ -60,17 +65,24 @@ def load_records(session: Session, user: User, activities_key: tuple) -> list[Lo
         Activity.stimulus,
     ).where(Activity.user_id == user.id)
     records = None
-    if cached is not None and cached[0][1] is not None and max_id is not None:
-        (old_count, old_max), old_records = cached
+    if same_pass and cached[0][1] is not None and max_id is not None:
+        (old_count, old_max, *_), old_records = cached
         new_rows = session.execute(query.where(Activity.id > old_max)).all()
         if old_count + len(new_rows) == count:  # nothing was deleted meanwhile
-            added = [_record_of(r) for r in new_rows if r.is_run and r.stimulus]
+            added = [_record_of(r) for r in new_rows if loads_legs(r)]
             records = sorted(old_records + added, key=lambda r: r.start_time)
     if records is None:
-        rows = session.execute(query.where(Activity.is_run.is_(True))).all()
-        records = sorted((_record_of(r) for r in rows if r.stimulus), key=lambda r: r.start_time)
+        rows = session.execute(query).all()
+        records = sorted((_record_of(r) for r in rows if loads_legs(r)), key=lambda r: r.start_time)
     cache.remember(records_cache, user.id, (activities_key, records), RECORDS_CACHE_SIZE)
     return records
+
+
+def loads_legs(row) -> bool:
+    """A run, walk or hike with a stimulus: it counts in the legs' load (walks and hikes carry
+    `on_foot: true` in their stimulus and are not runs; rides and swims have no stimulus)."""
+    stimulus = row.stimulus or {}
+    return bool(stimulus) and bool(row.is_run or stimulus.get("on_foot"))
 
 
 def _record_of(row) -> LoadRecord:
@@ -78,12 +90,13 @@ def _record_of(row) -> LoadRecord:
 
 
 def muscle_rows(in_week, state) -> list[dict]:
-    """Per leg muscle: the week's load (from the week's runs), acute and chronic as weekly
-    figures (from `state`, an engine.state.State), normalised damage, and their levels in
-    words (load relative to the week's most loaded muscle; damage from DAMAGE_FROM)."""
+    """Per leg muscle: the week's load (from the week's runs, walks and hikes: `loads_legs`),
+    acute and chronic as weekly figures (from `state`, an engine.state.State), normalised
+    damage, and their levels in words (load relative to the week's most loaded muscle;
+    damage from DAMAGE_FROM)."""
     week_load = {k: 0.0 for k in LEG_MUSCLES}
     for r in in_week:
-        if r.is_run and r.stimulus:
+        if loads_legs(r):
             for k, load in (r.stimulus.get("muscles") or {}).items():
                 if k in week_load:
                     week_load[k] += float(load.get("total") or 0)

@@ -7,7 +7,7 @@ Thresholds marked [A] are assumptions, as in the model doc (section 2.5).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, tzinfo
 from statistics import median
 from typing import Any, Protocol
@@ -20,6 +20,8 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 LONG_RUN_S = 75 * 60
 LONG_RUN_M = 16_000.0
 HARD_PACE_RATIO = 0.92
+# Run types (engine.structure) that are fast running, not only hard: no Nordic curls near them.
+FAST_RUN_TYPES = frozenset({"intervals", "sprints", "race"})
 
 
 class MuscleStateLike(Protocol):
@@ -46,6 +48,14 @@ class RunSummary:
     elevation_loss_m: float = 0.0
     is_long: bool = False
     is_hard: bool = False
+    # engine.structure's run type (easy, long, tempo, intervals, sprints, hills, race) when the
+    # stored stimulus has a structure; None for rows without one (judged by pace instead).
+    run_type: str | None = None
+
+    @property
+    def is_fast(self) -> bool:
+        """Intervals, sprints or a race; without a structure, a hard run (by pace)."""
+        return self.run_type in FAST_RUN_TYPES if self.run_type is not None else self.is_hard
 
     @classmethod
     def from_fields(
@@ -85,24 +95,29 @@ def summarise_runs(activities: Iterable[Any], tz: tzinfo | None = None) -> list[
     """RunSummaries for the runs among `activities` (importers' Activity or stored rows).
 
     Anything with `is_run`, `start_time`, `distance_m`, `moving_time_s`, `elevation_loss_m`
-    and `gap_s_per_km`/`avg_pace_s_per_km` works. "Hard" is judged against the median pace of
-    the runs given, so pass a few weeks of them.
+    and `gap_s_per_km`/`avg_pace_s_per_km` works. With a `stimulus` dict holding a "structure"
+    (engine.structure), its `hard_day` and `run_type` classify the run; otherwise "hard" is
+    judged against the median pace of the runs given, so pass a few weeks of them.
     """
     runs = [a for a in activities if getattr(a, "is_run", True)]
     paces = [p for p in (_pace(a) for a in runs) if p]
     typical = median(paces) if paces else None
-    summaries = [
-        RunSummary.from_fields(
-            a.start_time,
-            a.distance_m,
-            a.moving_time_s,
-            a.elevation_loss_m,
-            _pace(a),
-            typical,
-            tz,
+    summaries = []
+    for a in runs:
+        summary = RunSummary.from_fields(
+            a.start_time, a.distance_m, a.moving_time_s, a.elevation_loss_m, _pace(a), typical, tz
         )
-        for a in runs
-    ]
+        structure = (getattr(a, "stimulus", None) or {}).get("structure") or {}
+        if structure:
+            # The parts of the run (engine.structure) judge it, not its average pace.
+            run_type = structure.get("run_type")
+            summary = replace(
+                summary,
+                is_hard=bool(structure.get("hard_day")),
+                is_long=summary.is_long or run_type == "long",
+                run_type=run_type,
+            )
+        summaries.append(summary)
     return sorted(summaries, key=lambda r: (r.day, r.distance_m, r.moving_time_s))
 
 

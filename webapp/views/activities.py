@@ -12,6 +12,7 @@ from engine.muscles import LABELS
 from webapp import bounds, chart_data, charts, ingest, route_map
 from webapp.db import get_session
 from webapp.models import Activity
+from webapp.run_structure import structure_strip
 from webapp.views.fragments import page_or_fragment
 from webapp.weeks import user_zone
 
@@ -126,6 +127,7 @@ def show(activity_id: int):
         profile=chart_data.activity_chart(series, current_user.units),
         route=route_map.route_map(series),
         bars=charts.stimulus_bars(activity.stimulus, LABELS),
+        strip=structure_strip(activity.stimulus),
         summary=activity.summary or {},
     )
 
