@@ -72,6 +72,15 @@ def test_a_hike_is_imported_loads_the_legs_and_is_not_a_run(db, user):
     assert quads["week_load"] > 0 and view.state.muscles["quadriceps"].acute > 0
 
 
+def test_the_hike_page_says_it_loads_the_legs(db, user, client, auth):
+    track = make_track(seconds=1800, speed=1.1, hill_m=200, hill_period_s=1800, start=WEDNESDAY)
+    [result] = ingest.ingest(db, user, "hike.fit", fit_bytes(track, sport="hiking"))
+    auth.login()
+    page = client.get(f"/activities/{result.activity_id}").get_data(as_text=True)
+    assert "its load on your legs counts in your week" in page
+    assert "not counted in your legs' load" not in page
+
+
 def test_a_ride_is_still_skipped_without_load(db, user):
     track = make_track(seconds=1200, speed=7.0, start=WEDNESDAY - timedelta(hours=5))
     [result] = ingest.ingest(db, user, "ride.fit", fit_bytes(track, sport="cycling"))
