@@ -147,3 +147,18 @@ def test_a_done_week_keeps_its_plan_after_reprocessing(app, db, user, client, au
     weeks.clear_cache()
     fresh = weeks.weekly_context(db, db.get(User, user_id))
     assert fresh.base_plan != before.base_plan
+
+
+def test_reprocess_one_runner_by_hand(app, db, user, runner):
+    other = User(email="other@example.com", password_hash="x")
+    db.add(other)
+    db.commit()
+    ingest.ingest(db, user, "mine.fit", run_fit(WEDNESDAY - timedelta(days=2)))
+    ingest.ingest(db, other, "theirs.fit", run_fit(WEDNESDAY - timedelta(days=2), hill_m=10))
+    reprocess.run_pending(db)
+    _make_load_1(db)
+    result = runner.invoke(args=["reprocess", "--user", str(user.id)])
+    assert result.exit_code == 0 and "1 activities recomputed" in result.output, result.output
+    db.expire_all()
+    versions = dict(db.execute(select(Activity.user_id, Activity.model_version)).all())
+    assert versions == {user.id: MODEL_VERSION, other.id: "load-1"}
