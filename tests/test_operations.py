@@ -20,7 +20,8 @@ def _procfile() -> dict[str, str]:
 
 def test_migrations_run_once_per_release_not_in_each_web_process():
     processes = _procfile()
-    assert processes["release"] == "legday db upgrade"
+    # Migrate, then queue (not run) one reprocessing pass per model version (webapp.reprocess).
+    assert processes["release"].split(" && ") == ["legday db upgrade", "legday reprocess --queue"]
     assert "upgrade" not in processes["web"] and "${PORT" in processes["web"]
 
 

@@ -67,9 +67,13 @@ def register_commands(app) -> None:
     """The commands that need the app and its database, on `app.cli`."""
     from webapp.commands.clock import clock_command
     from webapp.commands.db import db_group
+    from webapp.commands.reprocess import reprocess_command
     from webapp.commands.send_weekly import send_weekly_command
     from webapp.commands.token import token_group
     from webapp.commands.user import user_group
 
-    for command in (db_group, user_group, token_group, send_weekly_command, clock_command):
+    for command in (
+        *(db_group, user_group, token_group),
+        *(send_weekly_command, clock_command, reprocess_command),
+    ):
         app.cli.add_command(command)

@@ -38,8 +38,8 @@ from engine.muscles import ALL_MUSCLES
 from engine.state import DAY_S
 from webapp import cache
 from webapp.db import aware
-from webapp.loads import load_record
-from webapp.models import Activity, DailyLoad, User
+from webapp.loads import load_record, loads_legs
+from webapp.models import Activity, DailyLoad, ReprocessRun, User
 
 DAYS_CACHE = "legday.daily_loads"
 DAYS_CACHE_SIZE = 64
@@ -57,14 +57,21 @@ COLUMNS = (
 
 
 def activities_key(session: Session, user: User) -> tuple:
-    """(count, largest id, last edit) of the user's activities: changes with any upload,
-    delete or edit (sport, race, left out of the load)."""
+    """(count, largest id, last edit) of the user's activities and the end of the last
+    reprocessing pass: changes with any upload, delete, edit (sport, race, left out of the
+    load) or recomputation; the same tuple as webapp.weeks' data key."""
+    def of_user(column):
+        return select(column).where(Activity.user_id == user.id).scalar_subquery()
+
     row = session.execute(
         select(
-            func.count(Activity.id), func.max(Activity.id), func.max(Activity.edited_at)
-        ).where(Activity.user_id == user.id)
+            of_user(func.count(Activity.id)),
+            of_user(func.max(Activity.id)),
+            of_user(func.max(Activity.edited_at)),
+            select(func.max(ReprocessRun.finished_at)).scalar_subquery(),
+        )
     ).one()
-    return (row[0], row[1], row[2])
+    return (row[0], row[1], row[2], row[3])
 
 
 def basis(user: User, key: tuple) -> str:
@@ -99,16 +106,17 @@ def refresh(session: Session, user: User, key: tuple | None = None) -> bool:
     if since is None or checkpoint is None or since < checkpoint:
         checkpoint, carry = None, None
     before = _read(session, user, checkpoint, since) if since is not None else ()
-    runs = select(Activity.start_time, Activity.elapsed_time_s, Activity.stimulus).where(
-        Activity.user_id == user.id, Activity.is_run.is_(True), Activity.excluded.is_(False)
-    )
+    # runs, walks and hikes (loads_legs: the on-foot ones carry load but are not runs)
+    runs = select(
+        Activity.is_run, Activity.start_time, Activity.elapsed_time_s, Activity.stimulus
+    ).where(Activity.user_id == user.id, Activity.excluded.is_(False))
     if since is not None:
         # the runs of the days from `since` on (a day earlier in UTC, then by local day)
         runs = runs.where(Activity.start_time >= _utc_midnight(since, -1))
     records = [
         load_record(r.start_time, r.elapsed_time_s, r.stimulus)
         for r in session.execute(runs)
-        if r.stimulus
+        if loads_legs(r)
     ]
     if since is not None:
         records = [r for r in records if r.start_time.astimezone(zone).date() >= since]

@@ -14,7 +14,7 @@ import dataclasses
 import hashlib
 import logging
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
@@ -24,16 +24,20 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 import importers
-from engine.athlete import Athlete
+from engine.athlete import DEFAULT_HR_MAX, Athlete, estimate_threshold
+from engine.gait import is_on_foot
 from engine.stimulus import MODEL_VERSION, compute_stimulus
 from importers.errors import ActivityFileError
-from webapp import daily_loads
+from webapp import daily_loads, reprocess
 from webapp.charts import chart_series
 from webapp.models import Activity, OriginalFile, User
 
 log = logging.getLogger(__name__)
 
 NOT_A_RUN = "Not a run: shown in your activities but not counted in your legs' load."
+ON_FOOT = (
+    "Imported (not counted as a run): walks and hikes add to your legs' load, not to your runs."
+)
 STORE_FAILED = "Something went wrong while saving this file; nothing of it was saved."
 READ_FAILED = "We could not read this file. Nothing of it was saved."
 
@@ -80,7 +84,7 @@ def ingest(
     """
     results: list[IngestResult] = []
     total = 1
-    athlete = athlete_for(user)
+    athlete = athlete_for(user, reprocess.history_rows(session, user.id))
     try:
         for item in importers.iter_load(data, filename):
             total = item.total
@@ -96,6 +100,13 @@ def ingest(
         session.rollback()
         results.append(IngestResult(filename, "refused", READ_FAILED))
     _refresh_days(session, user)
+    if any(r.status == "imported" for r in results):
+        # A new best effort may move the threshold: the clock then recomputes the history.
+        try:
+            reprocess.request_if_threshold_moved(session, user)
+        except Exception:
+            log.exception("checking the threshold of user %s failed", user.id)
+            session.rollback()
     if progress is not None:
         progress(results, total)
     return results
@@ -169,7 +180,13 @@ def _store(session, user, name, content, item, athlete) -> list[IngestResult]:
         session.add(row)
         session.flush()
         daily_loads.mark_stale(user, activity.start_time)  # a non-run too: its day is cheap
-        status, message = ("imported", "") if activity.is_run else ("skipped", NOT_A_RUN)
+        if activity.is_run:
+            status, message = "imported", ""
+        elif is_on_foot(activity.sport):
+            # Walks and hikes load the legs (the week's load) but are not counted as runs.
+            status, message = "imported", ON_FOOT
+        else:
+            status, message = "skipped", NOT_A_RUN
         results.append(IngestResult(name, status, message, row.id, **_summary(activity)))
     return results
 
@@ -212,22 +229,37 @@ def _finite(value, digits: int | None = None):
 # --- from the engine's dataclasses to rows ---------------------------------------------------
 
 
-def athlete_for(user: User):
-    """The engine's athlete from the user's heart-rate settings (engine defaults otherwise)."""
-    kwargs = {}
+def athlete_for(user: User, rows: Iterable[Any] = ()) -> Athlete:
+    """The engine's athlete from the user's settings, completed from their history.
+
+    Heart rate, sex, body mass and threshold pace come from the settings when set; `rows`
+    (stored activities as webapp.reprocess.history_rows reads them) give the estimated
+    threshold pace and heart rate (engine.athlete.estimate_threshold) where they are not, and
+    the highest heart rate seen stands for HR max when HR max is unset and it is above the
+    engine's default (a recorded heart rate is a lower bound of HR max).
+    """
+    kwargs: dict[str, Any] = {}
     if user.hr_max:
         kwargs["hr_max"] = user.hr_max
     if user.hr_rest:
         kwargs["hr_rest"] = user.hr_rest
     if user.sex:
         kwargs["sex"] = user.sex
-    return Athlete(**kwargs)
+    if getattr(user, "mass_kg", None):
+        kwargs["mass_kg"] = float(user.mass_kg)
+    if getattr(user, "threshold_pace_s_per_km", None):
+        kwargs["threshold_pace_s_per_km"] = float(user.threshold_pace_s_per_km)
+    estimate = estimate_threshold(rows)
+    seen = estimate.hr_max_seen if estimate is not None else None
+    if not user.hr_max and seen and seen > DEFAULT_HR_MAX:
+        kwargs["hr_max"] = seen
+    return Athlete(**kwargs).with_estimate(estimate)
 
 
 def stimulus_fields(activity, athlete=None) -> dict[str, Any]:
-    """The engine's output as Activity columns: stimulus, systemic_load, model_version (empty
-    for a non-run), and the model's notes (for the summary)."""
-    if not activity.is_run:
+    """The engine's columns of an Activity row: stimulus, systemic_load, model_version, and the
+    stimulus notes (for the summary); empty for what is not on foot (rides, swims)."""
+    if not (activity.is_run or is_on_foot(activity.sport)):
         return {"stimulus": {}, "systemic_load": None, "model_version": None, "notes": []}
     result = compute_stimulus(activity, athlete)
     return {
@@ -239,10 +271,10 @@ def stimulus_fields(activity, athlete=None) -> dict[str, Any]:
 
 
 def activity_row(activity, user_id: int, athlete=None) -> Activity:
-    """An Activity row: summary, splits, chart series and (for runs) the engine's stimulus."""
-    engine_out = stimulus_fields(activity, athlete)
-    stimulus, systemic_load = engine_out["stimulus"], engine_out["systemic_load"]
-    notes, model_version = engine_out["notes"], engine_out["model_version"]
+    """An Activity row: summary, splits, chart series and (for runs, walks and hikes: on foot)
+    the engine's stimulus."""
+    engine_fields = stimulus_fields(activity, athlete)
+    notes = engine_fields.pop("notes")
     return Activity(
         user_id=user_id,
         index_in_file=activity.index,
@@ -276,9 +308,7 @@ def activity_row(activity, user_id: int, athlete=None) -> Activity:
             "stimulus_notes": notes,
         },
         chart_series=chart_series(activity.series),
-        stimulus=stimulus,
-        systemic_load=systemic_load,
-        model_version=model_version,
+        **engine_fields,
     )
 
 

@@ -102,3 +102,10 @@ def history_days(days: DayTable, until: date, carry: Carry | None = None) -> int
     else:
         return 0
     return max(0, (until - EPOCH).days - first + 1)
+
+
+def loads_legs(row) -> bool:
+    """A run, walk or hike with a stimulus: it counts in the legs' load (walks and hikes carry
+    `on_foot: true` in their stimulus and are not runs; rides and swims have no stimulus)."""
+    stimulus = row.stimulus or {}
+    return bool(stimulus) and bool(row.is_run or stimulus.get("on_foot"))

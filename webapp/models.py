@@ -55,6 +55,9 @@ class User(UserMixin, Base):
     sex: Mapped[str | None] = mapped_column(String(8))  # "male" | "female" (TRIMP weighting)
     # An opt-in: off for a new account (offered after the first import, see webapp.offers).
     weekly_email: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The load model's athlete (engine.athlete): body mass and threshold pace, when set.
+    mass_kg: Mapped[float | None] = mapped_column(Float)
+    threshold_pace_s_per_km: Mapped[float | None] = mapped_column(Float)
     email_weekday: Mapped[int] = mapped_column(Integer, default=0)  # 0 = Monday
     email_hour: Mapped[int] = mapped_column(Integer, default=7)
     # What the stored daily_loads were built from (zone, heart-rate settings, activities), and
@@ -208,6 +211,35 @@ class StrengthLog(Base):
     status: Mapped[str] = mapped_column(String(8))  # done | skipped
     exercises: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class WeekPlan(Base):
+    """The plan of a week as it was when a session of it was first marked done (Plan.to_dict()
+    before the runner's swaps): that week shows it from then on, whatever reprocessing does."""
+
+    __tablename__ = "week_plans"
+    __table_args__ = (UniqueConstraint("user_id", "week"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    week: Mapped[str] = mapped_column(String(8))
+    plan: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ReprocessRun(Base):
+    """One recomputation of stored activities, claimed once by its key (see webapp.reprocess):
+    "version:<model version>" for everyone, "user:<id>:..." for one runner."""
+
+    __tablename__ = "reprocess_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(8), default="queued")  # queued|running|done|failed
+    activities: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    error: Mapped[str | None] = mapped_column(Text)
 
 
 class PlanAdjustment(Base):

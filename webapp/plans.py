@@ -9,6 +9,7 @@ day}). `apply_swaps` and `session_day` serve the week page's swap and log forms.
 
 from __future__ import annotations
 
+import copy
 from datetime import date
 
 from sqlalchemy import select
@@ -20,12 +21,23 @@ from webapp.models import PlanAdjustment, StrengthLog, User
 
 
 def plan_for(
-    session: Session, user: User, start: date, label: str, plan_day: date, state, recent, zone
-) -> tuple[dict, dict[int, dict]]:
+    session: Session,
+    user: User,
+    start: date,
+    label: str,
+    plan_day: date,
+    state,
+    recent,
+    zone,
+    *,
+    frozen: dict | None = None,
+) -> tuple[dict, dict[int, dict], dict]:
     """The plan of the week starting `start` (called `label`), as of `plan_day`.
 
     `state` is the engine state on `plan_day`; `recent` the runs before it (rows with
     start_time, distance_m, moving_time_s, elevation_gain_m...), summarised in `zone`.
+    `frozen`, the plan stored when a session of the week was marked done (WeekPlan), is used
+    instead of a new recommendation. Returns (plan with swaps, logs, plan before swaps).
     """
     all_logs = session.scalars(
         select(StrengthLog).where(StrengthLog.user_id == user.id).order_by(StrengthLog.day)
@@ -36,6 +48,34 @@ def plan_for(
         for log in all_logs
         if log.week != label and log.day < start
     ]
+    equipment = tuple(user.equipment or ("none",))
+    base = (
+        copy.deepcopy(frozen)
+        if frozen
+        else _recommend(user, plan_day, state, recent, zone, history)
+    )
+    plan = copy.deepcopy(base)
+    adjustment = session.scalar(
+        select(PlanAdjustment.data).where(
+            PlanAdjustment.user_id == user.id, PlanAdjustment.week == label
+        )
+    )
+    apply_swaps(plan, (adjustment or {}).get("swaps", {}), equipment)
+    logs = {
+        log.session_index: {
+            "status": log.status,
+            "exercises": list(log.exercises or []),
+            "day": log.day.isoformat(),
+        }
+        for log in all_logs
+        if log.week == label
+    }
+    return plan, logs, base
+
+
+def _recommend(user: User, plan_day: date, state, recent, zone, history) -> dict:
+    """engine.plan.recommend with the user's settings, as a dict with phase, notes and each
+    session's note."""
     ctx = planner.PlanContext(
         as_of=plan_day,
         state=state,
@@ -55,22 +95,7 @@ def plan_for(
     plan["notes"] = list(result.notes)
     for out, sess in zip(plan["sessions"], result.sessions, strict=True):
         out["note"] = " ".join(sess.notes)
-    adjustment = session.scalar(
-        select(PlanAdjustment.data).where(
-            PlanAdjustment.user_id == user.id, PlanAdjustment.week == label
-        )
-    )
-    apply_swaps(plan, (adjustment or {}).get("swaps", {}), ctx.equipment)
-    logs = {
-        log.session_index: {
-            "status": log.status,
-            "exercises": list(log.exercises or []),
-            "day": log.day.isoformat(),
-        }
-        for log in all_logs
-        if log.week == label
-    }
-    return plan, logs
+    return plan
 
 
 def apply_swaps(plan: dict, swaps: dict[str, str], equipment) -> None:

@@ -26,7 +26,7 @@ from engine.state import DAY_S
 from webapp import cache, daily_loads, loads
 from webapp.charts import BASELINE_DAYS, trend_rows
 from webapp.db import aware
-from webapp.models import Activity, PlanAdjustment, StrengthLog, User
+from webapp.models import Activity, PlanAdjustment, ReprocessRun, StrengthLog, User, WeekPlan
 from webapp.plans import plan_for
 
 WEEK_COLUMNS = (
@@ -147,6 +147,7 @@ class WeekView:
     next_week: str | None = None
     trend_rows: list[dict] = field(default_factory=list)  # sparkline geometry for the page
     history_days: int = 0  # days from the first run to the end of the trend
+    base_plan: dict = field(default_factory=dict)  # `plan` before the swaps (kept when done)
 
     @property
     def trend_ready(self) -> bool:
@@ -212,6 +213,7 @@ def _data_key(session: Session, user: User, label: str) -> tuple:
             of_user(func.count(Activity.id), Activity),
             of_user(func.max(Activity.id), Activity),
             of_user(func.max(Activity.edited_at), Activity),
+            select(func.max(ReprocessRun.finished_at)).scalar_subquery(),
             of_user(func.count(StrengthLog.id), StrengthLog),
             of_user(func.max(StrengthLog.id), StrengthLog),
             select(PlanAdjustment.data)
@@ -219,7 +221,7 @@ def _data_key(session: Session, user: User, label: str) -> tuple:
             .scalar_subquery(),
         )
     ).one()
-    activities, logs, adjustment = (row[0], row[1], row[2]), (row[3], row[4]), row[5]
+    activities, logs, adjustment = (row[0], row[1], row[2], row[3]), (row[4], row[5]), row[6]
     if not isinstance(adjustment, str):
         adjustment = json.dumps(adjustment, sort_keys=True)
     settings = (
@@ -310,7 +312,9 @@ def _build_week(session, user, start, label, current, as_of, zone, today, stored
     trend = loads.trend(days, trend_start, trend_end, horizon, zone)
     history_days = loads.history_days(days, trend_end, carry)
     stored = (days, carry)
-    plan, logs = _plan(session, user, start, label, plan_day, today, zone, rows, stored, state)
+    plan, logs, base_plan = _plan(
+        session, user, start, label, plan_day, today, zone, rows, stored, state
+    )
     return WeekView(
         week=label,
         start=start,
@@ -325,6 +329,7 @@ def _build_week(session, user, start, label, current, as_of, zone, today, stored
         trend=trend,
         plan=plan,
         logs=logs,
+        base_plan=base_plan,
         prev_week=week_label(start - timedelta(days=7)),
         next_week=week_label(start + timedelta(days=7)) if start < current else None,
         trend_rows=trend_rows(trend, LABELS, history_days),
@@ -333,7 +338,8 @@ def _build_week(session, user, start, label, current, as_of, zone, today, stored
 
 
 def _plan(session, user, start, label, plan_day, today, zone, rows, stored, state):
-    """The plan as of `plan_day`: the state on that day and the six weeks of runs before it."""
+    """The plan as of `plan_day`: the state on that day and the six weeks of runs before it;
+    for a week with a session marked done, the plan stored then (WeekPlan)."""
     if plan_day != today:
         days, carry = stored
         state = state_from_days(days, local_midnight_utc(plan_day, zone), zone, carry)
@@ -343,4 +349,7 @@ def _plan(session, user, start, label, plan_day, today, zone, rows, stored, stat
         for r in rows
         if loads.counts(r) and aware(r.start_time) >= since
     ]
-    return plan_for(session, user, start, label, plan_day, state, recent, zone)
+    frozen = session.scalar(
+        select(WeekPlan.plan).where(WeekPlan.user_id == user.id, WeekPlan.week == label)
+    )
+    return plan_for(session, user, start, label, plan_day, state, recent, zone, frozen=frozen)

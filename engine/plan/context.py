@@ -7,7 +7,7 @@ Thresholds marked [A] are assumptions, as in the model doc (section 2.5).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, tzinfo
 from statistics import median
 from typing import TYPE_CHECKING, Any, Protocol
@@ -27,6 +27,8 @@ HARD_PACE_RATIO = 0.92
 # kilometre or a fifth of its distance that fast is a hard session (intervals, reps).
 FAST_SPEED_RATIO = 1.2
 SORENESS: tuple[str, ...] = ("fresh", "a_bit_sore", "very_sore")
+# Run types (engine.structure) that are fast running, not only hard: no Nordic curls near them.
+FAST_RUN_TYPES = frozenset({"intervals", "sprints", "race"})
 
 
 class MuscleStateLike(Protocol):
@@ -56,6 +58,16 @@ class RunSummary:
     climb_m: float = 0.0  # elevation gain, m (loss stands in when the gain is unknown)
     fast_m: float = 0.0  # metres run clearly faster than the runner's usual speed
     is_race: bool = False  # the runner said so: a race is hard, and its day is a race day
+    # engine.structure's run type (easy, long, tempo, intervals, sprints, hills, race) when the
+    # stored stimulus has a structure; None for rows without one (judged by pace instead).
+    run_type: str | None = None
+
+    @property
+    def is_fast(self) -> bool:
+        """Intervals, sprints or a race; without a structure, a hard run (by pace)."""
+        if self.is_race:
+            return True
+        return self.run_type in FAST_RUN_TYPES if self.run_type is not None else self.is_hard
 
     @classmethod
     def from_fields(
@@ -119,15 +131,18 @@ def summarise_runs(activities: Iterable[Any], tz: tzinfo | None = None) -> list[
     """RunSummaries for the runs among `activities` (importers' Activity or stored rows).
 
     Anything with `is_run`, `start_time`, `distance_m`, `moving_time_s`, `elevation_loss_m`
-    and `gap_s_per_km`/`avg_pace_s_per_km` works (`is_race`, when present, marks a race). "Hard"
-    is judged against the median pace of the runs given, so pass a few weeks of them.
+    and `gap_s_per_km`/`avg_pace_s_per_km` works (`is_race`, when present, marks a race). With a
+    `stimulus` dict holding a "structure" (engine.structure), its `hard_day` and `run_type`
+    classify the run; otherwise "hard" is judged against the median pace of the runs given, so
+    pass a few weeks of them.
     """
     runs = [a for a in activities if getattr(a, "is_run", True)]
     paces = [p for p in (_pace(a) for a in runs) if p]
     typical = median(paces) if paces else None
     typical_speed = 1000.0 / typical if typical else None
-    summaries = [
-        RunSummary.from_fields(
+    summaries = []
+    for a in runs:
+        summary = RunSummary.from_fields(
             a.start_time,
             a.distance_m,
             a.moving_time_s,
@@ -139,8 +154,17 @@ def summarise_runs(activities: Iterable[Any], tz: tzinfo | None = None) -> list[
             fast_m=fast_metres(a, typical_speed),
             is_race=bool(getattr(a, "is_race", False)),
         )
-        for a in runs
-    ]
+        structure = (getattr(a, "stimulus", None) or {}).get("structure") or {}
+        if structure:
+            # The parts of the run (engine.structure) judge it, not its average pace.
+            run_type = structure.get("run_type")
+            summary = replace(
+                summary,
+                is_hard=summary.is_race or bool(structure.get("hard_day")),
+                is_long=summary.is_long or run_type == "long",
+                run_type=run_type,
+            )
+        summaries.append(summary)
     return sorted(summaries, key=lambda r: (r.day, r.distance_m, r.moving_time_s))
 
 

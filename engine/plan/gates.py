@@ -223,6 +223,14 @@ def calf_emphasis(week: Week) -> tuple[bool, str]:
     return False, ""
 
 
+def fast_day(week: Week, d: date) -> bool:
+    """A fast run on `d` (RunSummary.is_fast); days without a structured run: a hard day."""
+    runs = [r for r in week.runs_7d if r.day == d]
+    if any(r.is_fast for r in runs):
+        return True
+    return d in week.hard_days and not (runs and all(r.run_type for r in runs))
+
+
 def nordic_allowed(b: SessionBuilder, block: str) -> tuple[bool, str]:
     ctx, week, day = b.ctx, b.week, b.day
     h = b.dn("hamstrings")
@@ -231,7 +239,7 @@ def nordic_allowed(b: SessionBuilder, block: str) -> tuple[bool, str]:
     fast = sorted(
         d
         for d in (day + timedelta(days=k) for k in range(-1, 3))
-        if d in week.hard_days or d == ctx.race_date
+        if d == ctx.race_date or fast_day(week, d)
     )
     if fast:
         return False, ""

@@ -44,8 +44,8 @@ def marathon(speed: float = 3.9, **kw):
     return steady_run(speed, 0.0, km=MARATHON_M / 1000.0, **kw)
 
 
-def reps_200(start_time: datetime = START, reps: int = 10):
-    """2 km warm-up, reps x 200 m at 7-8 m/s with 200 m walk-backs, 1.5 km cool-down."""
+def reps_200_speeds(reps: int = 10) -> np.ndarray:
+    """2 km warm-up, reps x 200 m at 7-8 m/s with 200 m walk-backs, 1.5 km cool-down (m/s)."""
     rng = np.random.default_rng(200)
     parts = [block(2.9, 2000)]
     for i in range(reps):
@@ -53,7 +53,12 @@ def reps_200(start_time: datetime = START, reps: int = 10):
         if i < reps - 1:
             parts.append(block(1.4, 200))
     parts.append(block(2.9, 1500))
-    return make_activity(session(parts), 0.0, start_time=start_time)
+    return session(parts)
+
+
+def reps_200(start_time: datetime = START, reps: int = 10):
+    """The 10 x 200 m session (reps_200_speeds) on the flat."""
+    return make_activity(reps_200_speeds(reps), 0.0, start_time=start_time)
 
 
 def reps_1k(start_time: datetime = START, reps: int = 6):

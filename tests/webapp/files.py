@@ -6,7 +6,9 @@ import io
 import zipfile
 from datetime import UTC, datetime, timedelta
 
-from tests.importers.samples import fit_bytes, gpx_text, make_track
+import numpy as np
+
+from tests.importers.samples import Track, fit_bytes, gpx_text, make_track
 
 
 def recent_start(days_ago: float = 1.0) -> datetime:
@@ -51,3 +53,28 @@ def zip_of(members: dict[str, bytes]) -> bytes:
         for name, data in members.items():
             archive.writestr(name, data)
     return buffer.getvalue()
+
+
+def track_of_speeds(speeds, start: datetime, seed: int = 1) -> Track:
+    """A flat track that runs at `speeds` (m/s, one per second): a real session's shape."""
+    base = make_track(seconds=len(speeds), start=start, seed=seed)
+    steps = np.concatenate([[0.0], np.asarray(speeds, dtype=float)])
+    base.dist = np.cumsum(steps)
+    lon0 = base.lon[0]
+    base.lon = lon0 + np.degrees(base.dist / (6371008.8 * np.cos(np.radians(45.0))))
+    base.alt = np.full_like(base.dist, 300.0)
+    # Walking is slower in cadence than running (strides per minute of one foot).
+    base.cad = np.where(steps < 2.0, 55.0, 85.0)
+    return base
+
+
+def intervals_fit(start: datetime, reps: int = 10) -> bytes:
+    """2 km warm-up, `reps` x 200 m at 7-8 m/s with 200 m walk-backs, 1.5 km cool-down."""
+    from tests.engine.scenarios import reps_200_speeds
+
+    return fit_bytes(track_of_speeds(reps_200_speeds(reps), start))
+
+
+def easy_fit(start: datetime, metres: float = 5300.0, speed: float = 2.9) -> bytes:
+    """A steady easy run on the flat."""
+    return fit_bytes(track_of_speeds(np.full(int(metres / speed), speed), start))

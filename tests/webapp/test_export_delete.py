@@ -8,7 +8,15 @@ from sqlalchemy import func, select
 from tests.webapp.factories import add_account, add_activity, bearer, gpx_text
 from webapp import daily_loads
 from webapp.db import new_session
-from webapp.models import Base, EmailSend, ImportJob, PlanAdjustment, StrengthLog, User
+from webapp.models import (
+    Base,
+    EmailSend,
+    ImportJob,
+    PlanAdjustment,
+    StrengthLog,
+    User,
+    WeekPlan,
+)
 
 
 def login(auth, account):
@@ -88,6 +96,7 @@ def fill_every_table(app, user_id: int) -> None:
                     user_id=user_id, week="2026-W45", session_index=0, day=day, status="done"
                 ),
                 PlanAdjustment(user_id=user_id, week="2026-W45", data={"swaps": {}}),
+                WeekPlan(user_id=user_id, week="2026-W45", plan={"sessions": []}),
                 EmailSend(user_id=user_id, week="2026-W45", status="sent"),
             ]
         )

@@ -1,6 +1,7 @@
 """`legday clock`: the Procfile's `clock` process, so a deployment needs no system cron.
 
-A plain loop: one pass of `legday send-weekly` at start-up and then every --interval minutes
+A plain loop: the queued reprocessing passes (webapp.reprocess: a new model version, a moved
+threshold), then one pass of `legday send-weekly`, at start-up and then every --interval minutes
 (15 by default). Each runner's send time is checked against their own timezone on every pass,
 so an email goes out within one interval of its hour. Passes never overlap (one thread), and
 running the clock beside a manual `send-weekly`, or two clocks, sends nothing twice: every
@@ -17,7 +18,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from webapp import reprocess
 from webapp.commands.send_weekly import run, summary
+from webapp.db import new_session
 from webapp.mail import MailNotConfigured
 from webapp.weekly.send import SmtpUnavailable
 
@@ -25,6 +28,7 @@ from webapp.weekly.send import SmtpUnavailable
 def tick(app) -> None:
     """One pass; errors are reported and the clock keeps going (the next pass retries)."""
     with app.app_context():
+        reprocess_pending(app)
         try:
             report = run(None, dry_run=False)
         except (MailNotConfigured, SmtpUnavailable) as exc:
@@ -35,6 +39,20 @@ def tick(app) -> None:
             return
         if report.sent or report.failed or report.unconfirmed:
             click.echo(f"clock: {summary(report, dry_run=False)}")
+
+
+def reprocess_pending(app) -> None:
+    """Recompute what is queued (a new model version, a moved threshold): webapp.reprocess."""
+    db = new_session(app)
+    try:
+        report = reprocess.run_pending(db)
+    except Exception:  # a broken pass must not stop the clock
+        app.logger.exception("clock: the reprocessing pass failed")
+        return
+    finally:
+        db.close()
+    if report.runs:
+        click.echo(f"clock: reprocessed {report.activities} activities in {report.seconds:.1f} s")
 
 
 @click.command("clock")

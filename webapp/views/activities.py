@@ -14,6 +14,7 @@ from webapp import bounds, chart_data, charts, edits, ingest, route_map, splits
 from webapp.db import get_session
 from webapp.forms import ActivityEditForm, sport_name
 from webapp.models import Activity
+from webapp.run_structure import structure_strip
 from webapp.views.fragments import page_or_fragment
 from webapp.weeks import user_zone
 
@@ -135,6 +136,7 @@ def _show(activity: Activity, form: ActivityEditForm, edit_error=None, status=20
         profile=chart_data.activity_chart(series, current_user.units),
         route=route_map.route_map(series),
         bars=charts.stimulus_bars(activity.stimulus, LABELS),
+        strip=structure_strip(activity.stimulus),
         summary=activity.summary or {},
         splits=splits.split_table(activity.summary or {}, current_user.units),
         form=form,

@@ -12,7 +12,7 @@ from engine.muscles import LABELS
 from webapp import bodymap, chart_data, plans, weeks
 from webapp.db import get_session
 from webapp.forms import SessionDoneForm, SwapForm
-from webapp.models import PlanAdjustment, StrengthLog
+from webapp.models import PlanAdjustment, StrengthLog, WeekPlan
 from webapp.session_mode import steps as session_mode_steps
 from webapp.views.fragments import page_or_fragment, wants_fragment
 
@@ -106,6 +106,16 @@ def done(week: str, index: int):
             exercises=chosen,
         )
     )
+    # The week keeps the plan that was done, whatever a later reprocessing recomputes.
+    if (
+        db.scalar(
+            select(WeekPlan.id).where(
+                WeekPlan.user_id == current_user.id, WeekPlan.week == view.week
+            )
+        )
+        is None
+    ):
+        db.add(WeekPlan(user_id=current_user.id, week=view.week, plan=view.base_plan))
     db.commit()
     return _after_change(view.week, f"Nice work: {len(chosen)} of {len(names)} exercises logged.")
 
