@@ -45,6 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         account,
         activities,
         api,
+        calendar,
         email,
         home,
         password,
@@ -56,7 +57,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
 
     for module in (
-        *(home, auth, upload, activities, week, settings),
+        *(home, auth, upload, activities, week, calendar, settings),
         *(password, account, api, email, pwa, share),
     ):
         app.register_blueprint(module.bp)
