@@ -57,6 +57,8 @@ def page_urls(app, activity_id: int, user_id: int) -> list[tuple[str, str]]:
                     values[arg] = week
                 elif arg == "index":
                     values[arg] = 0
+                elif arg == "year":
+                    values[arg] = recent_start().year
                 elif arg == "token":
                     values[arg] = tokens[rule.endpoint]
                 else:
