@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests.browser.test_journey import check
 from tests.conftest import axe_violations, has_horizontal_scroll, screenshot
 from tests.webapp.files import run_fit, zip_of
 from webapp.weeks import week_label
@@ -23,7 +24,10 @@ def history_zip() -> tuple[bytes, list[datetime]]:
     now = datetime.now(UTC).replace(hour=7, minute=0, second=0, microsecond=0)
     monday = now - timedelta(days=now.weekday())
     starts = [monday - timedelta(days=3 + i * SPACING_DAYS) for i in range(RUNS)]
-    members = {f"run-{i:02d}.fit": run_fit(start, seconds=900) for i, start in enumerate(starts)}
+    members = {
+        f"run-{i:02d}.fit": run_fit(start, seconds=900 + (i % 4) * 450, hill_m=20 + (i % 3) * 30)
+        for i, start in enumerate(starts)
+    }
     return zip_of(members), starts
 
 
@@ -72,11 +76,13 @@ def test_an_imported_history_lands_on_a_week_with_runs_and_any_week_is_two_taps_
     assert not has_horizontal_scroll(page)
     assert axe_violations(page) == [], "home with a history"
     screenshot(page, "weeks-home-history")
+    check(page, "home-history")
 
     # Tap 1: All weeks. The newest year is there; older years load as they scroll into view.
     page.get_by_role("link", name="All weeks").click()
     page.wait_for_url("**/weeks")
     assert_one_page(page, "calendar")
+    check(page, "calendar")
     years = sorted({(s - timedelta(days=s.weekday())).year for s in starts}, reverse=True)
     assert len(years) >= 3
     for year in years:
@@ -97,6 +103,7 @@ def test_an_imported_history_lands_on_a_week_with_runs_and_any_week_is_two_taps_
     assert heading.startswith("Week of ") and heading.endswith(str(oldest.year)), heading
     assert page.locator(".week-runs li").count() == 1
     assert f"{oldest.day} {oldest:%b}" in page.locator(".week-runs").inner_text()
+    check(page, "week-past", top="#trend-h")
 
     # The activity links back to its week; the picker opens any week from a date.
     page.locator(".week-runs a").first.click()
@@ -105,7 +112,7 @@ def test_an_imported_history_lands_on_a_week_with_runs_and_any_week_is_two_taps_
     page.wait_for_url(re.compile(r".*/week/\d{4}-W\d{2}$"))
     assert page.get_by_role("heading", level=1).inner_text() == heading
     middle = starts[RUNS // 2]
-    page.get_by_label("Open the week of").fill(middle.date().isoformat())
+    page.get_by_label("Week of", exact=True).fill(middle.date().isoformat())
     page.get_by_role("button", name="Open", exact=True).click()
     page.wait_for_url(f"**/week/{week_label(middle.date() - timedelta(days=middle.weekday()))}")
     assert_one_page(page, "picked week")
