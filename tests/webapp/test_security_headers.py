@@ -31,7 +31,10 @@ def _get_urls(app, activity_id: int) -> list[str]:
         for rule in app.url_map.iter_rules():
             if "GET" not in rule.methods or rule.endpoint == "static":
                 continue
-            values = {"activity_id": activity_id, "week": "2026-W48", "token": "x", "job_id": 1}
+            values = {
+                **{"activity_id": activity_id, "week": "2026-W48", "token": "x", "job_id": 1},
+                **{"index": 0, "year": 2026},
+            }
             urls.append(url_for(rule.endpoint, **{a: values[a] for a in rule.arguments}))
     return urls
 
