@@ -46,6 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         account,
         activities,
         api,
+        calendar,
         credentials,
         email,
         home,
@@ -58,7 +59,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
 
     for module in (
-        *(home, auth, upload, activities, week, settings),
+        *(home, auth, upload, activities, week, calendar, settings),
         *(password, account, credentials, api, email, pwa, share),
     ):
         app.register_blueprint(module.bp)

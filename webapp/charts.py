@@ -4,7 +4,7 @@ At import, `chart_series(series)` decimates an activity's samples (importers.act
 to at most MAX_CHART_POINTS points per column (time s, distance m, altitude m, pace s/km,
 heart rate bpm, lat/lon degrees), stored as Activity.chart_series. On the pages, plain
 functions turn that stored series into SVG coordinates (the route, elevation and pace
-profiles, the stimulus bars) and the week's acute/chronic trend into sparklines
+profiles, the stimulus bars) and the week's acute/chronic trend into sentences
 (`trend_rows`); the templates draw them.
 """
 
@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from webapp.load_words import change_words
 from webapp.units import FEET_PER_METRE, distance_value, format_duration
 
 MAX_CHART_POINTS = 500
@@ -249,44 +250,26 @@ def _pace_from_speed(speed: np.ndarray, idx) -> list | None:
     return [round(float(v), 0) if math.isfinite(v) else None for v in pace]
 
 
-# --- the week page: acute/chronic sparklines -----------------------------------------------
+# --- the week page: the trend in words -----------------------------------------------------
 
 
 def trend_rows(
-    trend: dict, labels: dict[str, str], history_days: int = BASELINE_DAYS, width=120, height=32
+    trend: dict, labels: dict[str, str], history_days: int = BASELINE_DAYS
 ) -> list[dict]:
-    """Sparkline points per muscle and a sentence that describes the trend without judging it."""
+    """Per muscle, a sentence on its last 7 days against its 6-week average (the chart beside it
+    is uPlot's: webapp.chart_data.load_chart); wording and floor from webapp.load_words."""
     out = []
     for key, lines in trend.get("muscles", {}).items():
         acute, chronic = lines["acute"], lines["chronic"]
-        top = max(acute + chronic + [1e-9])
-        n = max(len(acute) - 1, 1)
-
-        def points(values, top=top, n=n):
-            return " ".join(
-                f"{i * width / n:.1f},{height - 2 - v / top * (height - 4):.1f}"
-                for i, v in enumerate(values)
-            )
-
         last_a, last_c = (acute[-1] if acute else 0), (chronic[-1] if chronic else 0)
-        if last_c < 1 and last_a < 1:
-            words = "No recent load."
+        change = change_words(last_a, last_c, "your 6-week average")
+        if change.status == "none":
+            words = change.words
         elif history_days < BASELINE_DAYS:
             words = f"Building your baseline: {history_days} days of runs so far."
         else:
-            change = (last_a - last_c) / last_c if last_c else 0.0
-            if abs(change) < 0.1:
-                words = "Last 7 days about level with your 6-week average."
-            else:
-                direction = "above" if change > 0 else "below"
-                words = f"Last 7 days {abs(change):.0%} {direction} your 6-week average."
+            words = f"Last 7 days: {change.words[0].lower()}{change.words[1:]}"
         out.append(
-            {
-                "key": key,
-                "label": labels.get(key, key),
-                "acute_points": points(acute),
-                "chronic_points": points(chronic),
-                "words": words,
-            }
+            {"key": key, "label": labels.get(key, key), "status": change.status, "words": words}
         )
     return out

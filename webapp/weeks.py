@@ -48,6 +48,7 @@ WEEK_COLUMNS = (
     Activity.excluded,
 )
 TREND_DAYS = loads.TREND_DAYS
+CHART_DAYS = 84  # the week page's load chart: the 12 weeks up to the end of the week
 WEEK_CACHE = "legday.week_views"
 CACHE_SIZE = 256
 AS_OF_STEP_S = 600  # the current week is recomputed at most every 10 minutes per user
@@ -140,12 +141,12 @@ class WeekView:
     totals: dict[str, float]
     state: Any  # engine.state.State
     muscles: list[dict]  # per muscle: key, label, acute, chronic, damage_normalised, level
-    trend: dict  # {"days": [...], "muscles": {key: {"acute": [...], "chronic": [...]}}}
+    trend: dict  # CHART_DAYS: {"days": [...], "muscles": {key: {"acute": [...], "chronic": [...]}}}
     plan: dict  # engine Plan.to_dict() with the runner's swaps applied
     logs: dict[int, dict] = field(default_factory=dict)  # session index -> status, exercises
     prev_week: str | None = None
     next_week: str | None = None
-    trend_rows: list[dict] = field(default_factory=list)  # sparkline geometry for the page
+    trend_rows: list[dict] = field(default_factory=list)  # the trend in words, per muscle
     history_days: int = 0  # days from the first run to the end of the trend
     base_plan: dict = field(default_factory=dict)  # `plan` before the swaps (kept when done)
 
@@ -269,7 +270,7 @@ def weekly_context(
     view = cache.recall(views, key)
     if view is not None:
         return view
-    trend_start = min(start + timedelta(days=6), today) - timedelta(days=TREND_DAYS - 1)
+    trend_start = min(start + timedelta(days=6), today) - timedelta(days=CHART_DAYS - 1)
     needed = min(trend_start, start) - timedelta(days=loads.TREND_HORIZON_DAYS)
     days = daily_loads.days_for(session, user, data_key[0], needed)
     view = _build_week(session, user, start, label, current, as_of, zone, today, days)
@@ -307,7 +308,7 @@ def _build_week(session, user, start, label, current, as_of, zone, today, stored
         "systemic_load": sum(r.systemic_load or 0 for r in runs),
     }
     trend_end = min(start + timedelta(days=6), today)
-    trend_start = trend_end - timedelta(days=TREND_DAYS - 1)
+    trend_start = trend_end - timedelta(days=CHART_DAYS - 1)
     horizon = trend_start - timedelta(days=loads.TREND_HORIZON_DAYS)
     trend = loads.trend(days, trend_start, trend_end, horizon, zone)
     history_days = loads.history_days(days, trend_end, carry)

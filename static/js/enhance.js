@@ -31,3 +31,24 @@
   document.addEventListener("htmx:load", (event) => run(event.detail && event.detail.elt));
   document.addEventListener("htmx:afterSwap", (event) => run(event.detail && event.detail.target));
 })();
+
+// One rule for HTMX targets: a request swaps its named fragment, or the whole page. Templates
+// stop fragment targets from reaching the links and forms inside them (hx-disinherit="*"); if a
+// fragment request still gets a whole page back (a session that expired, a redirect to a page),
+// the page replaces the page rather than landing inside the fragment.
+(function () {
+  "use strict";
+  if (window.legdayWholePageGuard) return;
+  window.legdayWholePageGuard = true;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    const detail = event.detail;
+    const target = detail.target;
+    const body = typeof detail.serverResponse === "string" ? detail.serverResponse : "";
+    if (!target || target === document.body || !/<header[^>]*class="site-header"/.test(body)) return;
+    detail.target = document.body;
+    detail.swapOverride = "innerHTML";
+    detail.selectOverride = null;
+    const xhr = detail.xhr;
+    if (xhr && xhr.responseURL && history.pushState) history.pushState({}, "", xhr.responseURL);
+  });
+})();

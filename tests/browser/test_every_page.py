@@ -1,7 +1,10 @@
 """Every HTML page of the app, found in its URL map, at phone size: axe-core clean, no
-horizontal scroll. Routes added later are covered without touching this test."""
+horizontal scroll, every tap target 44 x 44 px or spaced as much (tap_targets.js). Routes
+added later are covered without touching this test."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
@@ -21,6 +24,14 @@ NOT_PAGES = {
     # with axe's WCAG rules.
     "email.preview",
 }
+
+
+TAP_TARGETS = Path(__file__).with_name("tap_targets.js")
+
+
+def small_tap_targets(page) -> list[str]:
+    """The tap targets of the page below 44 x 44 px without the spacing that makes up for it."""
+    return page.evaluate(TAP_TARGETS.read_text(encoding="utf-8"))
 
 
 def page_urls(app, activity_id: int, user_id: int) -> list[tuple[str, str]]:
@@ -59,6 +70,8 @@ def page_urls(app, activity_id: int, user_id: int) -> list[tuple[str, str]]:
                     values[arg] = week
                 elif arg == "index":
                     values[arg] = 0
+                elif arg == "year":
+                    values[arg] = recent_start().year
                 elif arg == "token":
                     values[arg] = tokens[rule.endpoint]
                 else:
@@ -85,12 +98,14 @@ def test_every_page_passes_axe_on_a_phone(app, live_server, page):
     assert len(urls) >= 15, urls
 
     checked = []
+    small: list[str] = []
     refused = csp_violations(page)  # every page runs under the app's Content-Security-Policy
     # Logged out first (the public pages, and the login page the others send you to) ...
     for _endpoint, url in urls + [("missing", "/no-such-page")]:
         page.goto(live_server + url)
         assert not has_horizontal_scroll(page), f"{url} scrolls sideways (logged out)"
         assert axe_violations(page) == [], f"{url} (logged out)"
+        small.extend(f"{url} (logged out): {t}" for t in small_tap_targets(page))
         assert refused == [], f"{url} (logged out) breaks the Content-Security-Policy"
     # ... then logged in, every page.
     page.goto(live_server + "/auth/login")
@@ -104,10 +119,12 @@ def test_every_page_passes_axe_on_a_phone(app, live_server, page):
             continue
         assert not has_horizontal_scroll(page), f"{url} scrolls sideways"
         assert axe_violations(page) == [], url
+        small.extend(f"{url}: {t}" for t in small_tap_targets(page))
         page.wait_for_load_state("networkidle")
         assert refused == [], f"{url} breaks the Content-Security-Policy"
         screenshot(page, f"page-{endpoint.replace('.', '-')}")
         checked.append(url)
+    assert small == [], "tap targets under 44 px:\n" + "\n".join(small)
     assert f"/activities/{result.activity_id}" in checked
     assert "/settings" in checked and "/week" in checked and "/upload" in checked
     # The policy was there to be broken: every page carried it.

@@ -33,6 +33,7 @@ OWNED = {
 NOT_OWNED = {
     "week": "a week label: each user sees their own week",
     "index": "a session number within the requesting user's own week",
+    "year": "a calendar year: each user sees only their own weeks in it",
     "filename": "static files",
     "token": "a signed password-reset link, valid only for the account it was sent to",
 }
@@ -83,7 +84,7 @@ def fill(rule, objects) -> dict:
         elif name == "index":
             values[name] = 0
         elif name in NOT_OWNED:
-            values[name] = "x"
+            values[name] = 2026 if name == "year" else "x"
         else:
             unknown.append(name)
     assert not unknown, (

@@ -37,6 +37,7 @@ def _get_urls(app, activity_id: int) -> list[str]:
                 "token": "x",
                 "job_id": 1,
                 "index": 0,
+                "year": 2026,
             }
             urls.append(url_for(rule.endpoint, **{a: values[a] for a in rule.arguments}))
     return urls

@@ -71,7 +71,7 @@ def test_the_email_arrives_multipart_with_the_weeks_numbers(app, runner, smtp_se
         assert "43.0 km" in part and "3:47:00" in part and "500 m" in part
         assert "Tue 17 Nov: Run 1, 10.0 km, 50:00, 120 m up" in part
         assert "Sun 22 Nov: Run 3, 21.0 km, 1:55:00, 300 m up" in part
-        assert "Quadriceps" in part and "Ran hot" in part
+        assert "Quadriceps" in part and "More than usual: Quadriceps" in part, part
         assert f"{BASE}/week" in part
 
     # The same runs in miles and feet for the runner who counts in miles.
@@ -270,7 +270,7 @@ def test_a_runner_without_runs_that_week_gets_a_short_nudge(app, runner, smtp_se
     for part in (text, html):
         assert "No runs logged last week" in part or "NO RUNS LOGGED LAST WEEK" in part
         assert "strength session" in part.lower()
-        assert "Ran hot" not in part and "Quadriceps" not in part
+        assert "More than usual" not in part and "Quadriceps" not in part
         assert_has_plan(part, next_weeks_plan(app, "resting@example.com", WEEK))
 
 

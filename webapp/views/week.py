@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import delete, select
 
 from engine.muscles import LABELS
-from webapp import bodymap, chart_data, plans, weeks
+from webapp import bodymap, chart_data, plans, week_calendar, weeks
 from webapp.db import get_session
 from webapp.forms import SessionDoneForm, SwapForm
 from webapp.models import PlanAdjustment, StrengthLog, WeekPlan
@@ -32,9 +32,19 @@ def _week_view(week: str | None):
     return weeks.weekly_context(get_session(), current_user, week)
 
 
-def _render(view, message=None, status=200):
+def _render(view, message=None, status=200, notice=None):
+    gap = None
+    if view.runs:
+        gap = week_calendar.weeks_since_previous_run(get_session(), current_user, view.start)
     return page_or_fragment(
-        "week/index.html", "week/_plan.html", "plan", status=status, week=view, message=message
+        "week/index.html",
+        "week/_plan.html",
+        "plan",
+        status=status,
+        week=view,
+        message=message,
+        notice=notice,
+        quiet_weeks=gap,
     )
 
 
@@ -42,7 +52,21 @@ def _render(view, message=None, status=200):
 @bp.route("/<week>")
 @login_required
 def index(week: str | None = None):
-    return _render(_week_view(week))
+    view = _week_view(week)
+    notice = None
+    if week is None and not (view.runs or view.other):
+        # Home for a runner with a history but no run this week: the week of the last run.
+        last = week_calendar.latest_run_start(get_session(), current_user)
+        if last is not None and week_calendar.week_of(last, current_user) != view.week:
+            view = _week_view(week_calendar.week_of(last, current_user))
+            local = last.astimezone(weeks.user_zone(current_user)).date()
+            notice = {"last_run": local, "this_week": weeks.week_label(_this_week_start())}
+    return _render(view, notice=notice)
+
+
+def _this_week_start():
+    today = week_calendar.today_for(current_user)
+    return weeks.week_start_for(today, current_user.week_start or 0)
 
 
 def _session(view, index: int) -> dict:

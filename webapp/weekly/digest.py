@@ -13,13 +13,13 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from webapp.load_words import FLOOR_LOAD, change_words
 from webapp.models import Activity, User
 from webapp.units import format_day, format_distance, format_duration, format_elevation
 from webapp.weekly.schedule import parse_week
 from webapp.weekly.unsubscribe import unsubscribe_token
 from webapp.weeks import WeekView, weekly_context
 
-HOT, NEGLECTED = 1.3, 0.8  # acute:chronic bounds of the usual "sweet spot" (shown as a trend)
 BLOCK_TITLES = {
     "heavy": "Heavy legs",
     "moderate": "Moderate legs",
@@ -45,8 +45,8 @@ class MuscleLine:
     label: str
     load: float
     usual: float
-    status: str  # hot | neglected | steady | new
-    change: str  # "+35%", "-40%", "new"
+    status: str  # hot | neglected | steady | new (webapp.load_words.change_words)
+    change: str  # "+35 %", "3 × usual", "new", "level", "light"
     bar_pct: int  # bar widths, relative to the largest number in the table
     usual_pct: int
     note: str = ""  # "some damage: likely sore"
@@ -93,6 +93,20 @@ class WeeklyDigest:
     neglected: list[str] = field(default_factory=list)
 
     @property
+    def more_line(self) -> str:
+        """The muscles that did more than usual, in one line ("" for none)."""
+        if not self.hot:
+            return ""
+        if len(self.hot) == len(self.muscles) and len(self.hot) > 2:
+            return "Every leg muscle did more than in your usual week."
+        return "More than usual: " + ", ".join(self.hot)
+
+    @property
+    def less_line(self) -> str:
+        """The muscles that did less than usual, in one line ("" for none)."""
+        return "Less than usual: " + ", ".join(self.neglected) if self.neglected else ""
+
+    @property
     def week_number(self) -> int:
         return parse_week(self.week)[1]
 
@@ -110,14 +124,6 @@ class WeeklyDigest:
         )
 
 
-def _change(load: float, usual: float) -> tuple[str, str]:
-    if usual <= 1e-9:
-        return ("new", "new") if load > 0 else ("steady", "0%")
-    ratio = load / usual
-    status = "hot" if ratio >= HOT else "neglected" if ratio <= NEGLECTED else "steady"
-    return status, f"{round((ratio - 1) * 100):+d}%"
-
-
 def muscle_picture(muscles: list[dict]) -> list[MuscleLine]:
     """weekly_context's per-muscle dicts as table lines, biggest load first.
 
@@ -131,15 +137,15 @@ def muscle_picture(muscles: list[dict]) -> list[MuscleLine]:
         load, usual = float(m["week_load"]), float(m["chronic"])
         if load <= 0 and usual <= 0:
             continue
-        status, change = _change(load, usual)
+        change = change_words(load, usual)
         lines.append(
             MuscleLine(
                 key=m["key"],
                 label=m["label"],
                 load=load,
                 usual=usual,
-                status=status,
-                change=change,
+                status="steady" if change.status == "none" else change.status,
+                change=change.short,
                 bar_pct=round(100 * load / top),
                 usual_pct=round(100 * usual / top),
                 note=m.get("damage_words") or "",
@@ -152,11 +158,9 @@ def _trend(lines: list[MuscleLine]) -> str:
     load, usual = sum(m.load for m in lines), sum(m.usual for m in lines)
     if usual <= 1e-9:
         return "This is your first week on record, so there is no trend yet."
-    pct = round((load / usual - 1) * 100)
-    if abs(pct) < 5:
-        return "Your legs did about as much as in your usual week (the six-week average)."
-    word = "more" if pct > 0 else "less"
-    return f"Your legs did {abs(pct)}% {word} than in your usual week (the six-week average)."
+    floor = FLOOR_LOAD * max(len(lines), 1)
+    words = change_words(load, usual, "your usual week (the six-week average)", floor).words
+    return f"All leg muscles together: {words[0].lower()}{words[1:]}"
 
 
 def _period(start: date, last: date) -> str:
