@@ -42,13 +42,13 @@ from engine.state import (
     REFERENCE_PEAK_D2,
     DailySeries,
     LoadRecord,
-    MuscleState,
     State,
     banister_lambda,
     earlier_protection,
     ewma_days,
     novelty_dose,
     series_lambdas,
+    state_of,
     williams_lambda,
 )
 
@@ -324,24 +324,8 @@ def state_from_days(
         fitness += (1 - banister_lambda(FITNESS_DAYS)) ** gap * carry.fitness
         sys_fatigue += (1 - banister_lambda(FATIGUE_DAYS)) ** gap * carry.fatigue
         runs += carry.runs
-    return State(
-        as_of=as_of,
-        muscles={
-            key: MuscleState(
-                acute=float(acute[k]),
-                chronic=float(chronic[k]),
-                fatigue=float(fatigue[k]),
-                damage=float(d2[k]),
-                damage_normalised=float(d2[k] / REFERENCE_PEAK_D2),
-                protection=float(protection[k] / REFERENCE_DAMAGE),
-            )
-            for k, key in enumerate(ALL_MUSCLES)
-        },
-        fitness=fitness,
-        fatigue=sys_fatigue,
-        form=fitness - sys_fatigue,
-        activities=runs,
-    )
+    columns = (acute, chronic, fatigue, d2, protection / REFERENCE_DAMAGE)
+    return state_of(as_of, ALL_MUSCLES, columns, fitness, sys_fatigue, runs)
 
 
 def series_from_days(

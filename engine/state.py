@@ -266,13 +266,30 @@ def compute_state(records: Sequence[LoadRecord], as_of: datetime) -> State:
     sys = h.systemic[:, None]
     fitness = float(_ewma_at(sys, h.start_day, today, banister_lambda(FITNESS_DAYS))[0])
     sys_fatigue = float(_ewma_at(sys, h.start_day, today, banister_lambda(FATIGUE_DAYS))[0])
+    return state_of(
+        as_of, muscles, (acute, chronic, fatigue, d2, protection), fitness, sys_fatigue,
+        int(h.end_day.shape[0]),
+    )  # fmt: skip
+
+
+def state_of(
+    as_of: datetime,
+    muscles: Sequence[str],
+    columns: tuple[np.ndarray, ...],
+    fitness: float,
+    fatigue: float,
+    activities: int,
+) -> State:
+    """A State from per-muscle arrays in `muscles` order: `columns` is (acute, chronic,
+    fatigue, damage D2, protection as a multiple of REFERENCE_DAMAGE)."""
+    acute, chronic, short, d2, protection = columns
     return State(
         as_of=as_of,
         muscles={
             key: MuscleState(
                 acute=float(acute[k]),
                 chronic=float(chronic[k]),
-                fatigue=float(fatigue[k]),
+                fatigue=float(short[k]),
                 damage=float(d2[k]),
                 damage_normalised=float(d2[k] / REFERENCE_PEAK_D2),
                 protection=float(protection[k]),
@@ -280,9 +297,9 @@ def compute_state(records: Sequence[LoadRecord], as_of: datetime) -> State:
             for k, key in enumerate(muscles)
         },
         fitness=fitness,
-        fatigue=sys_fatigue,
-        form=fitness - sys_fatigue,
-        activities=int(h.end_day.shape[0]),
+        fatigue=fatigue,
+        form=fitness - fatigue,
+        activities=activities,
     )
 
 

@@ -23,29 +23,11 @@ def _ruff() -> list[str]:
     pytest.skip("ruff is not installed")
 
 
-@pytest.mark.parametrize("package", ["importers", "engine"])
-@pytest.mark.parametrize("module", FRAMEWORKS)
-def test_ruff_refuses_framework_imports(package, module, tmp_path):
-    bad = ROOT / package / "_layering_probe.py"
-    bad.write_text(f"import {module}\n")
+def _ruff_on(probe: Path, source: str) -> subprocess.CompletedProcess:
+    """ruff's TID251 rule on a throwaway module `probe` holding `source` (removed after)."""
+    probe.write_text(source)
     try:
-        result = subprocess.run(
-            [*_ruff(), "check", "--no-cache", "--select", "TID251", str(bad)],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-        )
-    finally:
-        bad.unlink()
-    assert result.returncode == 1
-    assert "TID251" in result.stdout and module in result.stdout
-
-
-def test_webapp_may_import_flask(tmp_path):
-    probe = ROOT / "webapp" / "_layering_probe.py"
-    probe.write_text("import flask\n\nflask.Flask\n")
-    try:
-        result = subprocess.run(
+        return subprocess.run(
             [*_ruff(), "check", "--no-cache", "--select", "TID251", str(probe)],
             cwd=ROOT,
             capture_output=True,
@@ -53,6 +35,18 @@ def test_webapp_may_import_flask(tmp_path):
         )
     finally:
         probe.unlink()
+
+
+@pytest.mark.parametrize("package", ["importers", "engine"])
+@pytest.mark.parametrize("module", FRAMEWORKS)
+def test_ruff_refuses_framework_imports(package, module, tmp_path):
+    result = _ruff_on(ROOT / package / "_layering_probe.py", f"import {module}\n")
+    assert result.returncode == 1
+    assert "TID251" in result.stdout and module in result.stdout
+
+
+def test_webapp_may_import_flask(tmp_path):
+    result = _ruff_on(ROOT / "webapp" / "_layering_probe.py", "import flask\n\nflask.Flask\n")
     assert result.returncode == 0, result.stdout
 
 
