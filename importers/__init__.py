@@ -35,6 +35,7 @@ __all__ = [
     "detect",
     "iter_load",
     "load",
+    "load_member",
 ]
 
 ACTIVITY_SUFFIXES = (".fit", ".gpx", ".tcx")
@@ -148,14 +149,18 @@ def iter_load(
         return
     try:
         for member in archive.iter_zip(data, filename, limits):
-            if member.error is not None:
-                error = _family(member.error, member.name)
-                yield Imported(member.name, error=error, total=member.total)
-                continue
-            found = _member(member.name, member.data or b"", limits)
-            yield dataclasses.replace(found, data=member.data or b"", total=member.total)
+            yield load_member(member, limits=limits)
     except ActivityFileError as exc:
         yield Imported(filename, error=exc, data=upload)
+
+
+def load_member(member: archive.Member, *, limits: archive.Limits = archive.LIMITS) -> Imported:
+    """One member of a zip (from archive.iter_zip) parsed, as iter_load yields it: the
+    web app's process pool parses members one per task with this. Never raises."""
+    if member.error is not None:
+        return Imported(member.name, error=_family(member.error, member.name), total=member.total)
+    found = _member(member.name, member.data or b"", limits)
+    return dataclasses.replace(found, data=member.data or b"", total=member.total)
 
 
 def _ungzip(data: bytes, name: str, limits: archive.Limits) -> tuple[bytes, str | None]:

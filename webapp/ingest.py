@@ -2,8 +2,9 @@
 
 In: a user, a file name and its bytes (FIT, GPX, TCX, .gz or a .zip of them), from the upload
 page, the background job, the JSON API and the share target. Out: one IngestResult per
-activity (or per refused/skipped file); each file (zip member) is one committed transaction,
-its original bytes stored once per user (deduplicated by SHA-256) as an OriginalFile.
+activity (or per refused/skipped file). Files are parsed (here, or in webapp.bulk's process
+pool) into row values, then one Writer commits them in batches; a file's original bytes are
+stored once per user (deduplicated by SHA-256) as an OriginalFile.
 `delete_activity` is the inverse: it removes a row and its original once nothing uses it.
 Errors never escape: a bad file becomes a "refused" result and leaves nothing behind.
 """
@@ -14,7 +15,8 @@ import dataclasses
 import hashlib
 import logging
 import math
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
@@ -26,7 +28,6 @@ from sqlalchemy.orm import Session
 import importers
 from engine.athlete import Athlete
 from engine.stimulus import MODEL_VERSION, compute_stimulus
-from importers.errors import ActivityFileError
 from webapp.charts import chart_series
 from webapp.models import Activity, OriginalFile, User
 
@@ -55,8 +56,55 @@ class IngestResult:
         return dataclasses.asdict(self)
 
 
-# progress(results so far, files in the upload): called after each file and once at the end.
-ProgressCallback = Callable[[list[IngestResult], int], None]
+@dataclass
+class ParsedFile:
+    """One file (zip member) parsed and turned into Activity column values, ready for the
+    Writer: small and picklable, so a process pool can hand it back (webapp.bulk)."""
+
+    source_name: str
+    rows: list[dict[str, Any]] = dataclasses.field(default_factory=list)  # activity_values
+    summaries: list[dict[str, Any]] = dataclasses.field(default_factory=list)  # _summary
+    error: str | None = None
+    skipped: str | None = None
+
+
+@dataclass
+class FileItem:
+    """A ParsedFile with its position in the upload (0-based), the upload's file count and
+    the file's own bytes (stored once as its OriginalFile)."""
+
+    position: int
+    total: int
+    parsed: ParsedFile
+    content: bytes
+
+
+# before_commit(files of this batch as (position, results), files in the upload): runs inside
+# each batch's transaction, just before its commit (the job records its progress there).
+BeforeCommit = Callable[[list[tuple[int, list[IngestResult]]], int], None]
+
+
+def parse_imported(item: importers.Imported, filename: str, athlete: Athlete) -> ParsedFile:
+    """An importer's result for one file as row values (the CPU-heavy part: stimulus, charts)."""
+    name = item.source_name or filename
+    if item.error is not None:
+        return ParsedFile(name, error=str(item.error))
+    if not item.activities:
+        return ParsedFile(name, skipped=item.skipped or "Nothing to import in this file.")
+    return ParsedFile(
+        name,
+        rows=[activity_values(a, athlete) for a in item.activities],
+        summaries=[_summary(a) for a in item.activities],
+    )
+
+
+def parse_in_process(
+    data: bytes, filename: str, athlete: Athlete, skip: frozenset[int] = frozenset()
+) -> Iterator[FileItem]:
+    """Each file of the upload parsed here, one at a time (iter_load reads the upload once)."""
+    for position, item in enumerate(importers.iter_load(data, filename)):
+        if position not in skip:
+            yield FileItem(position, item.total, parse_imported(item, filename, athlete), item.data)
 
 
 # --- ingest ---------------------------------------------------------------------------------
@@ -68,35 +116,30 @@ def ingest(
     filename: str,
     data: bytes,
     *,
-    progress: ProgressCallback | None = None,
+    files: Iterable[FileItem] | None = None,
+    before_commit: BeforeCommit | None = None,
+    batch_files: int = 1,
 ) -> list[IngestResult]:
-    """Import every activity in `data`; one committed transaction per file (per zip member).
+    """Import every activity in `data` (FIT, GPX, TCX, .gz, .zip); returns one IngestResult
+    per activity or per skipped/refused file.
 
-    A file that fails leaves nothing behind (its transaction is rolled back); files before it
-    in the same archive stay imported. `progress(results_so_far, total)` runs after each file,
-    `total` being how many files the upload holds (an archive's members, else 1). The upload
-    is read once: importers.iter_load hands over each member's own bytes with its activities.
+    `files` are the upload's parsed files (default: parsed here, in order; webapp.bulk parses
+    them in a process pool). Files are committed `batch_files` at a time by one Writer; a
+    file that fails leaves nothing behind and the files around it stay imported.
     """
-    results: list[IngestResult] = []
-    total = 1
-    athlete = athlete_for(user)
+    writer = Writer(session, user, before_commit=before_commit, batch_files=batch_files)
+    if files is None:
+        files = parse_in_process(data, filename, athlete_for(user))
     try:
-        for item in importers.iter_load(data, filename):
-            total = item.total
-            results.extend(_ingest_item(session, user, item, filename, athlete))
-            if progress is not None:
-                progress(results, total)
-    except ActivityFileError as exc:
-        session.rollback()
-        results.append(IngestResult(exc.filename or filename, "refused", str(exc)))
+        for item in files:
+            writer.add(item)
     except Exception:
         # An importer bug must not become a 500 or a half-written file.
         log.exception("importing %r failed", filename)
-        session.rollback()
-        results.append(IngestResult(filename, "refused", READ_FAILED))
-    if progress is not None:
-        progress(results, total)
-    return results
+        writer.commit()
+        writer.results.append(IngestResult(filename, "refused", READ_FAILED))
+    writer.commit()
+    return writer.results
 
 
 def is_archive(data: bytes) -> bool:
@@ -104,35 +147,103 @@ def is_archive(data: bytes) -> bool:
     return importers.detect(data) == "zip"
 
 
-def _ingest_item(session, user, item, filename, athlete) -> list[IngestResult]:
-    name = item.source_name or filename
-    if item.error is not None:
-        return [IngestResult(name, "refused", str(item.error))]
-    if not item.activities:
-        return [IngestResult(name, "skipped", item.skipped or "Nothing to import in this file.")]
-    try:
-        results = _store(session, user, name, item.data, item, athlete)
-        session.commit()
-        return results
-    except IntegrityError:
-        # The same run arrived twice at once (two tabs, the share target and the API).
-        session.rollback()
-        return [
-            IngestResult(name, "duplicate", "You already have this activity.", **_summary(a))
-            for a in item.activities
-        ]
-    except Exception:
-        log.exception("storing %r failed", name)
-        session.rollback()
+class Writer:
+    """The one writer of an import: stages each file's rows and commits them in batches of
+    `batch_files` files (or every `batch_seconds`), not a commit per file.
+
+    When a batch fails (the same run arriving twice at once, a store error), it is rolled
+    back and its files are written again one transaction each, so only the file at fault
+    is marked (duplicate, or refused) and nothing of it is half written.
+    """
+
+    def __init__(self, session, user, *, before_commit=None, batch_files=1, batch_seconds=2.0):
+        self.session, self.user = session, user
+        self.before_commit, self.batch_files = before_commit, max(1, batch_files)
+        self.batch_seconds = batch_seconds
+        self.results: list[IngestResult] = []
+        self.commits = 0
+        self._pending: list[tuple[FileItem, list[IngestResult]]] = []
+        self._started = time.monotonic()
+        self._total = 1
+
+    def add(self, item: FileItem) -> None:
+        self._total = item.total
+        if not self._pending:
+            self._started = time.monotonic()
+        try:
+            results = self._stage(item)
+        except Exception as exc:  # this file is at fault: the others of the batch go in
+            self._replay(culprit=(item, exc))
+            return
+        self._pending.append((item, results))
+        if (
+            len(self._pending) >= self.batch_files
+            or time.monotonic() - self._started >= self.batch_seconds
+        ):
+            self.commit()
+
+    def commit(self) -> None:
+        """Commit the staged files (the before_commit hook runs inside the transaction)."""
+        if not self._pending:
+            return
+        try:
+            self._commit(self._pending)
+        except Exception:
+            log.exception("committing a batch of %d files failed", len(self._pending))
+            self._replay()
+            return
+        self._pending = []
+
+    def _commit(self, batch) -> None:
+        if self.before_commit is not None:
+            self.before_commit([(item.position, results) for item, results in batch], self._total)
+        self.session.commit()
+        self.commits += 1
+        for _item, results in batch:
+            self.results.extend(results)
+
+    def _replay(self, culprit: tuple[FileItem, Exception] | None = None) -> None:
+        """Roll the batch back and write its files one transaction each; `culprit`, a file
+        whose staging raised, is recorded as a duplicate or refused without a second try."""
+        self.session.rollback()
+        pending, self._pending = self._pending, []
+        for item, _results in pending:
+            try:
+                self._commit([(item, self._stage(item))])
+            except Exception as exc:
+                self.session.rollback()
+                self._commit([(item, self._failed(item, exc))])
+        if culprit is not None:
+            self._commit([(culprit[0], self._failed(*culprit))])
+
+    @staticmethod
+    def _failed(item: FileItem, exc: Exception) -> list[IngestResult]:
+        name = item.parsed.source_name
+        if isinstance(exc, IntegrityError):
+            # The same run arrived twice at once (two tabs, the share target and the API).
+            return [
+                IngestResult(name, "duplicate", "You already have this activity.", **summary)
+                for summary in item.parsed.summaries
+            ]
+        log.error("storing %r failed", name, exc_info=exc)
         return [IngestResult(name, "refused", STORE_FAILED)]
 
+    def _stage(self, item: FileItem) -> list[IngestResult]:
+        parsed = item.parsed
+        if parsed.error is not None:
+            return [IngestResult(parsed.source_name, "refused", parsed.error)]
+        if parsed.skipped is not None:
+            return [IngestResult(parsed.source_name, "skipped", parsed.skipped)]
+        return _store(self.session, self.user, parsed, item.content)
 
-def _store(session, user, name, content, item, athlete) -> list[IngestResult]:
+
+def _store(session, user, parsed: ParsedFile, content: bytes) -> list[IngestResult]:
     results: list[IngestResult] = []
+    name = parsed.source_name
     original = None
     seen: set[str] = set()
-    for activity in item.activities:
-        fingerprint = activity.fingerprint
+    for values, summary in zip(parsed.rows, parsed.summaries, strict=True):
+        fingerprint = values["fingerprint"]
         existing = session.scalar(
             select(Activity.id).where(
                 Activity.user_id == user.id, Activity.fingerprint == fingerprint
@@ -141,23 +252,18 @@ def _store(session, user, name, content, item, athlete) -> list[IngestResult]:
         if existing is not None or fingerprint in seen:
             results.append(
                 IngestResult(
-                    name,
-                    "duplicate",
-                    "You already have this activity.",
-                    existing,
-                    **_summary(activity),
+                    name, "duplicate", "You already have this activity.", existing, **summary
                 )
             )
             continue
         seen.add(fingerprint)
         if original is None:
             original = _original_file(session, user, name, content)
-        row = activity_row(activity, user.id, athlete)
-        row.original_file_id = original.id
+        row = Activity(user_id=user.id, original_file_id=original.id, **values)
         session.add(row)
         session.flush()
-        status, message = ("imported", "") if activity.is_run else ("skipped", NOT_A_RUN)
-        results.append(IngestResult(name, status, message, row.id, **_summary(activity)))
+        status, message = ("imported", "") if row.is_run else ("skipped", NOT_A_RUN)
+        results.append(IngestResult(name, status, message, row.id, **summary))
     return results
 
 
@@ -213,6 +319,11 @@ def athlete_for(user: User):
 
 def activity_row(activity, user_id: int, athlete=None) -> Activity:
     """An Activity row: summary, splits, chart series and (for runs) the engine's stimulus."""
+    return Activity(user_id=user_id, **activity_values(activity, athlete))
+
+
+def activity_values(activity, athlete=None) -> dict[str, Any]:
+    """An Activity row's column values but its owner and file (plain data: picklable)."""
     stimulus: dict = {}
     systemic_load = None
     notes: list[str] = []
@@ -223,8 +334,7 @@ def activity_row(activity, user_id: int, athlete=None) -> Activity:
         systemic_load = _finite(result.systemic_load)
         notes = list(getattr(result, "notes", []) or [])
         model_version = _model_version(result)
-    return Activity(
-        user_id=user_id,
+    return dict(
         index_in_file=activity.index,
         name=(activity.name or None) and activity.name[:255],
         source_format=activity.source_format,

@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from tests.webapp.files import recent_start, run_fit, zip_of
 from webapp import jobs
@@ -42,7 +43,7 @@ def _wait_for(app, job_id: int, deadline_s: float = 60.0) -> ImportJob:
     while True:
         with app.app_context():
             session = new_session()
-            job = session.get(ImportJob, job_id)
+            job = session.get(ImportJob, job_id, options=[selectinload("*")])
             session.close()
         if job.status in ("done", "failed") or time.monotonic() > end:
             return job
@@ -64,7 +65,7 @@ def test_without_redis_a_zip_is_imported_in_a_background_thread(app):
     assert job.status == "done", job.error
     assert (job.done, job.total) == (3, 3)
     assert sorted(r["status"] for r in job.results) == ["imported", "imported", "skipped"]
-    assert job.payload is None
+    assert job.upload is None  # the upload is dropped once its files are stored
     with app.app_context():
         session = new_session()
         assert session.scalar(select(func.count(Activity.id))) == 2
@@ -100,7 +101,8 @@ def test_with_redis_the_job_waits_on_the_queue_until_a_worker_runs_it(app, redis
         assert session.get(ImportJob, job_id).status == "queued"
         session.close()
     worker = SimpleWorker([redis_queue], connection=redis_queue.connection)
-    assert worker.work(burst=True)
+    with app.app_context():  # the worker's app (a worker process builds its own from the env)
+        assert worker.work(burst=True)
     job = _wait_for(app, job_id, deadline_s=5)
     assert job.status == "done", job.error
     assert sorted(r["status"] for r in job.results) == ["imported", "imported", "skipped"]
@@ -110,7 +112,7 @@ def test_a_finished_job_is_not_run_twice(app):
     user = _user(app)
     job_id = _start(app, user, _archive())
     assert _wait_for(app, job_id).status == "done"
-    assert jobs.run_job(job_id, app.extensions["legday.sessionmaker"]) == "done"
+    assert jobs.run_job(app, job_id) == "done"
     with app.app_context():
         session = new_session()
         assert session.scalar(select(func.count(Activity.id))) == 2

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, g, request
+from flask import Blueprint, abort, current_app, g, redirect, request, url_for
 from sqlalchemy import select
 
 from webapp import ingest, jobs
 from webapp.auth import login_required
 from webapp.db import get_session
 from webapp.models import ImportJob
-from webapp.views.fragments import page_or_fragment
+from webapp.views.fragments import page_or_fragment, wants_fragment
 
 bp = Blueprint("upload", __name__, url_prefix="/upload")
 
@@ -35,7 +35,7 @@ def _recent_jobs():
     )
 
 
-def _needs_background(data: bytes) -> bool:
+def needs_background(data: bytes) -> bool:
     limit = current_app.config.get("INLINE_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
     return len(data) > limit or ingest.is_archive(data)
 
@@ -55,7 +55,7 @@ def index():
         for upload in uploads:
             data = upload.read()
             name = upload.filename or "upload"
-            if _needs_background(data):
+            if needs_background(data):
                 batch["jobs"].append(jobs.start_import(current_app, db, g.user, name, data))
             else:
                 batch["results"].extend(ingest.ingest(db, g.user, name, data))
@@ -70,12 +70,28 @@ def index():
     )
 
 
-@bp.route("/jobs/<int:job_id>")
-@login_required
-def job(job_id: int):
+def _own_job(job_id: int) -> ImportJob:
     found = get_session().scalar(
         select(ImportJob).where(ImportJob.id == job_id, ImportJob.user_id == g.user.id)
     )
     if found is None:
         abort(404)
+    return found
+
+
+@bp.route("/jobs/<int:job_id>")
+@login_required
+def job(job_id: int):
+    found = _own_job(job_id)
+    return page_or_fragment("upload/job.html", "upload/_job.html", f"job-{job_id}", job=found)
+
+
+@bp.post("/jobs/<int:job_id>/retry")
+@login_required
+def retry(job_id: int):
+    """The "Try again" button of a failed import: queued again from the kept upload."""
+    found = _own_job(job_id)
+    jobs.retry(current_app, get_session(), found)
+    if not wants_fragment(f"job-{job_id}"):
+        return redirect(url_for(".job", job_id=job_id), 303)
     return page_or_fragment("upload/job.html", "upload/_job.html", f"job-{job_id}", job=found)

@@ -1,0 +1,69 @@
+"""jobs: the upload apart from the job row, results per file, heartbeat and attempts
+
+The upload's bytes move from import_jobs.payload to import_uploads (one row per job, written
+once), and the results JSON that was rewritten after every file becomes one import_job_files
+row per finished file; import_jobs gains `attempts` and `heartbeat_at` for the reaper.
+Rows are carried over both ways (old results land as one row at position -1).
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-11-30 12:30:00
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "import_uploads",
+        sa.Column("job_id", sa.Integer(), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("content", sa.LargeBinary(), nullable=False),
+        sa.ForeignKeyConstraint(["job_id"], ["import_jobs.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("job_id"),
+    )
+    op.create_table(
+        "import_job_files",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("job_id", sa.Integer(), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("results", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(["job_id"], ["import_jobs.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("job_id", "position"),
+    )
+    op.execute(
+        "INSERT INTO import_uploads (job_id, size, content) "
+        "SELECT id, length(payload), payload FROM import_jobs WHERE payload IS NOT NULL"
+    )
+    op.execute(
+        "INSERT INTO import_job_files (job_id, position, results) "
+        "SELECT id, -1, results FROM import_jobs"
+    )
+    with op.batch_alter_table("import_jobs", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("attempts", sa.Integer(), nullable=False, server_default="0"))
+        batch_op.add_column(sa.Column("heartbeat_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.drop_column("payload")
+        batch_op.drop_column("results")
+    with op.batch_alter_table("import_jobs", schema=None) as batch_op:
+        batch_op.alter_column("attempts", server_default=None)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("import_jobs", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("payload", sa.LargeBinary(), nullable=True))
+        batch_op.add_column(sa.Column("results", sa.JSON(), nullable=False, server_default="[]"))
+        batch_op.drop_column("heartbeat_at")
+        batch_op.drop_column("attempts")
+    op.execute(
+        "UPDATE import_jobs SET payload = "
+        "(SELECT content FROM import_uploads WHERE import_uploads.job_id = import_jobs.id)"
+    )
+    op.drop_table("import_job_files")
+    op.drop_table("import_uploads")
