@@ -1,0 +1,55 @@
+"""webapp.bulk: a zip's members parsed by real worker processes, in order, or here as a fallback."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+from engine.athlete import Athlete
+from tests.webapp.files import recent_start, run_fit, zip_of
+from webapp import bulk, ingest
+
+
+def _members(count: int) -> dict[str, bytes]:
+    members = {f"run{n:02d}.fit": run_fit(recent_start(n + 2), seconds=600) for n in range(count)}
+    members["notes.txt"] = b"not a run"
+    return members
+
+
+def test_a_pool_of_processes_parses_the_members_in_order_as_in_process_parsing_would():
+    archive = zip_of(_members(9))
+    athlete = Athlete()
+    items = bulk.parsed_files(archive, "export.zip", athlete, workers=2)
+    first = next(items)
+    # Worker processes (not threads of this one) are parsing while the writer takes results.
+    workers = [p for p in multiprocessing.active_children() if p.pid != os.getpid()]
+    assert len(workers) >= 2
+    pooled = [first, *items]
+    here = list(ingest.parse_in_process(archive, "export.zip", athlete))
+    assert [i.position for i in pooled] == list(range(10))
+    assert [(i.position, i.total, i.parsed, i.content) for i in pooled] == [
+        (i.position, i.total, i.parsed, i.content) for i in here
+    ]
+    assert pooled[-1].parsed.skipped and pooled[0].parsed.rows[0]["is_run"]
+
+
+def test_positions_already_done_are_skipped():
+    archive = zip_of(_members(9))
+    items = list(bulk.parsed_files(archive, "x.zip", Athlete(), skip=frozenset({0, 3}), workers=2))
+    assert [i.position for i in items] == [1, 2, 4, 5, 6, 7, 8, 9]
+
+
+def test_when_no_pool_can_start_the_members_are_parsed_here(monkeypatch, caplog):
+    def no_forkserver(method=None):
+        raise ValueError(f"cannot find context for {method!r}")
+
+    monkeypatch.setattr(multiprocessing, "get_context", no_forkserver)
+    archive = zip_of(_members(9))
+    items = list(bulk.parsed_files(archive, "export.zip", Athlete(), workers=2))
+    assert len(items) == 10 and all(i.parsed.error is None for i in items)
+    assert "no process pool" in caplog.text
+
+
+def test_a_damaged_archive_is_one_refused_file():
+    items = list(bulk.parsed_files(b"PK\x03\x04 not really a zip", "bad.zip", Athlete(), workers=2))
+    assert len(items) == 1 and "damaged" in items[0].parsed.error
