@@ -148,12 +148,15 @@ def is_archive(data: bytes) -> bool:
 
 
 class Writer:
-    """The one writer of an import: stages each file's rows and commits them in batches of
-    `batch_files` files (or every `batch_seconds`), not a commit per file.
+    """The one writer of an import: takes each parsed file and commits them in batches of
+    `batch_files` files (or once `batch_seconds` have passed), not a commit per file.
 
-    When a batch fails (the same run arriving twice at once, a store error), it is rolled
-    back and its files are written again one transaction each, so only the file at fault
-    is marked (duplicate, or refused) and nothing of it is half written.
+    A batch's rows are written only when it is committed, so the database's write lock (the
+    whole file, on SQLite) is held for the few milliseconds of the inserts, never while a
+    slow file is being parsed. When a file of the batch fails (the same run arriving twice at
+    once, a store error) the batch is rolled back and written again one transaction per
+    file, so only the file at fault is marked (duplicate, or refused) and nothing of it is
+    half written.
     """
 
     def __init__(self, session, user, *, before_commit=None, batch_files=1, batch_seconds=2.0):
@@ -162,7 +165,7 @@ class Writer:
         self.batch_seconds = batch_seconds
         self.results: list[IngestResult] = []
         self.commits = 0
-        self._pending: list[tuple[FileItem, list[IngestResult]]] = []
+        self._pending: list[FileItem] = []
         self._started = time.monotonic()
         self._total = 1
 
@@ -170,12 +173,7 @@ class Writer:
         self._total = item.total
         if not self._pending:
             self._started = time.monotonic()
-        try:
-            results = self._stage(item)
-        except Exception as exc:  # this file is at fault: the others of the batch go in
-            self._replay(culprit=(item, exc))
-            return
-        self._pending.append((item, results))
+        self._pending.append(item)
         if (
             len(self._pending) >= self.batch_files
             or time.monotonic() - self._started >= self.batch_seconds
@@ -183,18 +181,23 @@ class Writer:
             self.commit()
 
     def commit(self) -> None:
-        """Commit the staged files (the before_commit hook runs inside the transaction)."""
-        if not self._pending:
+        """Write and commit the pending files (before_commit runs inside the transaction)."""
+        pending, self._pending = self._pending, []
+        if not pending:
             return
         try:
-            self._commit(self._pending)
-        except Exception:
-            log.exception("committing a batch of %d files failed", len(self._pending))
-            self._replay()
-            return
-        self._pending = []
+            self._commit([(item, self._stage(item)) for item in pending])
+        except Exception as exc:
+            if not isinstance(exc, IntegrityError):
+                log.exception("a batch of %d files failed: writing them one by one", len(pending))
+            self.session.rollback()
+            if len(pending) == 1:  # the file at fault: marked, not tried a second time
+                self._commit([(pending[0], self._failed(pending[0], exc))])
+                return
+            for item in pending:
+                self._write_alone(item)
 
-    def _commit(self, batch) -> None:
+    def _commit(self, batch: list[tuple[FileItem, list[IngestResult]]]) -> None:
         if self.before_commit is not None:
             self.before_commit([(item.position, results) for item, results in batch], self._total)
         self.session.commit()
@@ -202,19 +205,12 @@ class Writer:
         for _item, results in batch:
             self.results.extend(results)
 
-    def _replay(self, culprit: tuple[FileItem, Exception] | None = None) -> None:
-        """Roll the batch back and write its files one transaction each; `culprit`, a file
-        whose staging raised, is recorded as a duplicate or refused without a second try."""
-        self.session.rollback()
-        pending, self._pending = self._pending, []
-        for item, _results in pending:
-            try:
-                self._commit([(item, self._stage(item))])
-            except Exception as exc:
-                self.session.rollback()
-                self._commit([(item, self._failed(item, exc))])
-        if culprit is not None:
-            self._commit([(culprit[0], self._failed(*culprit))])
+    def _write_alone(self, item: FileItem) -> None:
+        try:
+            self._commit([(item, self._stage(item))])
+        except Exception as exc:
+            self.session.rollback()
+            self._commit([(item, self._failed(item, exc))])
 
     @staticmethod
     def _failed(item: FileItem, exc: Exception) -> list[IngestResult]:

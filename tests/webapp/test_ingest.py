@@ -207,3 +207,29 @@ def test_a_file_that_fails_half_way_leaves_nothing_behind(db, user):
         "skipped",
         "imported",
     ]
+
+
+def test_a_store_error_in_a_batch_marks_only_its_file_and_keeps_the_others(db, user):
+    """Three files in one batch; the database refuses the second one's row every time: the
+    batch is rolled back and written file by file, so the first and third are kept."""
+    from sqlalchemy import event
+
+    starts = [recent_start(n) for n in (2, 3, 4)]
+    archive = zip_of({f"{n}.fit": run_fit(start) for n, start in enumerate(starts)})
+
+    def refuse_the_second(_mapper, _connection, target):
+        if target.start_time == starts[1]:
+            raise RuntimeError("disk full")
+
+    event.listen(Activity, "before_insert", refuse_the_second)
+    try:
+        results = ingest.ingest(db, user, "three.zip", archive, batch_files=10)
+    finally:
+        event.remove(Activity, "before_insert", refuse_the_second)
+    assert [(r.source_name, r.status) for r in results] == [
+        ("0.fit", "imported"),
+        ("1.fit", "refused"),
+        ("2.fit", "imported"),
+    ]
+    assert results[1].message == ingest.STORE_FAILED
+    assert count(db, Activity) == 2 and count(db, OriginalFile) == 2
