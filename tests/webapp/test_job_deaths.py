@@ -139,6 +139,9 @@ def test_kill_9_of_the_work_horse_requeues_once_then_fails_and_the_runner_sees_i
     text = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "stopped twice" in text and "Try again" in text
+    # ...and on the upload page, where the import was started.
+    upload_page = client.get("/upload").get_data(as_text=True)
+    assert "stopped twice" in upload_page and f"/upload/jobs/{job_id}/retry" in upload_page
 
 
 def test_a_file_that_kills_its_worker_ends_failed_not_looping_and_try_again_finishes(

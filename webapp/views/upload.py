@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, abort, current_app, g, redirect, request, url_for
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from webapp import ingest, jobs
 from webapp.auth import login_required
 from webapp.db import get_session
-from webapp.models import ImportJob
+from webapp.models import ImportJob, utcnow
 from webapp.views.fragments import page_or_fragment, wants_fragment
 
 bp = Blueprint("upload", __name__, url_prefix="/upload")
@@ -22,12 +24,19 @@ NO_FILES = "Choose one or more files first: FIT, GPX or TCX, on their own, gzipp
 
 
 def _recent_jobs():
-    """Imports still running, so that a reload of the page keeps showing their progress."""
+    """Imports still running, so that a reload of the page keeps showing their progress, and
+    those that failed in the last day (with their "Try again")."""
+    failed_lately = and_(
+        ImportJob.status == "failed", ImportJob.finished_at > utcnow() - timedelta(days=1)
+    )
     return (
         get_session()
         .scalars(
             select(ImportJob)
-            .where(ImportJob.user_id == g.user.id, ImportJob.status.in_(("queued", "running")))
+            .where(
+                ImportJob.user_id == g.user.id,
+                or_(ImportJob.status.in_(("queued", "running")), failed_lately),
+            )
             .order_by(ImportJob.id.desc())
             .limit(10)
         )
