@@ -47,7 +47,7 @@ def load_config(instance_path: str) -> dict:
         # Bigger uploads (and every .zip) are imported in the background.
         # Import jobs: a running job's heartbeat, and when the reaper deems its process dead.
         "JOB_HEARTBEAT_SECONDS": float(os.environ.get("LEGDAY_JOB_HEARTBEAT_SECONDS", "10")),
-        "JOB_STALE_SECONDS": float(os.environ.get("LEGDAY_JOB_STALE_SECONDS", "60")),
+        "JOB_STALE_SECONDS": float(os.environ.get("LEGDAY_JOB_STALE_SECONDS", "45")),
         # Processes that parse a bulk import (unset: one per core; 0 or 1: in the job's own).
         "IMPORT_WORKERS": _int_or_none(os.environ.get("LEGDAY_IMPORT_WORKERS")),
         "INLINE_IMPORT_MAX_BYTES": int(os.environ.get("LEGDAY_INLINE_IMPORT_KB", "2048")) * 1024,

@@ -268,7 +268,7 @@ def retry_or_fail(app: Flask, job_id: int, error: str = JOB_KILLED) -> str | Non
 
 def reap(app: Flask, stale_seconds: float | None = None) -> dict[int, str]:
     """Every running job whose heartbeat is older than `stale_seconds` (JOB_STALE_SECONDS,
-    60 by default) goes through retry_or_fail; returns {job id: "queued" | "failed"}."""
+    45 by default) goes through retry_or_fail; returns {job id: "queued" | "failed"}."""
     stale = stale_seconds if stale_seconds is not None else app.config["JOB_STALE_SECONDS"]
     cutoff = _now() - timedelta(seconds=stale)
     makers = app.extensions["legday.sessionmaker"]

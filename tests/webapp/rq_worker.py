@@ -38,3 +38,8 @@ def main(queue: str) -> None:
 
 if __name__ == "__main__":
     main(sys.argv[1])
+
+
+def explode(job_id: int) -> None:
+    """An RQ job that fails by raising (for the `on_failure` test)."""
+    raise RuntimeError(f"import job {job_id} blew up")

@@ -196,3 +196,39 @@ def test_a_bulk_zip_is_parsed_by_a_process_pool_and_imported_whole(app):
     assert (job.done, job.total) == (10, 10)
     assert [r["source_name"] for r in job.results] == sorted(members)
     assert {r["status"] for r in job.results} == {"imported"}
+
+
+def test_rq_on_failure_requeues_a_running_job_once_then_marks_it_failed(app, redis_queue):
+    """A real RQ job that raises, with the import jobs' `on_failure`: the row of a running
+    job goes back to the queue on its first attempt and is failed on its second."""
+    from rq import Callback, SimpleWorker
+
+    user = _user(app)
+    with app.app_context():
+        session = new_session()
+        job = ImportJob(user_id=user.id, filename="x.zip", status="running", attempts=1)
+        session.add(job)
+        session.commit()
+        job_id = job.id
+        session.close()
+    worker = SimpleWorker([redis_queue], connection=redis_queue.connection)
+    for expected in ("queued", "failed"):
+        redis_queue.empty()
+        redis_queue.enqueue(
+            "tests.webapp.rq_worker.explode", job_id, on_failure=Callback(jobs.on_rq_failure)
+        )
+        with app.app_context():
+            worker.work(burst=True, max_jobs=1)
+        assert _wait_for(app, job_id, deadline_s=0).status == expected
+        requeued = [(j.func_name, j.args) for j in redis_queue.jobs]
+        assert requeued == (
+            [("webapp.jobs.run_import_job", (job_id,))] if expected == "queued" else []
+        )
+        if expected == "queued":  # what a worker does when it claims it again
+            with app.app_context():
+                session = new_session()
+                session.get(ImportJob, job_id).status = "running"
+                session.get(ImportJob, job_id).attempts = 2
+                session.commit()
+                session.close()
+    assert _wait_for(app, job_id, deadline_s=0).error == jobs.JOB_KILLED

@@ -1,7 +1,7 @@
 """`legday clock`: the Procfile's `clock` process, so a deployment needs no system cron.
 
 A plain loop: one pass of `legday send-weekly` at start-up and then every --interval minutes
-(15 by default); between passes, every --reap-seconds (30), the import-job reaper
+(15 by default); between passes, every --reap-seconds (15), the import-job reaper
 (webapp.jobs.reap) re-queues or fails jobs whose worker died. Each runner's send time is
 checked against their own timezone on every pass, so an email goes out within one interval
 of its hour. Passes never overlap (one thread), and running the clock beside a manual
@@ -52,7 +52,7 @@ def reap(app) -> None:
 @click.command("clock")
 @click.option("--interval", default=15.0, show_default=True, help="Minutes between passes.")
 @click.option(
-    "--reap-seconds", default=30.0, show_default=True, help="Seconds between import-job checks."
+    "--reap-seconds", default=15.0, show_default=True, help="Seconds between import-job checks."
 )
 @with_appcontext
 def clock_command(interval: float, reap_seconds: float) -> None:
