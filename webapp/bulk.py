@@ -11,7 +11,8 @@ at a time), at most `WINDOW_PER_WORKER` members per worker are in flight, and ea
 holds only the member it parses. A worker sends back row values (ingest.ParsedFile), never
 the parsed series. Uploads that are not a plain zip (one file, a .gz), archives of fewer
 than `POOL_MIN_FILES` files, and machines where a pool cannot start are parsed in-process;
-a pool that breaks (a worker killed) finishes the job in-process.
+a pool that breaks (a worker killed) finishes the job in-process, and workers exit by
+themselves when the job's process dies (kill -9, out of memory).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import threading
+import time
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -33,6 +36,7 @@ log = logging.getLogger(__name__)
 
 WINDOW_PER_WORKER = 4
 POOL_MIN_FILES = 8
+PARENT_CHECK_SECONDS = 1.0
 
 
 def default_workers() -> int:
@@ -99,12 +103,34 @@ def start_pool(workers: int) -> ProcessPoolExecutor | None:
     try:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["webapp.bulk"])
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        pool = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=context,
+            initializer=_follow_parent,
+            initargs=(os.getpid(),),
+        )
         pool.submit(os.getpid).result(timeout=60)
         return pool
     except Exception as exc:  # no /dev/shm, a sandbox without fork, a start-up timeout...
         log.warning("no process pool (%r): parsing in this process", exc)
         return None
+
+
+def _follow_parent(parent: int) -> None:
+    """In each worker: exit once the process that started the pool is gone (a kill -9 of the
+    job's process must not leave its workers waiting for work forever)."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_CHECK_SECONDS)
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:  # the pid was reused by another user's process
+                os._exit(1)
+
+    threading.Thread(target=watch, name="legday-follow-parent", daemon=True).start()
 
 
 def _submit(pool, member, filename, athlete):

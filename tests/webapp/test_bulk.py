@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 from engine.athlete import Athlete
+from tests.conftest import ROOT
 from tests.webapp.files import recent_start, run_fit, zip_of
 from webapp import bulk, ingest
 
@@ -53,3 +59,36 @@ def test_when_no_pool_can_start_the_members_are_parsed_here(monkeypatch, caplog)
 def test_a_damaged_archive_is_one_refused_file():
     items = list(bulk.parsed_files(b"PK\x03\x04 not really a zip", "bad.zip", Athlete(), workers=2))
     assert len(items) == 1 and "damaged" in items[0].parsed.error
+
+
+def test_the_pool_workers_exit_when_the_process_that_started_them_is_killed():
+    script = (
+        "import sys, time\n"
+        "from webapp import bulk\n"
+        "pool = bulk.start_pool(2)\n"
+        "print(*pool._processes, flush=True)\n"
+        "time.sleep(300)\n"
+    )
+    parent = subprocess.Popen(
+        [sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        workers = [int(pid) for pid in parent.stdout.readline().split()]
+        assert workers and all(_alive(pid) for pid in workers)
+    finally:
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(60)
+        parent.stdout.close()
+    end = time.monotonic() + 60  # a wait for the processes, not a speed target
+    while any(_alive(pid) for pid in workers) and time.monotonic() < end:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in workers)
+
+
+def _alive(pid: int) -> bool:
+    """A running process (a zombie waiting for its parent counts as gone)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
