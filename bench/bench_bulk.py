@@ -1,7 +1,7 @@
 """Bulk import of a five-year export: a generated 1,000-activity zip on SQLite and PostgreSQL.
 
     .venv/bin/python bench/bench_bulk.py [--activities 1000] [--db sqlite,postgresql]
-                                         [--workers N] [--json bench/bench_bulk.json]
+                                         [--workers N] [--json bench/out/bench_bulk.json]
 
 The zip holds FIT (85 %) and GPX (15 %) runs of 30 to 90 minutes at 1 s recording, one every
 ~1.8 days, as a watch export would (the FIT files are made by the test suite's writer, then
@@ -284,7 +284,7 @@ def main() -> None:
     parser.add_argument("--activities", type=int, default=1000)
     parser.add_argument("--db", default="sqlite,postgresql")
     parser.add_argument("--workers", type=int, default=None, help="pool size (default: cores)")
-    parser.add_argument("--json", type=Path, default=ROOT / "bench" / "bench_bulk.json")
+    parser.add_argument("--json", type=Path, default=ROOT / "bench" / "out" / "bench_bulk.json")
     parser.add_argument("--zip", type=Path, default=None, help="an export zip to import")
     parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -313,6 +313,7 @@ def main() -> None:
         "cores": os.cpu_count(),
         "results": rows,
     }
+    args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(result, indent=2) + "\n")
     print(f"written to {args.json}")
 

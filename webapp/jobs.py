@@ -24,6 +24,7 @@ that kills its worker is tried twice, never in a loop.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import threading
@@ -202,15 +203,16 @@ def _import(app: Flask, session: Session, job: ImportJob) -> None:
         skip=skip,
         workers=app.config.get("IMPORT_WORKERS"),
     )
-    ingest.ingest(
-        session,
-        user,
-        job.filename,
-        data,
-        files=files,
-        before_commit=before_commit,
-        batch_files=BATCH_FILES,
-    )
+    with contextlib.closing(files):  # the pool stops even when the writer fails
+        ingest.ingest(
+            session,
+            user,
+            job.filename,
+            data,
+            files=files,
+            before_commit=before_commit,
+            batch_files=BATCH_FILES,
+        )
     job.status = "done"
     job.total = max(job.total, job.done)
     session.execute(delete(ImportUpload).where(ImportUpload.job_id == job.id))
