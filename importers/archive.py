@@ -13,6 +13,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from importers.errors import CorruptFile, FileTooLarge
 
@@ -90,8 +91,11 @@ def _broken(name: str, message: str, cause: Exception, total: int) -> Member:
     return Member(name, None, err, total)
 
 
-def iter_zip(data: bytes, filename: str | None, limits: Limits = LIMITS) -> Iterator[Member]:
+def iter_zip(
+    data: bytes | BinaryIO, filename: str | None, limits: Limits = LIMITS
+) -> Iterator[Member]:
     """Each file of the archive (folders skipped), read one at a time within the limits.
+    `data` is the archive's bytes or a seekable binary file (a big upload spooled to disk).
 
     The one place a zip is opened on the way in: the importers read each member's bytes from
     here, and the web app stores and counts them from the same Members (`Member.total`).
@@ -101,7 +105,7 @@ def iter_zip(data: bytes, filename: str | None, limits: Limits = LIMITS) -> Iter
     yielded with an error instead.
     """
     try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
+        zf = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
     except Exception as exc:  # BadZipFile, NotImplementedError('zip file version'), EOFError...
         raise CorruptFile(
             "This .zip archive is damaged or incomplete and cannot be opened.", filename=filename

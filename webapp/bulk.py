@@ -26,6 +26,7 @@ from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import BinaryIO
 
 from engine.athlete import Athlete
 from importers import archive, load_member
@@ -53,7 +54,7 @@ def parse_member(member: archive.Member, filename: str, athlete: Athlete) -> Par
 
 
 def parsed_files(
-    data: bytes,
+    upload: bytes | BinaryIO,
     filename: str,
     athlete: Athlete,
     *,
@@ -61,12 +62,18 @@ def parsed_files(
     workers: int | None = None,
 ) -> Iterator[FileItem]:
     """Each file of the upload as a FileItem, in the upload's order, skipping the positions in
-    `skip` (files a previous attempt committed). `workers`: pool size (None = the cores)."""
+    `skip` (files a previous attempt committed). `upload`: its bytes, or a seekable file (a
+    zip is then read from it member by member, never whole). `workers`: pool size (None =
+    the cores)."""
     workers = default_workers() if workers is None else workers
-    if workers < 2 or not archive.is_zip(data):
+    head = upload[:4] if isinstance(upload, bytes) else upload.read(4)
+    if not isinstance(upload, bytes):
+        upload.seek(0)
+    if not archive.is_zip(head):
+        data = upload if isinstance(upload, bytes) else upload.read()
         yield from parse_in_process(data, filename, athlete, skip)
         return
-    yield from _from_zip(data, filename, athlete, skip, workers)
+    yield from _from_zip(upload, filename, athlete, skip, workers)
 
 
 def _from_zip(data, filename, athlete, skip, workers) -> Iterator[FileItem]:
@@ -77,7 +84,7 @@ def _from_zip(data, filename, athlete, skip, workers) -> Iterator[FileItem]:
         for position, member in enumerate(archive.iter_zip(data, filename)):
             if position in skip:
                 continue
-            if pool is None and member.total >= POOL_MIN_FILES and member.error is None:
+            if workers > 1 and pool is None and member.total >= POOL_MIN_FILES:
                 pool = start_pool(workers)
                 workers = workers if pool is not None else 0
             future = None

@@ -27,11 +27,12 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import tempfile
 import threading
 from datetime import UTC, datetime, timedelta
 
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -43,6 +44,7 @@ log = logging.getLogger(__name__)
 DEFAULT_QUEUE = "legday"
 MAX_ATTEMPTS = 2
 BATCH_FILES = 50
+SPOOL_CHUNK = 4 * 2**20
 JOB_FAILED = (
     "The import stopped unexpectedly. Files it finished are kept; please try the rest again."
 )
@@ -179,8 +181,6 @@ def run_job(app: Flask, job_id: int) -> str:
 
 def _import(app: Flask, session: Session, job: ImportJob) -> None:
     user = session.get(User, job.user_id)
-    data = session.scalar(select(ImportUpload.content).where(ImportUpload.job_id == job.id))
-    data = data or b""
     skip = frozenset(
         session.scalars(select(ImportJobFile.position).where(ImportJobFile.job_id == job.id))
     )
@@ -196,19 +196,21 @@ def _import(app: Flask, session: Session, job: ImportJob) -> None:
         job.total = max(job.total, total, job.done)
         job.heartbeat_at = _now()
 
+    spool = tempfile.TemporaryFile(prefix="legday-upload-")
+    _spool_upload(session, job.id, spool)
     files = bulk.parsed_files(
-        data,
+        spool,
         job.filename,
         ingest.athlete_for(user),
         skip=skip,
         workers=app.config.get("IMPORT_WORKERS"),
     )
-    with contextlib.closing(files):  # the pool stops even when the writer fails
+    with spool, contextlib.closing(files):  # the pool stops even when the writer fails
         ingest.ingest(
             session,
             user,
             job.filename,
-            data,
+            b"",
             files=files,
             before_commit=before_commit,
             batch_files=BATCH_FILES,
@@ -216,6 +218,26 @@ def _import(app: Flask, session: Session, job: ImportJob) -> None:
     job.status = "done"
     job.total = max(job.total, job.done)
     session.execute(delete(ImportUpload).where(ImportUpload.job_id == job.id))
+
+
+def _spool_upload(session: Session, job_id: int, spool) -> None:
+    """Copy the job's upload into `spool` (a temporary file) SPOOL_CHUNK bytes at a time.
+
+    Fetching a 33 MB upload in one piece peaks at +200 MB in the job's process on PostgreSQL
+    (bytea travels as hex text); by chunks it costs a few MB, and the zip is then read from
+    the file member by member."""
+    offset = 1  # SQL's substr counts from 1, on SQLite blobs and PostgreSQL bytea alike
+    while True:
+        chunk = session.scalar(
+            select(func.substr(ImportUpload.content, offset, SPOOL_CHUNK)).where(
+                ImportUpload.job_id == job_id
+            )
+        )
+        if not chunk:
+            break
+        spool.write(chunk)
+        offset += len(chunk)
+    spool.seek(0)
 
 
 def _heartbeat(app: Flask, job_id: int, stop: threading.Event) -> None:
