@@ -232,3 +232,13 @@ def test_rq_on_failure_requeues_a_running_job_once_then_marks_it_failed(app, red
                 session.commit()
                 session.close()
     assert _wait_for(app, job_id, deadline_s=0).error == jobs.JOB_KILLED
+
+
+def test_the_upload_is_read_from_the_database_in_chunks_whole(app, monkeypatch):
+    """Chunks far smaller than the zip: the spooled copy is still the whole upload."""
+    monkeypatch.setattr(jobs, "SPOOL_CHUNK", 1000)
+    archive = _archive()
+    assert len(archive) > 10 * jobs.SPOOL_CHUNK
+    job = _wait_for(app, _start(app, _user(app), archive))
+    assert job.status == "done", job.error
+    assert sorted(r["status"] for r in job.results) == ["imported", "imported", "skipped"]
