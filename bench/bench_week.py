@@ -1,17 +1,22 @@
-"""The weekly page with five years of history, under 20 concurrent clients.
+"""The week, list and activity pages with five years of history, at 1 and 20 clients.
 
 Seeds one runner with 1,800 runs (5 years) into a fresh SQLite database (or PostgreSQL with
-`--db postgresql`), serves the app with gunicorn on 127.0.0.1, then 20 client threads ask for
-/week as fast as they can (bounded by a request count and a time limit). Server time is read
-from the `Server-Timing` header the app adds (LEGDAY_SERVER_TIMING=1). Target: p95 < 50 ms.
+`--db postgresql`), times weekly_context in process (cold: a worker's first visit, reading the
+runner's stored days; after an upload; after a setting; a full rebuild of the days), then serves
+the app with gunicorn on 127.0.0.1 and 1 then 20 client threads ask for each page as fast as
+they can (bounded by a request count and a time limit). Server time is read from the
+`Server-Timing` header the app adds (LEGDAY_SERVER_TIMING=1). Targets (issue 18): week page
+server p95 < 50 ms at 20 clients; cold week < 30 ms in process.
 
-    python bench/bench_week.py [--db sqlite|postgresql] [--clients 20] [--requests 1000]
+    python bench/bench_week.py [--db sqlite|postgresql] [--clients 1,20] [--requests 400]
+                               [--json results.json]
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import os
 import re
 import signal
@@ -33,6 +38,7 @@ ACTIVITIES = 1800
 YEARS = 5
 EMAIL = "bench@example.com"
 PASSWORD = "correct horse battery"
+MARKERS = {"/week": b"Strength this week"}
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -103,7 +109,10 @@ def login(port: int) -> str:
     response = conn.getresponse()
     html = response.read().decode()
     cookie = response.getheader("Set-Cookie").split(";")[0]
-    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    field = re.search(r'<input[^>]*name="csrf_token"[^>]*>', html)
+    if field is None:
+        raise SystemExit(f"no CSRF token on the login page ({response.status})")
+    token = re.search(r'value="([^"]+)"', field.group(0)).group(1)
     from urllib.parse import urlencode
 
     body = urlencode({"email": EMAIL, "password": PASSWORD, "csrf_token": token})
@@ -150,7 +159,7 @@ def drive(port: int, cookie: str, clients: int, requests: int, limit_s: float, p
             response = conn.getresponse()
             body = response.read()
             took = (time.perf_counter() - started) * 1000
-            if response.status != 200 or b"Strength this week" not in body:
+            if response.status != 200 or MARKERS.get(path, b"<html") not in body:
                 raise SystemExit(f"unexpected answer {response.status} from {path}")
             timing = response.getheader("Server-Timing") or ""
             match = re.search(r"app;dur=([\d.]+)", timing)
@@ -168,48 +177,92 @@ def drive(port: int, cookie: str, clients: int, requests: int, limit_s: float, p
     return server_ms, cpu_ms, client_ms
 
 
-def recompute_ms(app, case: str, runs: int = 15) -> list[float]:
-    """weekly_context when its cache cannot answer: `first` (a worker's first visit: every run
-    read), `upload` (one new run read and added), `setting` (a setting, log or swap: the week
-    recomputed from the cached runs)."""
-    from sqlalchemy import func, select
+def recompute_ms(app, case: str, runs: int = 15) -> tuple[list[float], list[float]]:
+    """weekly_context when its cache cannot answer: `first` (a worker's first visit: the stored
+    days read), `upload` (the newest day rebuilt, as after an upload), `setting` (a setting, log
+    or swap: the week recomputed from the cached days), `rebuild` (every day rebuilt from every
+    run's stimulus, as after a change of time zone). Returns (wall ms, CPU ms) per run."""
+    from sqlalchemy import select
 
-    from webapp import cache, loads, weeks
+    from webapp import cache, daily_loads, weeks
     from webapp.db import new_session
     from webapp.models import Activity, User
 
     session = new_session(app)
     user = session.scalar(select(User))
     weeks.weekly_context(session, user)
-    count, max_id = session.execute(
-        select(func.count(Activity.id), func.max(Activity.id)).where(Activity.user_id == user.id)
-    ).one()
+    newest = session.scalar(
+        select(Activity.start_time)
+        .where(Activity.user_id == user.id)
+        .order_by(Activity.start_time.desc())
+    )
     week_cache = cache.lru(weeks.WEEK_CACHE)
-    records_cache = cache.lru(loads.RECORDS_CACHE)
-    (_, records) = records_cache[user.id]
-    out = []
-    for _ in range(runs):
+    days_cache = cache.lru(daily_loads.DAYS_CACHE)
+    out, cpu = [], []
+    for _ in range(runs if case != "rebuild" else 3):
         week_cache.clear()
-        if case == "first":
-            records_cache.clear()
-        elif case == "upload":
-            # As if the newest run had just been uploaded: the cache knew all but it.
-            records_cache[user.id] = ((count - 1, max_id - 1), records[:-1])
-        started = time.perf_counter()
+        if case in ("first", "upload", "rebuild"):
+            days_cache.clear()
+        if case == "upload":
+            daily_loads.mark_stale(user, newest)
+        elif case == "rebuild":
+            user.loads_basis = None
+        started, started_cpu = time.perf_counter(), time.process_time()
         weeks.weekly_context(session, user)
         out.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
     session.close()
-    return out
+    return out, cpu
+
+
+def an_activity_id(app) -> int:
+    from sqlalchemy import func, select
+
+    from webapp.db import new_session
+    from webapp.models import Activity
+
+    session = new_session(app)
+    try:
+        return session.scalar(select(func.max(Activity.id)))
+    finally:
+        session.close()
+
+
+def load(port: int, cookie: str, clients: int, path: str, args) -> dict:
+    """One page under `clients` concurrent clients: percentiles of server and client time."""
+    started = time.perf_counter()
+    server_ms, cpu_ms, client_ms = drive(port, cookie, clients, args.requests, args.seconds, path)
+    wall = time.perf_counter() - started
+    row = {
+        "path": path,
+        "clients": clients,
+        "requests": len(client_ms),
+        "req_per_s": len(client_ms) / wall,
+        "server_p50_ms": percentile(server_ms, 50),
+        "server_p95_ms": percentile(server_ms, 95),
+        "server_cpu_p95_ms": percentile(cpu_ms, 95),
+        "client_p50_ms": percentile(client_ms, 50),
+        "client_p95_ms": percentile(client_ms, 95),
+        "load_average": os.getloadavg()[0],
+    }
+    print(
+        f"GET {path}: {len(client_ms)} requests, {clients} clients, {row['req_per_s']:.0f} req/s; "
+        f"server p50 {row['server_p50_ms']:.1f} / p95 {row['server_p95_ms']:.1f} ms "
+        f"(CPU p95 {row['server_cpu_p95_ms']:.1f}); client p50 {row['client_p50_ms']:.1f} / "
+        f"p95 {row['client_p95_ms']:.1f} ms; load average {row['load_average']:.1f}"
+    )
+    return row
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
-    parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--requests", type=int, default=1000)
-    parser.add_argument("--seconds", type=float, default=90.0, help="time limit for the load")
+    parser.add_argument("--clients", default="1,20", help="comma-separated client counts")
+    parser.add_argument("--requests", type=int, default=400, help="per page and client count")
+    parser.add_argument("--seconds", type=float, default=40.0, help="time limit per page load")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--json", dest="json_path", help="write the figures to this file")
     args = parser.parse_args()
 
     from webapp import create_app
@@ -238,17 +291,25 @@ def main() -> None:
             f"seeded {ACTIVITIES} runs over {YEARS} years ({args.db}) "
             f"in {time.perf_counter() - t0:.1f} s"
         )
+        results: dict = {"activities": ACTIVITIES, "db": args.db, "in_process": {}, "pages": []}
         for case, what in (
-            ("first", "on a worker's first visit"),
+            ("first", "cold, on a worker's first visit"),
             ("upload", "after an upload"),
             ("setting", "after a setting, log or swap"),
+            ("rebuild", "with every day rebuilt"),
         ):
-            took = recompute_ms(app, case)
+            took, cpu = recompute_ms(app, case)
+            results["in_process"][case] = {
+                "p50_ms": statistics.median(took),
+                "max_ms": max(took),
+                "cpu_p50_ms": statistics.median(cpu),
+            }
             print(
                 f"weekly_context recomputed {what} (in process): "
-                f"p50 {statistics.median(took):.1f} ms, max {max(took):.1f} ms "
-                f"over {len(took)} runs"
+                f"p50 {statistics.median(took):.1f} ms (CPU {statistics.median(cpu):.1f} ms), "
+                f"max {max(took):.1f} ms over {len(took)} runs"
             )
+        activity_id = an_activity_id(app)
         app.extensions["legday.engine"].dispose()
 
         port = free_port()
@@ -286,33 +347,12 @@ def main() -> None:
         drive(
             port, cookie, args.workers * args.threads, args.workers * args.threads * 8, 60, "/week"
         )
-        started = time.perf_counter()
-        server_ms, cpu_ms, client_ms = drive(
-            port, cookie, args.clients, args.requests, args.seconds, "/week"
-        )
-        wall = time.perf_counter() - started
-        print(
-            f"GET /week: {len(client_ms)} requests from {args.clients} concurrent clients "
-            f"in {wall:.1f} s ({len(client_ms) / wall:.0f} req/s); gunicorn "
-            f"{args.workers} workers x {args.threads} threads"
-        )
-        print(
-            f"  server time p50 {percentile(server_ms, 50):.1f} ms, "
-            f"p95 {percentile(server_ms, 95):.1f} ms, max {max(server_ms):.1f} ms "
-            f"(target p95 < 50 ms)"
-        )
-        print(
-            f"  server CPU time of the request thread p50 {percentile(cpu_ms, 50):.1f} ms, "
-            f"p95 {percentile(cpu_ms, 95):.1f} ms"
-        )
-        print(
-            f"  machine load average (1 min) after the run: {os.getloadavg()[0]:.1f} "
-            f"on {os.cpu_count()} CPUs"
-        )
-        print(
-            f"  client time p50 {percentile(client_ms, 50):.1f} ms, "
-            f"p95 {percentile(client_ms, 95):.1f} ms"
-        )
+        pages = ("/week", "/activities", f"/activities/{activity_id}")
+        for clients in (int(c) for c in args.clients.split(",")):
+            for path in pages:
+                results["pages"].append(load(port, cookie, clients, path, args))
+        if args.json_path:
+            Path(args.json_path).write_text(json.dumps(results, indent=1))
     finally:
         if server is not None:
             os.killpg(server.pid, signal.SIGTERM)

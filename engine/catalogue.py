@@ -8,6 +8,7 @@ equipment)`. Within a purpose the data file lists exercises in the order the pla
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -46,6 +47,23 @@ class Exercise:
     how_to: str
     regressions: tuple[str, ...]
     progressions: tuple[str, ...]
+    steps: tuple[str, ...] = ()  # 3-4 plain steps
+    cue: str = ""  # the one thing to think about
+    fault: str = ""  # the most common fault
+
+    @property
+    def slug(self) -> str:
+        """'single-leg-romanian-deadlift': the name in lower case, words joined by hyphens."""
+        return re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-")
+
+    @property
+    def drawing(self) -> str:
+        """The line drawing's path under static/: img/exercises/<slug>.svg."""
+        return f"img/exercises/{self.slug}.svg"
+
+    def how_to_card(self) -> dict:
+        """{"steps": [3-4 plain steps], "cue": str, "fault": str}: what the plan shows."""
+        return {"steps": list(self.steps), "cue": self.cue, "fault": self.fault}
 
     @property
     def muscles(self) -> tuple[str, ...]:
@@ -71,6 +89,10 @@ class Exercise:
             "how_to": self.how_to,
             "regressions": list(self.regressions),
             "progressions": list(self.progressions),
+            "steps": list(self.steps),
+            "cue": self.cue,
+            "fault": self.fault,
+            "drawing": self.drawing,
         }
 
 
@@ -101,6 +123,9 @@ def _exercise(raw: dict) -> Exercise:
         how_to=raw["how_to"],
         regressions=tuple(raw["regressions"]),
         progressions=tuple(raw["progressions"]),
+        steps=tuple(raw.get("steps", ())),
+        cue=raw.get("cue", ""),
+        fault=raw.get("fault", ""),
     )
 
 
@@ -126,6 +151,8 @@ def _check(exercises: Sequence[Exercise]) -> None:
         ]
         if not e.primary or not e.equipment or not e.how_to.strip():
             problems.append("missing primary muscles, equipment or how-to")
+        if not 3 <= len(e.steps) <= 4 or not e.cue.strip() or not e.fault.strip():
+            problems.append("the how-to needs 3-4 steps, a cue and a fault")
         if problems:
             raise ValueError(f"catalogue entry {e.name!r}: " + "; ".join(problems))
 

@@ -67,6 +67,7 @@ _SF3 = stride_frequency(3.0)
 _D3 = duty_factor(3.0)
 _SWING_AT_3 = float(_swing_raw(3.0, _SF3, _D3))
 _SUPPORT_AT_3 = float(_support_raw(3.0, _SF3, _D3))
+SUPPORT_RAW_AT_3 = _SUPPORT_AT_3  # steps per metre x sine-model peak force (BW) at 3 m/s
 
 # --- work terms [A] ------------------------------------------------------------------------
 
@@ -101,6 +102,7 @@ class Work:
     gravity_down: np.ndarray  # the gravity part of W-, which alone counts for damage
     swing: np.ndarray  # Wsw, half concentric and half eccentric
     support: np.ndarray  # S, isometric
+    bounce: np.ndarray | float = 0.0  # the stance bounce (B, running) or collision (walking)
 
 
 def work_per_metre(grade, speed_mps, sf=None) -> Work:
@@ -121,6 +123,7 @@ def work_per_metre(grade, speed_mps, sf=None) -> Work:
         gravity_down=gravity_down,
         swing=SWING_WORK_AT_3 * swing_index(v, sf),
         support=SUPPORT_AT_3 * support_index(v, sf),
+        bounce=bounce,
     )
 
 
@@ -187,20 +190,41 @@ class MuscleWork:
     damage: np.ndarray
 
 
-def muscle_work(grade, speed_mps, distance_m, sf=None, positive_scale: float = 1.0) -> MuscleWork:
-    """Distribute the work of every sample (grade, speed, metres covered) over the muscles."""
+# Damage of long and fast running (engine.endurance) shared between the muscles [A]: knee
+# extensors most, then knee flexors and plantar flexors (Takayama 2017; Higashihara 2020).
+ENDURANCE_DAMAGE_SHARES = np.array([0.60, 0.08, 0, 0.14, 0.12, 0.04, 0, 0.02])
+
+
+def muscle_work(
+    grade,
+    speed_mps,
+    distance_m,
+    sf=None,
+    positive_scale: float = 1.0,
+    *,
+    work: Work | None = None,
+    damage_weight=1.0,
+    endurance_damage=0.0,
+) -> MuscleWork:
+    """Distribute the work of every sample (grade, speed, metres covered) over the muscles.
+
+    `work` replaces the running terms (e.g. engine.gait's on-foot work); `damage_weight`
+    (per sample) weighs the descent damage; `endurance_damage` (J/kg/m per sample, from
+    engine.endurance) is added to the damage with ENDURANCE_DAMAGE_SHARES.
+    """
     g = np.clip(np.atleast_1d(np.asarray(grade, dtype=float)), -GRADE_LIMIT, GRADE_LIMIT)
     v = np.atleast_1d(np.asarray(speed_mps, dtype=float))
     ds = np.atleast_1d(np.asarray(distance_m, dtype=float))
     g, v, ds = np.broadcast_arrays(g, v, ds)
-    w = work_per_metre(g, v, sf)
+    w = work_per_metre(g, v, sf) if work is None else work
     c = shares_at(g, CONCENTRIC_SHARES)
     x = shares_at(g, ECCENTRIC_SHARES)
     half_swing = 0.5 * float(np.dot(w.swing, ds))
     concentric = (positive_scale * w.positive * ds) @ c + half_swing * SWING_CONCENTRIC_SHARES
     eccentric = (w.negative * ds) @ x + half_swing * SWING_ECCENTRIC_SHARES
     isometric = float(np.dot(w.support, ds)) * SUPPORT_SHARES
-    damage = (w.gravity_down * damage_multiplier(g) * ds) @ x
+    damage = (w.gravity_down * damage_multiplier(g) * damage_weight * ds) @ x
+    damage += float(np.sum(endurance_damage * ds)) * ENDURANCE_DAMAGE_SHARES
     fast_swing = float(np.dot(w.swing * hamstring_speed_factor(v), ds))
     damage[HAMSTRINGS] += 0.5 * SWING_ECCENTRIC_SHARES[HAMSTRINGS] * fast_swing
     return MuscleWork(concentric, eccentric, isometric, damage)

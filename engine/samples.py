@@ -3,7 +3,8 @@
 The recording is put on a one-second grid of moving time (pauses removed), so that a watch
 that records every second and one that records every five seconds give the same numbers.
 Speed is smoothed over about 5 s, acceleration is taken from the smoothed speed, and grade is
-measured over at least 30 m of distance (model doc section 2.1).
+measured over at least 30 m of distance (model doc section 2.1). The grid never has more than
+MAX_GRID_POINTS points (importers.limits): a longer activity is laid on a coarser grid.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from engine.mechanics import GRADE_LIMIT
+from importers import limits
 from importers.activity import Activity, Series
+from importers.elevation import is_smooth_altimeter, smooth_altitude
 
 GRID_S = 1.0
 SPEED_WINDOW_S = 5.0
@@ -26,6 +29,9 @@ EARTH_RADIUS_M = 6_371_000.0
 TREADMILL_WORDS = ("treadmill", "indoor")
 # Faster than this is a GPS jump or not on foot; such stretches count at this speed [A].
 MAX_SPEED = 10.0
+# The importer's smoothed elevation series, one value per sample, when an Activity has one.
+# Descent damage measured on a GPS-only altitude counts at this weight [A].
+GPS_SLOPE_DAMAGE = 0.75
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -41,6 +47,8 @@ class Samples:
     heart_rate: np.ndarray | None  # NaN where missing
     power_w: np.ndarray | None  # NaN where missing
     notes: list[str] = field(default_factory=list)
+    elevation: str = "none"  # what the grade was measured on (Slope.source), or "none"
+    slope_damage_factor: float = 1.0  # Slope.damage_factor
 
     def __len__(self) -> int:
         return int(self.time_s.shape[0])
@@ -106,15 +114,82 @@ def is_treadmill(activity: Activity) -> bool:
     return any(w in words for w in TREADMILL_WORDS)
 
 
-def _altitude(activity: Activity, t: np.ndarray, notes: list[str]) -> np.ndarray | None:
+@dataclass(frozen=True, slots=True, eq=False)
+class Slope:
+    """The elevation the slope is measured on, one value per recorded sample (metres)."""
+
+    altitude_m: np.ndarray
+    source: str  # "barometric" | "smoothed" (the importer's series) | "gps" (GPS only)
+    damage_factor: float  # weight of descent damage measured on it (GPS only: discounted [A])
+    notes: list[str] = field(default_factory=list)
+
+
+def _descent_scaled(alt: np.ndarray, gain: float | None, loss: float | None) -> np.ndarray:
+    """Altitude whose climbs and descents add up to no more than the importer's totals.
+
+    The importer counts elevation with a hysteresis that ignores wiggles smaller than a couple
+    of metres; noise makes many such wiggles. Scaling every step down to the credible totals
+    keeps real hills (counted in full by both) and removes the climb and descent of noise.
+    """
+    steps = np.diff(alt)
+    up, down = steps.clip(min=0.0), steps.clip(max=0.0)
+    series_gain, series_loss = float(up.sum()), float(-down.sum())
+    k_up = 1.0 if gain is None or series_gain <= 0 else min(1.0, max(gain, 0.0) / series_gain)
+    k_down = 1.0 if loss is None or series_loss <= 0 else min(1.0, max(loss, 0.0) / series_loss)
+    return alt[0] + np.concatenate([[0.0], np.cumsum(up * k_up + down * k_down)])
+
+
+def slope_series(activity: Activity) -> Slope | None:
+    """The one credible elevation series of an activity, or None (treadmill, no altitude).
+
+    - The importer's one smoothed elevation series (`Activity.elevation_smoothed`, made by
+      `importers.elevation`), when the Activity carries one, is used as it is; its
+      `elevation_smoothed_source` says whether it came from GPS.
+    - Otherwise a barometric or device altitude (a smooth trace by the importer's own test)
+      is used raw, and a GPS-only altitude is smoothed with the importer's own smoothing.
+    - Climb and descent are then kept within the importer's totals (`elevation_gain_m`,
+      `elevation_loss_m`), and damage from a GPS-only slope is discounted (GPS_SLOPE_DAMAGE).
+    """
+    s = activity.series
+    if is_treadmill(activity) or activity.elevation_source == "none" or s.altitude_m is None:
+        return None
+    t = np.maximum.accumulate(np.asarray(s.time_s, dtype=float))
+    smoothed = activity.elevation_smoothed
+    if smoothed is not None and np.shape(smoothed) == np.shape(t):
+        alt = _filled(np.asarray(smoothed, dtype=float), t)
+        source = "gps" if activity.elevation_smoothed_source == "gps" else "smoothed"
+    else:
+        alt = _filled(s.altitude_m, t)
+        if alt is None:
+            return None
+        if activity.elevation_source == "barometric" or is_smooth_altimeter(t, alt):
+            source = "barometric"
+        else:
+            source = "gps"
+            alt = _filled(smooth_altitude(t, alt), t)
+    if alt is None:
+        return None
+    alt = _descent_scaled(alt, activity.elevation_gain_m, activity.elevation_loss_m)
+    notes = []
+    damage_factor = 1.0
+    if source == "gps":
+        damage_factor = GPS_SLOPE_DAMAGE
+        notes.append(
+            f"GPS-only altitude: slope from the smoothed track, descent damage x{GPS_SLOPE_DAMAGE}"
+        )
+    return Slope(alt, source, damage_factor, notes)
+
+
+def _altitude(activity: Activity, t: np.ndarray, notes: list[str]) -> Slope | None:
     if is_treadmill(activity):
         notes.append("treadmill: grade taken as 0")
         return None
-    alt = _filled(activity.series.altitude_m, t)
-    if alt is None or activity.elevation_source == "none":
+    slope = slope_series(activity)
+    if slope is None:
         notes.append("no elevation data: grade taken as 0")
         return None
-    return alt
+    notes.extend(slope.notes)
+    return slope
 
 
 def _centred_rate(y: np.ndarray, t: np.ndarray, window: float) -> np.ndarray:
@@ -175,10 +250,22 @@ def _even_pace(activity: Activity, notes: list[str]) -> Samples | None:
     """No usable speed samples: spread the summary distance evenly over the moving time."""
     duration = float(activity.moving_time_s or activity.elapsed_time_s or 0.0)
     distance = float(activity.distance_m or 0.0)
+    if not (np.isfinite(duration) and np.isfinite(distance)):
+        return None
     if duration < 2 * GRID_S or distance <= 0:
         return None
     notes.append("no speed samples: an even pace over the moving time assumed")
-    return _level(np.arange(0.0, duration + 1e-9, GRID_S), distance / duration, notes=notes)
+    return _level(_grid(duration, notes), distance / duration, notes=notes)
+
+
+def _grid(duration: float, notes: list[str]) -> np.ndarray:
+    """0, step, 2 step... up to `duration` s: one second, or longer beyond MAX_GRID_POINTS."""
+    step = limits.grid_step_s(duration, GRID_S)
+    if step > GRID_S:
+        cap = limits.MAX_GRID_POINTS
+        notes.append(f"long activity: laid on a {step:.1f} s grid (at most {cap:,} points)")
+        return np.linspace(0.0, duration, cap)
+    return np.arange(0.0, duration + 1e-9, GRID_S)
 
 
 def prepare_samples(activity: Activity) -> Samples | None:
@@ -191,7 +278,8 @@ def prepare_samples(activity: Activity) -> Samples | None:
     dist = _cumulative_distance(s, t) if t.shape[0] >= 2 else None
     if dist is None or dist[-1] <= 0:
         return _even_pace(activity, notes)
-    alt = _altitude(activity, t, notes)
+    slope = _altitude(activity, t, notes)
+    alt = None if slope is None else slope.altitude_m
 
     # Pauses: drop the time, distance and climb of intervals where the timer was stopped, or
     # of long gaps in the recording that hardly moved.
@@ -205,18 +293,18 @@ def prepare_samples(activity: Activity) -> Samples | None:
     tm = np.concatenate([[0.0], np.cumsum(dt * keep)])
     dm = np.concatenate([[0.0], np.cumsum(d_inc * keep)])
     am = None if alt is None else alt[0] + np.concatenate([[0.0], np.cumsum(np.diff(alt) * keep)])
-    if tm[-1] < 2 * GRID_S or dm[-1] <= 0:
+    if not np.isfinite(tm[-1]) or tm[-1] < 2 * GRID_S or dm[-1] <= 0:
         return _even_pace(activity, notes)
 
     # One sample per moving second; repeated instants (pauses collapsed) keep their first value.
     first = np.concatenate([[True], np.diff(tm) > 0])
-    grid = np.arange(0.0, tm[-1] + 1e-9, GRID_S)
+    grid = _grid(float(tm[-1]), notes)
     d_grid = np.interp(grid, tm[first], dm[first])
     speed = _centred_rate(d_grid, grid, SPEED_WINDOW_S)
     too_fast = speed > MAX_SPEED
     if too_fast.any():
         speed = np.minimum(speed, MAX_SPEED)
-        if too_fast.sum() * GRID_S * MAX_SPEED > 0.005 * d_grid[-1]:
+        if too_fast.sum() * (grid[1] - grid[0]) * MAX_SPEED > 0.005 * d_grid[-1]:
             notes.append(
                 f"speeds above {MAX_SPEED:.0f} m/s (GPS jumps?) counted as {MAX_SPEED:.0f} m/s"
             )
@@ -253,6 +341,8 @@ def prepare_samples(activity: Activity) -> Samples | None:
         heart_rate=channel(s.heart_rate),
         power_w=channel(s.power_w),
         notes=notes,
+        elevation="none" if slope is None else slope.source,
+        slope_damage_factor=1.0 if slope is None else slope.damage_factor,
     )
 
 

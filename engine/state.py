@@ -7,7 +7,8 @@ form (exact exponentials), so that five years of history cost a few milliseconds
   with Williams et al.'s weight 2 / (N + 1); their ratio is only ever shown as a trend.
 - Short fatigue decays with a 1-day time constant [A].
 - Damage goes through two compartments with tau = 1.5 d, so that it peaks about 36 h after
-  the run and is mostly gone by day 7; its input is reduced by the repeated-bout effect.
+  the run and is mostly gone by day 7; its input is reduced by the repeated-bout effect,
+  which only comparable earlier doses give.
 - Systemic fitness (42 d) and fatigue (7 d) follow the TrainingPeaks convention 1 / N;
   form = fitness - fatigue.
 
@@ -58,7 +59,7 @@ def _reference_damage() -> float:
     return ref.muscles["quadriceps"].damage
 
 
-# R_ref of the repeated-bout effect, and the scale of normalised damage for every muscle:
+# R_ref (the scale of the protection shown) and of normalised damage for every muscle:
 # Dn = 1 is the peak damage the quadriceps reach after the reference run.
 REFERENCE_DAMAGE = _reference_damage()
 REFERENCE_PEAK_D2 = REFERENCE_DAMAGE / math.e  # a single dose X peaks at X/e after tau
@@ -117,7 +118,7 @@ class MuscleState:
     fatigue: float
     damage: float  # D2, in the stimulus' damage units
     damage_normalised: float  # Dn: D2 / the quadriceps' peak D2 after the reference run
-    protection: float = 0.0  # repeated-bout memory R / R_ref
+    protection: float = 0.0  # repeated-bout memory: largest recent dose (decayed) / R_ref
 
     @property
     def acute_chronic_ratio(self) -> float | None:
@@ -193,20 +194,45 @@ def _history(records: Sequence[LoadRecord], muscles: Sequence[str], until: float
     )
 
 
-def _doses(end: np.ndarray, damage: np.ndarray) -> np.ndarray:
-    """N x dmg for every record, N from the protection R left by the earlier ones.
+def _protection(end: np.ndarray, damage: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """P at each time of `at`: the largest earlier dose, decayed, max_j dmg_j exp(-(t - t_j)/30).
 
-    R_i = sum_{j<i} dmg_j exp(-(t_i - t_j)/30), computed in one pass with weights taken
-    relative to the last record (exponents are kept within float range).
+    Only records that ended strictly before each time count. Computed in logs, with one
+    running maximum, so that years of records cost one pass.
     """
     if end.shape[0] == 0:
-        return damage
-    t_ref = end[-1]
-    up = np.exp(np.clip((end - t_ref) / PROTECTION_TAU_DAYS, -700, 0))[:, None]
-    down = np.exp(np.clip((t_ref - end) / PROTECTION_TAU_DAYS, 0, 700))[:, None]
-    earlier = np.cumsum(damage * up, axis=0) - damage * up
-    protection = np.maximum(earlier * down, 0.0)
-    novelty = NOVELTY_FLOOR + (1 - NOVELTY_FLOOR) * np.exp(-2.0 * protection / REFERENCE_DAMAGE)
+        return np.zeros((at.shape[0], damage.shape[1]))
+    with np.errstate(divide="ignore"):
+        weighted = np.log(np.maximum(damage, 0.0)) + (end - end[0])[:, None] / PROTECTION_TAU_DAYS
+    best = np.maximum.accumulate(weighted, axis=0)
+    k = np.searchsorted(end, at, side="left")  # records ending before each time
+    prior = np.where((k > 0)[:, None], best[np.maximum(k - 1, 0)], -np.inf)
+    return np.exp(prior - (at - end[0])[:, None] / PROTECTION_TAU_DAYS)
+
+
+def earlier_protection(end: np.ndarray, damage: np.ndarray) -> np.ndarray:
+    """P per record and muscle: the largest dose of the records that ended before it, decayed
+    (records sorted by end time, in days); see `_protection`."""
+    return _protection(end, damage, end)
+
+
+def _doses(end: np.ndarray, damage: np.ndarray) -> np.ndarray:
+    """N x dmg for every record, N from comparable earlier doses (repeated-bout effect).
+
+    N = 0.2 + 0.8 exp(-2 P / dmg), where P is the largest earlier dose, decayed with a 30-day
+    time constant: a bout protects against one of its own size or smaller (Byrnes 1985;
+    Nosaka et al. 2001), and many small doses do not add up to protection against a big one.
+    Repeating the same bout gives Byrnes' pattern (N = 0.50 after 3 weeks, 0.69 after 6).
+    """
+    return novelty_dose(damage, earlier_protection(end, damage))
+
+
+def novelty_dose(damage: np.ndarray, protection: np.ndarray) -> np.ndarray:
+    """The damage a bout does after the repeated-bout effect: N x dmg with
+    N = NOVELTY_FLOOR + (1 - NOVELTY_FLOOR) exp(-2 P / dmg), from 1 (novel) down to the floor
+    (a bout no bigger than a recent one)."""
+    ratio = protection / np.maximum(damage, 1e-12)
+    novelty = NOVELTY_FLOOR + (1 - NOVELTY_FLOOR) * np.exp(-2.0 * ratio)
     return novelty * damage
 
 
@@ -236,7 +262,7 @@ def compute_state(records: Sequence[LoadRecord], as_of: datetime) -> State:
     chronic = _ewma_at(h.load, h.start_day, today, williams_lambda(CHRONIC_DAYS))
     fatigue = np.exp(-(t - h.end_day) / FATIGUE_TAU_DAYS) @ h.load
     _, d2 = _damage_at(h, t)
-    protection = np.exp(-(t - h.end_day) / PROTECTION_TAU_DAYS) @ h.damage / REFERENCE_DAMAGE
+    protection = _protection(h.end_day, h.damage, np.array([t]))[0] / REFERENCE_DAMAGE
     sys = h.systemic[:, None]
     fitness = float(_ewma_at(sys, h.start_day, today, banister_lambda(FITNESS_DAYS))[0])
     sys_fatigue = float(_ewma_at(sys, h.start_day, today, banister_lambda(FATIGUE_DAYS))[0])
@@ -290,7 +316,7 @@ class DailySeries:
         }
 
 
-def _ewma_days(daily: np.ndarray, lam: np.ndarray, start: np.ndarray) -> np.ndarray:
+def ewma_days(daily: np.ndarray, lam: np.ndarray, start: np.ndarray) -> np.ndarray:
     """Day-by-day EWMA of each column of `daily` (column j weighs today lam[j]) from `start`."""
     out = np.empty_like(daily)
     value = start.astype(float)
@@ -298,6 +324,17 @@ def _ewma_days(daily: np.ndarray, lam: np.ndarray, start: np.ndarray) -> np.ndar
         value += lam * (daily[i] - value)
         out[i] = value
     return out
+
+
+def series_lambdas(m: int) -> np.ndarray:
+    """Today's weight of each column of a daily series: m acute, m chronic, fitness, fatigue."""
+    return np.concatenate(
+        [
+            np.full(m, williams_lambda(ACUTE_DAYS)),
+            np.full(m, williams_lambda(CHRONIC_DAYS)),
+            [banister_lambda(FITNESS_DAYS), banister_lambda(FATIGUE_DAYS)],
+        ]
+    )
 
 
 def daily_series(records: Sequence[LoadRecord], start: date, end: date) -> DailySeries:
@@ -309,13 +346,7 @@ def daily_series(records: Sequence[LoadRecord], start: date, end: date) -> Daily
     n_days = (end - start).days + 1
     h = _history(records, ALL_MUSCLES, _days(day0 + timedelta(days=n_days)))
     m = len(ALL_MUSCLES)
-    lam = np.concatenate(
-        [
-            np.full(m, williams_lambda(ACUTE_DAYS)),
-            np.full(m, williams_lambda(CHRONIC_DAYS)),
-            [banister_lambda(FITNESS_DAYS), banister_lambda(FATIGUE_DAYS)],
-        ]
-    )
+    lam = series_lambdas(m)
     columns = np.hstack([h.load, h.load, h.systemic[:, None], h.systemic[:, None]])
     # The averages on the day before `start`, in closed form; then day by day.
     before = h.start_day < first
@@ -324,7 +355,7 @@ def daily_series(records: Sequence[LoadRecord], start: date, end: date) -> Daily
     daily = np.zeros((n_days, columns.shape[1]))
     idx = (h.start_day[~before] - first).astype(int)
     np.add.at(daily, idx, columns[~before])
-    smooth = _ewma_days(daily, lam, initial)
+    smooth = ewma_days(daily, lam, initial)
     acute, chronic = smooth[:, :m], smooth[:, m : 2 * m]
     fitness, fatigue = smooth[:, 2 * m], smooth[:, 2 * m + 1]
     # Damage at the end of each day, from the doses that ended by then.

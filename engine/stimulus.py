@@ -13,19 +13,19 @@ import numpy as np
 
 from engine import mechanics
 from engine.athlete import Athlete
+from engine.endurance import endurance_damage, steady_endurance_damage
+from engine.gait import WALK_DAMAGE, is_on_foot, on_foot_work, walking_share
 from engine.mechanics import GRADE_LIMIT, cost_of_running, cost_of_walking, effective_grade
 from engine.muscles import LEG_MUSCLES
 from engine.samples import Samples, heart_rate_only, prepare_samples
+from engine.structure import detect_structure
 from engine.systemic import pace_load, trimp
 from importers.activity import Activity
 
-MODEL_VERSION = "load-1"
+# Stored with every stimulus; a new version means stored activities are to be recomputed.
+MODEL_VERSION = "load-2"
 # Heart rate must cover this share of the moving time for TRIMP to be used [A].
 HR_COVERAGE = 0.8
-# Walking is costed with Minetti's walking curve [A].
-WALK_SPEED = 1.8
-WALK_GRADE = 0.15
-WALK_CADENCE = 140.0
 # A power meter may scale the stance concentric work within these bounds [A].
 POWER_SCALE_RANGE = (0.8, 1.25)
 POWER_W_PER_KG_PER_MPS = 1.04  # typical running-power reading on the flat [A]
@@ -80,6 +80,36 @@ class Stimulus:
     energy_j_per_kg: float = 0.0  # Minetti energy cost summed over the activity
     notes: list[str] = field(default_factory=list)
     model_version: str = MODEL_VERSION
+    is_run: bool = True  # counted as a run (walks and hikes are not)
+    on_foot: bool = True  # runs, walks and hikes: the legs carried the body
+    walked_m: float = 0.0  # metres in the walking gait
+    mass_kg: float | None = None  # the runner's, when known
+    structure: dict[str, Any] | None = None  # engine.structure.Structure.to_dict()
+    # The part of the damage from long and fast running (engine.endurance), all muscles
+    # together; mechanics.ENDURANCE_DAMAGE_SHARES splits it between them.
+    endurance_damage: float = 0.0
+
+    @property
+    def run_type(self) -> str | None:
+        """easy | long | tempo | intervals | sprints | hills | race | walk (engine.structure)."""
+        return (self.structure or {}).get("run_type")
+
+    @property
+    def hard_day(self) -> bool:
+        """A session that counts as hard for the plan (engine.structure)."""
+        return bool((self.structure or {}).get("hard_day"))
+
+    @property
+    def energy_kj(self) -> float | None:
+        """Metabolic energy (Minetti) in kJ, when the body mass is known."""
+        return None if self.mass_kg is None else self.energy_j_per_kg * self.mass_kg / 1000.0
+
+    @property
+    def work_kj(self) -> float | None:
+        """Leg muscle work in kJ, when the body mass is known (total / SCALE, x mass)."""
+        if self.mass_kg is None:
+            return None
+        return self.total / mechanics.SCALE * self.mass_kg / 1000.0
 
     @property
     def total(self) -> float:
@@ -95,6 +125,16 @@ class Stimulus:
             "moving_time_s": self.moving_time_s,
             "energy_j_per_kg": self.energy_j_per_kg,
             "notes": list(self.notes),
+            "is_run": self.is_run,
+            "on_foot": self.on_foot,
+            "walked_m": self.walked_m,
+            "endurance_damage": self.endurance_damage,
+            "mass_kg": self.mass_kg,
+            "energy_kj": self.energy_kj,
+            "work_kj": self.work_kj,
+            "run_type": self.run_type,
+            "hard_day": self.hard_day,
+            "structure": self.structure,
         }
 
     @classmethod
@@ -111,6 +151,12 @@ class Stimulus:
             energy_j_per_kg=float(data.get("energy_j_per_kg") or 0.0),
             notes=[str(n) for n in data.get("notes") or []],
             model_version=str(data.get("model_version") or MODEL_VERSION),
+            is_run=bool(data.get("is_run", True)),
+            on_foot=bool(data.get("on_foot", True)),
+            walked_m=float(data.get("walked_m") or 0.0),
+            endurance_damage=float(data.get("endurance_damage") or 0.0),
+            mass_kg=None if data.get("mass_kg") is None else float(data["mass_kg"]),
+            structure=data.get("structure"),
         )
 
 
@@ -146,10 +192,9 @@ def _systemic(samples: Samples | None, speed, g_eff, athlete: Athlete, cost, not
             notes.append("systemic load: TRIMP from heart rate")
             return load, "trimp"
     if g_eff is None:
-        notes.append("systemic load: none (not a run and no heart rate)")
+        notes.append("systemic load: none (not on foot and no heart rate)")
         return 0.0, "none"
-    threshold, t_notes = athlete.threshold_speed_mps()
-    notes.extend(t_notes)
+    threshold, _ = athlete.threshold_speed_mps()
     notes.append("systemic load: from grade-adjusted pace (no heart rate)")
     return pace_load(speed, g_eff, seconds, threshold, cost), "pace"
 
@@ -174,29 +219,40 @@ def _power_scale(samples: Samples, g_eff, athlete: Athlete, notes: list[str]) ->
     return scale
 
 
+def _not_on_foot(activity: Activity, athlete: Athlete) -> Stimulus:
+    samples = prepare_samples(activity) or heart_rate_only(activity)
+    notes = [f"not a run ({activity.sport}) and not on foot: no leg stimulus from this model"]
+    load, method = _systemic(samples, None, None, athlete, None, notes)
+    return Stimulus(
+        muscles={k: ZERO for k in LEG_MUSCLES},
+        systemic_load=load,
+        systemic_method=method,
+        distance_m=float(activity.distance_m or 0.0),
+        moving_time_s=float(activity.moving_time_s or 0.0),
+        notes=notes,
+        is_run=False,
+        on_foot=False,
+        mass_kg=athlete.mass_kg,
+    )
+
+
 def compute_stimulus(activity: Activity, athlete: Athlete | None = None) -> Stimulus:
-    """The per-muscle stimulus and systemic load of one activity."""
+    """The per-muscle stimulus, systemic load and structure of one run, walk or hike."""
     athlete = athlete or Athlete()
-    if not activity.is_run:
-        samples = prepare_samples(activity) or heart_rate_only(activity)
-        notes = [f"not a run ({activity.sport}): no leg stimulus from this model"]
-        load, method = _systemic(samples, None, None, athlete, None, notes)
-        return Stimulus(
-            muscles={k: ZERO for k in LEG_MUSCLES},
-            systemic_load=load,
-            systemic_method=method,
-            distance_m=float(activity.distance_m or 0.0),
-            moving_time_s=float(activity.moving_time_s or 0.0),
-            notes=notes,
-        )
+    if not is_on_foot(activity.sport):
+        return _not_on_foot(activity, athlete)
     samples = prepare_samples(activity)
     if samples is None:
         return Stimulus(
             muscles={k: ZERO for k in LEG_MUSCLES},
             systemic_load=0.0,
             notes=["no distance or time recorded: no stimulus"],
+            is_run=activity.is_run,
+            mass_kg=athlete.mass_kg,
         )
     notes = list(samples.notes)
+    threshold, t_notes = athlete.threshold_speed_mps()
+    notes.extend(t_notes)
     ds = samples.step_m
     v = samples.speed_mps
     g_eff = np.clip(
@@ -206,21 +262,52 @@ def compute_stimulus(activity: Activity, athlete: Athlete | None = None) -> Stim
     sf = None
     if cadence is not None:
         sf = np.where(np.isfinite(cadence), cadence / 120.0, mechanics.stride_frequency(v))
+    walk = walking_share(v, cadence, walk_sport=not activity.is_run)
+    if not activity.is_run:
+        notes.append(f"{activity.sport}: on foot, not counted as a run; walking gait")
     scale = _power_scale(samples, g_eff, athlete, notes)
-    work = mechanics.muscle_work(g_eff, v, ds, sf, positive_scale=scale)
-    walking = (v < WALK_SPEED) & (np.abs(g_eff) > WALK_GRADE)
-    if cadence is not None:
-        walking |= np.isfinite(cadence) & (cadence < WALK_CADENCE)
-    cost = np.where(walking, cost_of_walking(g_eff), cost_of_running(g_eff))
+    work = on_foot_work(g_eff, v, sf, walk)
+    cost = walk * cost_of_walking(g_eff) + (1.0 - walk) * cost_of_running(g_eff)
+    effort = v * cost / float(cost_of_running(0.0))  # grade-adjusted speed
+    gait_damage = 1.0 - walk * (1.0 - WALK_DAMAGE)
+    endurance = endurance_damage(samples.step_s, effort, work.negative, threshold, gait_damage)
+    muscle = mechanics.muscle_work(
+        g_eff,
+        v,
+        ds,
+        sf,
+        positive_scale=scale,
+        work=work,
+        damage_weight=gait_damage * samples.slope_damage_factor,
+        endurance_damage=endurance,
+    )
     load, method = _systemic(samples, v, g_eff, athlete, cost, notes)
+    # Parts of the run by the effort of the slope alone (not of each change of speed).
+    steady_cost = walk * cost_of_walking(samples.grade) + (1.0 - walk) * cost_of_running(
+        np.clip(samples.grade, -GRADE_LIMIT, GRADE_LIMIT)
+    )
+    structure = detect_structure(
+        samples,
+        walk >= 0.5,
+        v * steady_cost / float(cost_of_running(0.0)),
+        threshold,
+        is_run=activity.is_run,
+        threshold_known=not t_notes,
+        sport=activity.sport,
+    )
     return Stimulus(
-        muscles=_muscle_loads(work),
+        muscles=_muscle_loads(muscle),
         systemic_load=load,
         systemic_method=method,
         distance_m=float(samples.distance_m[-1]),
         moving_time_s=float(samples.time_s[-1]),
         energy_j_per_kg=float(np.dot(cost, ds)),
         notes=notes,
+        is_run=activity.is_run,
+        walked_m=float(np.dot(walk, ds)),
+        endurance_damage=float(np.dot(endurance, ds)) * mechanics.SCALE,
+        mass_kg=athlete.mass_kg,
+        structure=structure.to_dict(),
     )
 
 
@@ -234,9 +321,12 @@ def steady_stimulus(
     """
     athlete = athlete or Athlete()
     distance = speed_mps * duration_s
-    work = mechanics.muscle_work(grade, speed_mps, distance)
     threshold, notes = athlete.threshold_speed_mps()
     g = np.clip(grade, -GRADE_LIMIT, GRADE_LIMIT)
+    effort = speed_mps * cost_of_running(g) / float(cost_of_running(0.0))
+    negative = mechanics.work_per_metre(g, speed_mps).negative
+    endurance = steady_endurance_damage(duration_s, effort, float(negative), threshold)
+    work = mechanics.muscle_work(grade, speed_mps, distance, endurance_damage=endurance)
     return Stimulus(
         muscles=_muscle_loads(work),
         systemic_load=pace_load(speed_mps, g, duration_s, threshold),

@@ -13,8 +13,9 @@ import dataclasses
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
-from importers import archive, fit, gpx, tcx
+from importers import archive, export_index, fit, gpx, limits, tcx
 from importers.activity import Activity
 from importers.errors import (
     ActivityFileError,
@@ -30,18 +31,21 @@ __all__ = [
     "CorruptFile",
     "FileTooLarge",
     "Imported",
+    "IndexEntry",
     "NoActivityData",
     "UnsupportedFormat",
     "detect",
     "iter_load",
+    "iter_members",
     "load",
     "load_member",
 ]
 
 ACTIVITY_SUFFIXES = (".fit", ".gpx", ".tcx")
 # One activity file, after unpacking: far above any real recording (a 4-hour run is 0.4 MB as
-# FIT, 3.3 MB as GPX) and low enough that parsing stays within a few hundred MB of memory.
-MAX_BYTES = {"fit": 32 * 2**20, "gpx": 48 * 2**20, "tcx": 48 * 2**20}
+# FIT, 3.3 MB as GPX) and low enough that parsing stays under 300 MB of memory and bounded in
+# time (see importers.limits).
+MAX_BYTES = {"fit": limits.MAX_FIT_BYTES, "gpx": limits.MAX_GPX_BYTES, "tcx": limits.MAX_TCX_BYTES}
 _ROOT = re.compile(rb"<(?![?!])(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
 _COMMENT = re.compile(rb"<!--.*?-->", re.S)
 _KNOWN_BINARIES = {
@@ -147,20 +151,75 @@ def iter_load(
     if kind != "zip":
         yield dataclasses.replace(_one(data, filename, kind), data=upload)
         return
+    yield from _zip_results(data, filename, limits)
+
+
+def _zip_results(data: bytes, filename: str, limits: archive.Limits) -> Iterator[Imported]:
+    """One Imported per member; a zip inside (Garmin's account export) is opened once, with the
+    same limits; a Strava export's activities.csv names the sport and title of each file."""
     try:
-        for member in archive.iter_zip(data, filename, limits):
-            yield load_member(member, limits=limits)
+        for member, entry in iter_members(data, filename, limits=limits):
+            yield load_member(member, entry, limits=limits)
     except ActivityFileError as exc:
-        yield Imported(filename, error=exc, data=upload)
+        yield Imported(filename, error=exc, data=data)
 
 
-def load_member(member: archive.Member, *, limits: archive.Limits = archive.LIMITS) -> Imported:
-    """One member of a zip (from archive.iter_zip) parsed, as iter_load yields it: the
-    web app's process pool parses members one per task with this. Never raises."""
+IndexEntry = tuple[str | None, str | None]  # (sport, title) from an export's activities.csv
+
+
+def iter_members(
+    data: bytes | BinaryIO, filename: str, *, limits: archive.Limits = archive.LIMITS
+) -> Iterator[tuple[archive.Member, IndexEntry | None]]:
+    """Each member of a zip to parse (unread: skipped), in order, with its export-index entry;
+    a zip inside (Garmin's account export) is opened once and its members come in its place.
+    `data`: the zip's bytes or a seekable binary file. The web app's process pool parses
+    these one per task with `load_member`. Raises ActivityFileError when the archive itself
+    cannot be opened or is over its limits (a nested one yields its error as a member)."""
+    with archive.open_zip(data, filename) as zf:
+        yield from _members_of(zf, filename, limits, nested=False)
+
+
+def _members_of(zf, filename: str, limits: archive.Limits, nested: bool):
+    index = export_index.read_index(zf, limits)
+    for member in archive.iter_zip(zf, filename, limits, _wanted):
+        content = member.data
+        if nested or not content or not archive.is_zip(content):
+            yield member, index.get(member.name)
+            continue
+        try:
+            with archive.open_zip(content, member.name) as inner:
+                yield from _members_of(inner, member.name, limits, nested=True)
+        except ActivityFileError as exc:
+            yield archive.Member(member.name, content, exc, member.total), None
+
+
+def load_member(
+    member: archive.Member,
+    entry: IndexEntry | None = None,
+    *,
+    limits: archive.Limits = archive.LIMITS,
+) -> Imported:
+    """One member from `iter_members` parsed, as iter_load yields it. Never raises."""
+    if member.skipped is not None:
+        return Imported(member.name, skipped=member.skipped, total=member.total)
     if member.error is not None:
-        return Imported(member.name, error=_family(member.error, member.name), total=member.total)
-    found = _member(member.name, member.data or b"", limits)
-    return dataclasses.replace(found, data=member.data or b"", total=member.total)
+        error = _family(member.error, member.name)
+        return Imported(member.name, error=error, total=member.total, data=member.data or b"")
+    content = member.data or b""
+    result = _member(member.name, content, limits)
+    if entry is not None and result.activities:
+        acts = [export_index.apply_index(a, entry) for a in result.activities]
+        result = dataclasses.replace(result, activities=acts)
+    return dataclasses.replace(result, data=content, total=member.total)
+
+
+_READ_SUFFIXES = (*ACTIVITY_SUFFIXES, ".gz", ".zip")
+
+
+def _wanted(name: str) -> bool:
+    """Read a member named like an activity file or an archive, or with no suffix at all."""
+    base = name.rsplit("/", 1)[-1].lower()
+    return "." not in base or base.endswith(_READ_SUFFIXES)
 
 
 def _ungzip(data: bytes, name: str, limits: archive.Limits) -> tuple[bytes, str | None]:
@@ -178,7 +237,7 @@ def _member(name: str, data: bytes, limits: archive.Limits) -> Imported:
     except ActivityFileError as exc:
         return Imported(name, error=exc)
     if kind == "zip":
-        return Imported(name, skipped="an archive inside the archive (not opened)")
+        return Imported(name, skipped="a zip nested more than one level deep (not opened)")
     if kind is None:
         if not _named_like_activity(name) or not data:
             return Imported(name, skipped="not an activity file")
@@ -222,7 +281,8 @@ def _parse(data: bytes, filename: str, kind: str | None) -> list[Activity]:
     if limit is not None and len(data) > limit:
         raise FileTooLarge(
             f"This {kind.upper()} file is {len(data) / 2**20:.0f} MB; Legday reads activity files "
-            f"up to {limit // 2**20} MB (a 24-hour run is about 3 MB as FIT, 20 MB as GPX).",
+            f"up to {limit // 2**20} MB (a 24-hour run is about 3 MB as FIT); export a FIT file "
+            "or split the activity.",
             filename=filename,
         )
     if kind == "fit":

@@ -15,6 +15,7 @@ import numpy as np
 # Sports Legday knows. Runs are counted; the others are shown but get no leg stimulus.
 RUN_SPORTS = frozenset({"running", "trail_running", "treadmill_running"})
 ELEVATION_SOURCES = ("device", "barometric", "gps", "none")
+FIGURE_SOURCES = ("samples", "laps", "session")  # where distance and moving time come from
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -48,6 +49,7 @@ class DeviceTotals:
     elapsed_time_s: float | None = None
     avg_heart_rate: float | None = None
     max_heart_rate: float | None = None
+    source: str = "session"  # where they come from: session (FIT) | laps (TCX lap sums)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +90,14 @@ class Activity:
     index: int = 0  # position within the file (multisport legs, zip members)
     source_name: str | None = None  # file name (zip member path) it came from
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    distance_source: str = "samples"  # one of FIGURE_SOURCES (importers/reconcile.py)
+    time_source: str = "samples"  # moving time's source, one of FIGURE_SOURCES
+    # The one smoothed altitude series everything downstream uses (slope, splits' climb,
+    # totals): metres, one value per sample of `series` (NaN where unknown), None without
+    # altitude; `elevation_smoothed_source` says what it was made from: barometric | gps | none.
+    elevation_smoothed: np.ndarray | None = None
+    elevation_smoothed_source: str = "none"
+    sport_from: str = "file"  # file | csv | guess (the moving speed)
 
     @property
     def is_run(self) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -80,9 +80,10 @@ class Member:
     files the archive holds (folders not counted), known before the first member is read."""
 
     name: str
-    data: bytes | None  # None when `error` is set
+    data: bytes | None  # None when `error` or `skipped` is set
     error: Exception | None = None
     total: int = 1
+    skipped: str | None = None  # why it was not read (`wanted` said no)
 
 
 def _broken(name: str, message: str, cause: Exception, total: int) -> Member:
@@ -91,70 +92,96 @@ def _broken(name: str, message: str, cause: Exception, total: int) -> Member:
     return Member(name, None, err, total)
 
 
+def open_zip(data: bytes | BinaryIO, filename: str | None) -> zipfile.ZipFile:
+    """The archive opened (not yet read) from its bytes or a seekable binary file (a big
+    upload spooled to disk, read member by member, never whole); CorruptFile when it cannot be."""
+    try:
+        return zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
+    except Exception as exc:  # BadZipFile, NotImplementedError('zip file version'), EOFError...
+        raise CorruptFile(
+            "This .zip archive is damaged or incomplete and cannot be opened.", filename=filename
+        ) from exc
+
+
 def iter_zip(
-    data: bytes | BinaryIO, filename: str | None, limits: Limits = LIMITS
+    data: bytes | BinaryIO | zipfile.ZipFile,
+    filename: str | None,
+    limits: Limits = LIMITS,
+    wanted: Callable[[str], bool] | None = None,
 ) -> Iterator[Member]:
     """Each file of the archive (folders skipped), read one at a time within the limits.
-    `data` is the archive's bytes or a seekable binary file (a big upload spooled to disk).
 
     The one place a zip is opened on the way in: the importers read each member's bytes from
     here, and the web app stores and counts them from the same Members (`Member.total`).
+    `data`: the archive's bytes, a seekable binary file, or a ZipFile the caller opened with
+    `open_zip` (to read an index member first).
+    A member whose name `wanted` refuses is yielded as skipped ("not an activity file")
+    without being read, so no size limit applies to it (Apple Health's export.xml, photos).
 
     Raises CorruptFile for an unreadable archive and FileTooLarge when the member count or the
     total size is over the limit (before or during reading); a member over its own limits is
     yielded with an error instead.
     """
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
-    except Exception as exc:  # BadZipFile, NotImplementedError('zip file version'), EOFError...
-        raise CorruptFile(
-            "This .zip archive is damaged or incomplete and cannot be opened.", filename=filename
-        ) from exc
-    with zf:
-        infos = [i for i in zf.infolist() if not i.is_dir()]
-        if len(infos) > limits.max_members:
-            raise FileTooLarge(
-                f"This archive holds {len(infos):,} files; Legday opens at most "
-                f"{limits.max_members:,} at a time. Split it into smaller archives.",
-                filename=filename,
+    if isinstance(data, zipfile.ZipFile):  # opened by the caller, who closes it
+        yield from _members(data, filename, limits, wanted)
+        return
+    with open_zip(data, filename) as zf:
+        yield from _members(zf, filename, limits, wanted)
+
+
+def _members(
+    zf: zipfile.ZipFile,
+    filename: str | None,
+    limits: Limits,
+    wanted: Callable[[str], bool] | None,
+) -> Iterator[Member]:
+    infos = [i for i in zf.infolist() if not i.is_dir()]
+    if len(infos) > limits.max_members:
+        raise FileTooLarge(
+            f"This archive holds {len(infos):,} files; Legday opens at most "
+            f"{limits.max_members:,} at a time. Split it into smaller archives.",
+            filename=filename,
+        )
+    total = 0
+    for info in infos:
+        if wanted is not None and not wanted(info.filename):
+            yield Member(info.filename, None, total=len(infos), skipped="not an activity file")
+            continue
+        cap = min(limits.max_member_bytes, limits.max_total_bytes - total)
+        cap = min(cap, int(max(info.compress_size, 1) * limits.max_ratio))
+        try:
+            with zf.open(info) as fh:
+                content = fh.read(cap + 1)
+        except (NotImplementedError, RuntimeError) as exc:  # method, version, password
+            yield _broken(
+                info.filename,
+                "This file inside the archive is encrypted or uses a compression method "
+                "Legday cannot unpack.",
+                exc,
+                len(infos),
             )
-        total = 0
-        for info in infos:
-            cap = min(limits.max_member_bytes, limits.max_total_bytes - total)
-            cap = min(cap, int(max(info.compress_size, 1) * limits.max_ratio))
-            try:
-                with zf.open(info) as fh:
-                    content = fh.read(cap + 1)
-            except (NotImplementedError, RuntimeError) as exc:  # method, version, password
-                yield _broken(
-                    info.filename,
-                    "This file inside the archive is encrypted or uses a compression method "
-                    "Legday cannot unpack.",
-                    exc,
-                    len(infos),
+            continue
+        except Exception as exc:  # BadZipFile (bad CRC), zlib.error, EOFError...
+            yield _broken(
+                info.filename,
+                "This file inside the archive is damaged and cannot be unpacked.",
+                exc,
+                len(infos),
+            )
+            continue
+        total += min(len(content), cap)
+        if len(content) > cap:
+            if total >= limits.max_total_bytes:
+                raise FileTooLarge(
+                    f"This archive unpacks to more than {limits.max_total_bytes // 2**30} GB;"
+                    " split it into smaller archives.",
+                    filename=filename,
                 )
-                continue
-            except Exception as exc:  # BadZipFile (bad CRC), zlib.error, EOFError...
-                yield _broken(
-                    info.filename,
-                    "This file inside the archive is damaged and cannot be unpacked.",
-                    exc,
-                    len(infos),
-                )
-                continue
-            total += min(len(content), cap)
-            if len(content) > cap:
-                if total >= limits.max_total_bytes:
-                    raise FileTooLarge(
-                        f"This archive unpacks to more than {limits.max_total_bytes // 2**30} GB;"
-                        " split it into smaller archives.",
-                        filename=filename,
-                    )
-                yield Member(
-                    info.filename,
-                    None,
-                    FileTooLarge(_too_large(cap, limits, "This file"), filename=info.filename),
-                    len(infos),
-                )
-                continue
-            yield Member(info.filename, content, None, len(infos))
+            yield Member(
+                info.filename,
+                None,
+                FileTooLarge(_too_large(cap, limits, "This file"), filename=info.filename),
+                len(infos),
+            )
+            continue
+        yield Member(info.filename, content, None, len(infos))

@@ -14,19 +14,31 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, datetime
+from functools import partial
 
 import fitdecode
 import numpy as np
 
-from importers.activity import Activity, DeviceTotals, Series
+from importers.activity import RUN_SPORTS, Activity, Series
 from importers.errors import ActivityFileError, CorruptFile, NoActivityData
+from importers.fit_timer import moving_mask, remove_clock_jumps, timer_periods
+from importers.fit_totals import (
+    FIT_EPOCH_S,
+    fit_seconds,
+    from_sessions,
+    header_says_empty,
+    session_totals,
+)
+from importers.limits import check_activity_count, check_samples
+from importers.plausibility import clean_altitude, clean_positions
+from importers.reconcile import distance_from_speed
 from importers.sports import counts_steps, fit_sport
 from importers.summary import cumulative_distance, finite_or_none, summarise
 
-FIT_EPOCH_S = 631_065_600  # 1989-12-31T00:00:00Z in Unix seconds
 SEMICIRCLE_DEG = 180.0 / 2**31
 RELATIVE_TIME_LIMIT = 0x10000000  # FIT times below this count from a device event, not a date
 MIN_KEPT_RECORDS = 60
+BOUNDARY_SLACK_S = 1.5  # a leg's last record this long before its end: take the next one too
 TIMER_STOPS = frozenset({"stop", "stop_all", "stop_disable", "stop_disable_all"})
 _RECORD_FIELDS = frozenset(
     {
@@ -61,13 +73,6 @@ _SESSION_FIELDS = (
 
 def is_fit(data: bytes) -> bool:
     return len(data) >= 12 and data[8:12] == b".FIT"
-
-
-def _seconds(value: object) -> float | None:
-    """A raw FIT time (seconds since 1989-12-31 UTC, or since a device event) as Unix seconds."""
-    if type(value) is int or type(value) is float:
-        return FIT_EPOCH_S + float(value)  # type: ignore[arg-type]
-    return None
 
 
 class _Decoded:
@@ -145,10 +150,13 @@ def _decode(data: bytes, filename: str | None) -> tuple[_Decoded, str | None]:
             name = frame.name
             if name == "record":
                 out.add_record(frame.fields)
+                check_samples(len(out.ts), "FIT", filename)
             elif name == "event":
                 _add_event(out, frame)
+                check_samples(len(out.timer), "FIT", filename)
             elif name == "session":
                 out.sessions.append({f: _get(frame, f) for f in _SESSION_FIELDS})
+                check_activity_count(len(out.sessions), "FIT", filename)
             elif name == "sport":
                 out.sport = {f: _get(frame, f) for f in ("sport", "sub_sport", "name")}
             elif name == "file_id" and out.device is None:
@@ -205,7 +213,7 @@ def _get(frame: fitdecode.FitDataMessage, name: str) -> object:
 def _add_event(out: _Decoded, frame: fitdecode.FitDataMessage) -> None:
     if _get(frame, "event") != "timer":
         return
-    t = _seconds(_get(frame, "timestamp"))
+    t = fit_seconds(_get(frame, "timestamp"))
     kind = _get(frame, "event_type")
     if t is None or not isinstance(kind, str):
         return
@@ -222,49 +230,20 @@ def _device_name(frame: fitdecode.FitDataMessage) -> str | None:
     return " ".join(parts) or None
 
 
-def timer_periods(
-    events: list[tuple[float, bool]], t0: float, t1: float
-) -> list[tuple[float, float]] | None:
-    """Intervals (start, stop] in which the timer ran, clipped to [t0, t1]; None without events.
-
-    A file whose first timer event is a stop (the FR70 foot-pod file) had the timer running
-    from the start.
-    """
-    if not events:
-        return None
-    events = sorted(events)
-    running = not events[0][1]
-    since = t0
-    periods = []
-    for t, start in events:
-        if start and not running:
-            running, since = True, t
-        elif not start and running:
-            periods.append((since, t))
-            running = False
-    if running:
-        periods.append((since, t1))
-    clipped = []
-    for a, b in periods:
-        a, b = max(a, t0), min(b, t1)
-        if b > a:
-            clipped.append((a, b))
-    return clipped
-
-
-def _moving_mask(time_abs: np.ndarray, periods: list[tuple[float, float]]) -> np.ndarray:
-    """True at sample i when the timer ran just before it (t in some (start, stop])."""
-    if not periods:
-        return np.zeros(time_abs.shape[0], dtype=bool)
-    edges = np.array(periods, dtype=float).ravel()  # start0, stop0, start1, stop1, ...
-    pos = np.searchsorted(edges, time_abs, side="left")
-    return (pos % 2) == 1
-
-
 def parse(data: bytes, filename: str | None = None) -> list[Activity]:
     """Every session of a FIT file (chained files included) as an Activity."""
+    if header_says_empty(data):
+        raise CorruptFile(
+            "This FIT file's header says it holds no data (data size 0): the watch did not "
+            "finish writing it, so its records cannot be read reliably.",
+            filename=filename,
+        )
     dec, cut_warning = _decode(data, filename)
     if not dec.ts:
+        meta = {"device": dec.device, "source_name": filename}
+        acts = from_sessions(sorted(dec.sessions, key=_start_key), partial(_sport, dec), meta)
+        if acts:
+            return acts
         raise NoActivityData(
             "This FIT file holds no recorded samples (it may be a course, a workout or a "
             "settings file rather than an activity).",
@@ -275,11 +254,19 @@ def parse(data: bytes, filename: str | None = None) -> list[Activity]:
     if np.any(np.diff(ts) < 0):
         order = np.argsort(ts, kind="stable")
         ts = ts[order]
-    ts, jump_warning = _remove_clock_jumps(dec, ts)
+    ts, jump_warning = remove_clock_jumps(dec, ts)
+    running = all(_sport(dec, s) in RUN_SPORTS for s in dec.sessions or [{}])
+    lat, lon, notes = clean_positions(
+        ts,
+        _column(dec.lat, order, SEMICIRCLE_DEG),
+        _column(dec.lon, order, SEMICIRCLE_DEG),
+        running,
+    )
+    alt, alt_notes = clean_altitude(ts, _column(dec.alt, order))
     columns = {
-        "lat": _column(dec.lat, order, SEMICIRCLE_DEG),
-        "lon": _column(dec.lon, order, SEMICIRCLE_DEG),
-        "alt": _column(dec.alt, order),
+        "lat": lat,
+        "lon": lon,
+        "alt": alt,
         "dist": _column(dec.dist, order),
         "speed": _column(dec.speed, order),
         "hr": _column(dec.hr, order),
@@ -290,7 +277,7 @@ def parse(data: bytes, filename: str | None = None) -> list[Activity]:
     all_periods = timer_periods(dec.timer, float(ts[0]), float(ts[-1]))
     activities = []
     for i, (session, lo, hi) in enumerate(legs):
-        warnings = [w for w in (cut_warning, jump_warning) if w]
+        warnings = [w for w in (cut_warning, jump_warning, *notes, *alt_notes) if w]
         if dec.relative_clock:
             warnings.append(
                 "The watch's clock was not set when this was recorded, so the date is unknown."
@@ -303,48 +290,16 @@ def parse(data: bytes, filename: str | None = None) -> list[Activity]:
     return activities
 
 
-def _remove_clock_jumps(dec: _Decoded, ts: np.ndarray) -> tuple[np.ndarray, str | None]:
-    """Close gaps in the record times that the device's own sessions say never happened.
-
-    A gap of over 10 minutes that leads from inside a session to a time outside every session
-    is a jump of the device clock (the NK file: one 18,099 s gap inside a 2,840 s session, the
-    distance running on across it). Each such gap is shortened to the usual sampling interval
-    and the timer events after it move with the records. Gaps between sessions (chained or
-    multisport files) are left alone.
-    """
-    ranges = []
-    for s in dec.sessions:
-        start = _seconds(s.get("start_time"))
-        elapsed = finite_or_none(s.get("total_elapsed_time"))
-        if start is not None and elapsed is not None:
-            ranges.append((start - 60.0, start + elapsed + 60.0))
-    if not ranges or ts.shape[0] < 3:
-        return ts, None
-
-    def inside(t: float) -> bool:
-        return any(a <= t <= b for a, b in ranges)
-
-    gaps = np.diff(ts)
-    jumps = [
-        int(j)
-        for j in np.flatnonzero(gaps > 600.0)
-        if inside(float(ts[j])) and not inside(float(ts[j + 1]))
-    ]
-    if not jumps:
-        return ts, None
-    usual = float(np.median(gaps))
-    shifted = ts.copy()
-    removed = 0.0
-    for j in reversed(jumps):
-        cut = float(gaps[j] - usual)
-        at = float(ts[j + 1])
-        shifted[j + 1 :] -= cut
-        dec.timer = [(t - cut if t >= at else t, run) for t, run in dec.timer]
-        removed += cut
-    return shifted, (
-        f"The watch's clock jumped by {round(removed / 60):,} minutes during this activity; "
-        "the jump was taken out of the times."
+def _sport(dec: _Decoded, info: dict) -> str:
+    """Legday's sport of a session (the file's sport message fills what the session lacks)."""
+    return fit_sport(
+        info.get("sport") or dec.sport.get("sport"),
+        info.get("sub_sport") or dec.sport.get("sub_sport"),
     )
+
+
+def _start_key(info: dict) -> float:
+    return fit_seconds(info.get("start_time")) or 0.0
 
 
 def _column(values: list, order: np.ndarray | None, scale: float = 1.0) -> np.ndarray | None:
@@ -364,11 +319,11 @@ def _legs(dec: _Decoded, ts: np.ndarray) -> list[tuple[dict | None, int, int]]:
     """(session, first index, end index) per session; sessions without samples are dropped."""
     sessions = []
     for s in dec.sessions:
-        start = _seconds(s.get("start_time"))
+        start = fit_seconds(s.get("start_time"))
         elapsed = finite_or_none(s.get("total_elapsed_time"))
         if start is None:
             continue
-        end = start + elapsed if elapsed is not None else _seconds(s.get("timestamp"))
+        end = start + elapsed if elapsed is not None else fit_seconds(s.get("timestamp"))
         if end is None or end < start:
             end = start
         sessions.append((start, end, s))
@@ -384,6 +339,8 @@ def _legs(dec: _Decoded, ts: np.ndarray) -> list[tuple[dict | None, int, int]]:
         hi = int(np.searchsorted(ts, min(end + 1.0, next_start), side="left"))
         if k + 1 == len(sessions):
             hi = max(hi, int(np.searchsorted(ts, end + 1.0, side="right")))
+        elif 0 < hi < ts.shape[0] and end - ts[hi - 1] > BOUNDARY_SLACK_S:
+            hi += 1  # sparse recording: the step across the boundary belongs to this leg
         if hi - lo >= 2:
             legs.append((s, lo, hi))
     return legs
@@ -413,9 +370,8 @@ def _activity(
     t_abs = ts[sl]
     t0 = t_abs[0]
     info = session or {}
-    sport_name = info.get("sport") or dec.sport.get("sport")
     sub_name = info.get("sub_sport") or dec.sport.get("sub_sport")
-    sport = fit_sport(sport_name, sub_name)
+    sport = _sport(dec, info)
 
     lat, lon = cut("lat"), cut("lon")
     dist = cut("dist")
@@ -425,15 +381,18 @@ def _activity(
         dist[np.isinf(dist)] = np.nan
         first = dist[~np.isnan(dist)][0] if (~np.isnan(dist)).any() else 0.0
         dist = np.nan_to_num(dist - first, nan=0.0)
-    elif lat is not None and lon is not None:
-        dist = cumulative_distance(lat, lon)
-
     t_end = t_abs[-1]
     periods = None
     if all_periods is not None:
         periods = [(max(a, t0), min(b, t_end)) for a, b in all_periods if b > t0 and a < t_end]
-    moving = _moving_mask(t_abs, periods) if periods is not None else None
+    moving = moving_mask(t_abs, periods) if periods is not None else None
     moving_time = sum(b - a for a, b in periods) if periods is not None else None
+    if dist is None and lat is not None and lon is not None:
+        dist = cumulative_distance(lat, lon)
+    elif dist is None and cut("speed") is not None:
+        # a treadmill or foot pod that writes speed only: its integral is the distance
+        dist = distance_from_speed(t_abs, cut("speed"), moving)
+        warnings.append("The records carry speed but no distance: the distance is its integral.")
 
     cad = cut("cad")
     if cad is not None and counts_steps(sport):
@@ -452,15 +411,7 @@ def _activity(
     )
     totals = None
     if session is not None:
-        totals = DeviceTotals(
-            distance_m=finite_or_none(info.get("total_distance")),
-            elevation_gain_m=finite_or_none(info.get("total_ascent")),
-            elevation_loss_m=finite_or_none(info.get("total_descent")),
-            timer_time_s=finite_or_none(info.get("total_timer_time")),
-            elapsed_time_s=finite_or_none(info.get("total_elapsed_time")),
-            avg_heart_rate=finite_or_none(info.get("avg_heart_rate")),
-            max_heart_rate=finite_or_none(info.get("max_heart_rate")),
-        )
+        totals = session_totals(info)
         if (
             totals.timer_time_s is not None
             and totals.elapsed_time_s is not None

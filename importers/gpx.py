@@ -2,9 +2,11 @@
 
 gpxpy is forced onto the standard-library XML backend (it would pick lxml when installed, which
 is slower here), and a defusedxml pre-check refuses DTDs and entities before gpxpy sees the file.
-Every track and segment of the file makes one activity; a new segment is a pause (no distance
-or moving time is counted across it). A route or a track without times cannot be counted and
-is refused with a message that says so.
+The points of every track go through the plausibility pass (importers/plausibility.py), which
+also splits the file into outings (tracks or gaps hours apart); a new segment or a new track
+of the same outing is a pause (no distance or moving time is counted across it). Points
+without a position are left out with a note; a 1.0 file with 1.1 extensions keeps them.
+A route or a track without times cannot be counted and is refused with a message that says so.
 """
 
 from __future__ import annotations
@@ -19,11 +21,13 @@ import gpxpy.parser
 import numpy as np
 from gpxpy.gpxfield import SimpleTZ
 
-from importers.activity import Activity, Series
+from importers.activity import RUN_SPORTS, Activity, Series
 from importers.errors import CorruptFile, NoActivityData
-from importers.sports import counts_steps, word_sport
+from importers.limits import prescan_xml
+from importers.plausibility import CHANNELS, Track, clean
+from importers.sports import counts_steps, guess_sport, word_sport
 from importers.summary import cumulative_distance, moving_mask_from_gaps, summarise
-from importers.xmlsafe import decode_text, local, refuse_dtd
+from importers.xmlsafe import decode_text, local, refuse_dtd, strip_prolog
 
 gpxpy.parser.mod_etree = stdlib_et  # private switch: never lxml (see house-style.md)
 
@@ -34,8 +38,10 @@ _POWER_TAGS = frozenset({"power", "watts"})
 
 
 def parse(data: bytes, filename: str | None = None) -> list[Activity]:
+    data = strip_prolog(data)  # Strava's bulk export writes spaces before <?xml
     refuse_dtd(data, "GPX", filename)
     text = decode_text(data)
+    prescan_xml(text, "GPX", filename)  # depth, size and DTD, before gpxpy builds a tree
     if _XMLNS_WITHOUT_VALUE.search(text):
         # gpxpy scans from every "xmlns" to the next "=" with a regular expression: thousands
         # of them with no "=" after would take it hours (quadratic), so refuse them first
@@ -43,29 +49,72 @@ def parse(data: bytes, filename: str | None = None) -> list[Activity]:
             "This GPX file is malformed (a namespace declaration without a value).",
             filename=filename,
         )
-    warnings = []
+    warnings: list[str] = []
+    text = _as_11_if_extended(text)
     try:
         doc = gpxpy.parse(text)
     except Exception as exc:  # gpxpy raises GPXXMLSyntaxException, GPXException, ValueError...
-        doc = None
-        repaired, missing = _declare_prefixes(text)
-        if missing:
-            try:
-                doc = gpxpy.parse(repaired)
-            except Exception:  # still broken: report the original fault below
-                doc = None
-            else:
-                warnings.append(
-                    f"This GPX file uses namespace prefixes it never declares "
-                    f"({', '.join(missing)}); Legday read it anyway."
-                )
+        doc = _repaired(text, warnings)
         if doc is None:
             raise CorruptFile(
                 "This GPX file is not valid GPX and cannot be read (the XML is malformed); "
                 "export it again from your app.",
                 filename=filename,
             ) from exc
-    return [_activity(doc, filename, warnings)]
+    return _activities(doc, filename, warnings)
+
+
+def _repaired(text: str, warnings: list[str]) -> gpxpy.gpx.GPX | None:
+    """The document after the repairs that apply (undeclared prefixes, points without a
+    position), each named in `warnings`; None when it still cannot be read."""
+    text, missing = _declare_prefixes(text)
+    text, unplaced = _drop_unplaced(text)
+    if not missing and not unplaced:
+        return None
+    try:
+        doc = gpxpy.parse(text)
+    except Exception:  # still broken: the caller reports the original fault
+        return None
+    if missing:
+        warnings.append(
+            f"This GPX file uses namespace prefixes it never declares "
+            f"({', '.join(missing)}); Legday read it anyway."
+        )
+    if unplaced:
+        warnings.append(
+            f"{unplaced:,} track points without a position (recorded before the GPS had a fix) "
+            "were left out."
+        )
+    return doc
+
+
+_TRKPT = re.compile(r"<trkpt\b([^>]*?)(/>|>.*?</trkpt\s*>)", re.S)
+_LAT_LON = (re.compile(r"\blat\s*="), re.compile(r"\blon\s*="))
+
+
+def _drop_unplaced(text: str) -> tuple[str, int]:
+    """The text without the <trkpt> elements that lack lat or lon, and how many there were."""
+    dropped = 0
+
+    def keep(m: re.Match) -> str:
+        nonlocal dropped
+        if all(p.search(m.group(1)) for p in _LAT_LON):
+            return m.group(0)
+        dropped += 1
+        return ""
+
+    return _TRKPT.sub(keep, text), dropped
+
+
+_VERSION_10 = re.compile(r"(<gpx\b[^>]*?\bversion\s*=\s*[\"'])1\.0([\"'])")
+
+
+def _as_11_if_extended(text: str) -> str:
+    """A GPX that says version 1.0 but carries 1.1 <extensions> (TrackPointExtension heart
+    rate and cadence) is read as 1.1: gpxpy drops extensions for 1.0."""
+    if "<extensions" not in text:
+        return text
+    return _VERSION_10.sub(r"\g<1>1.1\g<2>", text, count=1)
 
 
 _XMLNS_WITHOUT_VALUE = re.compile(r"\sxmlns[^=]{200}")
@@ -85,35 +134,58 @@ def _declare_prefixes(text: str) -> tuple[str, list[str]]:
     return text[: m.end()] + decls + text[m.end() :], missing
 
 
-def _activity(doc: gpxpy.gpx.GPX, filename: str | None, warnings: list[str]) -> Activity:
-    ts: list = []
-    lat: list = []
-    lon: list = []
-    ele: list = []
-    hr: list = []
-    cad: list = []
-    power: list = []
-    brk: list = []
+def _activities(doc: gpxpy.gpx.GPX, filename: str | None, warnings: list[str]) -> list[Activity]:
+    """One Activity per outing: every track's points through the plausibility pass."""
+    words = [tr.type for tr in doc.tracks if tr.type]
+    names = [tr.name for tr in doc.tracks if tr.name]
+    track, untimed = _collect(doc)
+    if untimed > track.t.shape[0]:
+        track = _collect_nothing()  # a few stray times on a route do not make it an activity
+    if not track.t.shape[0]:
+        has_points = untimed > 0 or any(r.points for r in doc.routes) or doc.waypoints
+        if has_points:
+            raise NoActivityData(
+                "This GPX file is a route or a track without times, so it cannot be counted "
+                "as an activity. Upload the recorded activity instead.",
+                filename=filename,
+            )
+        raise NoActivityData("This GPX file holds no track points.", filename=filename)
+    if untimed:
+        warnings.append(f"{untimed:,} track points without a time were left out.")
+    said = word_sport(words[0]) if words else None
+    outings = clean(track, running=said is None or said in RUN_SPORTS)
+    out = []
+    for i, piece in enumerate(outings):
+        name = names[min(i, len(names) - 1)] if names else (doc.name or None)
+        out.append(_activity(piece, said, name, doc.creator, filename, warnings, i))
+    return out
+
+
+def _collect_nothing() -> Track:
+    empty = np.zeros(0)
+    return Track(empty, {k: empty for k in CHANNELS}, np.zeros(0, dtype=bool))
+
+
+def _collect(doc: gpxpy.gpx.GPX) -> tuple[Track, int]:
+    """Every timed point of every track (file order) and the count of points without time."""
+    cols: dict[str, list] = {k: [] for k in CHANNELS}
+    ts: list[float] = []
+    brk: list[bool] = []
+    new_trk: list[bool] = []
     untimed = 0
-    words: list[str] = []
-    names: list[str] = []
     tag_kind: dict[object, str] = {}
     for track in doc.tracks:
-        if track.type:
-            words.append(track.type)
-        if track.name:
-            names.append(track.name)
+        first_of_track = True
         for segment in track.segments:
             first = True
             for p in segment.points:
-                t = p.time
-                if t is None:
+                if p.time is None:
                     untimed += 1
                     continue
-                ts.append(_unix(t))
-                lat.append(p.latitude)
-                lon.append(p.longitude)
-                ele.append(p.elevation)
+                ts.append(_unix(p.time))
+                cols["lat"].append(p.latitude)
+                cols["lon"].append(p.longitude)
+                cols["alt"].append(p.elevation)
                 h = c = w = None
                 for ext in p.extensions:
                     for el in ext.iter():
@@ -126,65 +198,59 @@ def _activity(doc: gpxpy.gpx.GPX, filename: str | None, warnings: list[str]) -> 
                             c = _number(el.text)
                         elif kind == "power":
                             w = _number(el.text)
-                hr.append(h)
-                cad.append(c)
-                power.append(w)
+                cols["hr"].append(h)
+                cols["cad"].append(c)
+                cols["power"].append(w)
                 brk.append(first)
-                first = False
-    if untimed > len(ts):
-        ts = []  # a few stray times on a route do not make it an activity
-    if not ts:
-        has_points = untimed > 0 or any(r.points for r in doc.routes) or doc.waypoints
-        if has_points:
-            raise NoActivityData(
-                "This GPX file is a route or a track without times, so it cannot be counted "
-                "as an activity. Upload the recorded activity instead.",
-                filename=filename,
-            )
-        raise NoActivityData("This GPX file holds no track points.", filename=filename)
-    if untimed:
-        warnings.append(f"{untimed:,} track points without a time were left out.")
-
-    t = np.asarray(ts, dtype=float)
-    order = None
-    if np.any(np.diff(t) < 0):
-        order = np.argsort(t, kind="stable")
-        t = t[order]
-        warnings.append("The track points were out of time order and have been sorted.")
-
-    def col(values: list, keep_if_any: bool = True) -> np.ndarray | None:
-        arr = np.array([np.nan if v is None else v for v in values], dtype=float)
-        if order is not None:
-            arr = arr[order]
-        if np.isnan(arr).all():
-            return None
-        return arr
-
+                new_trk.append(first_of_track)
+                first = first_of_track = False
+    n = len(ts)
+    arrays = {
+        k: np.array([np.nan if v is None else v for v in cols[k]], dtype=float)
+        if cols[k]
+        else np.full(n, np.nan)
+        for k in CHANNELS
+    }
     breaks = np.asarray(brk, dtype=bool)
-    if order is not None:
-        breaks = breaks[order]
-    breaks[0] = False
-    la, lo = col(lat), col(lon)
-    dist = cumulative_distance(la, lo, breaks, t) if la is not None and lo is not None else None
+    tracks = np.asarray(new_trk, dtype=bool)
+    if n:
+        breaks[0] = tracks[0] = False
+    return Track(np.asarray(ts, dtype=float), arrays, breaks, tracks), untimed
 
-    sport = word_sport(words[0]) if words else None
+
+def _activity(
+    piece: Track,
+    said: str | None,
+    name: str | None,
+    creator: str | None,
+    filename: str | None,
+    warnings: list[str],
+    index: int,
+) -> Activity:
+    t = piece.t
+
+    col = piece.channel
+
+    breaks = piece.breaks
+    la, lo = col("lat"), col("lon")
+    dist = cumulative_distance(la, lo, breaks, t) if la is not None and lo is not None else None
+    notes = [*warnings, *piece.notes]
+    sport, sport_from = said, "file"
     if sport is None:
-        sport = _guess_sport(t, dist, breaks)
-        warnings.append(
-            f"The file does not say which sport this is; taken as {sport} from the pace."
-        )
-    cadence = col(cad)
+        sport, sport_from = guess_sport(t, dist, moving_mask_from_gaps(t, breaks)), "guess"
+        notes.append(f"The file does not say which sport this is; taken as {sport} from the pace.")
+    cadence = col("cad")
     if cadence is not None and counts_steps(sport) and np.nanmedian(cadence) < 130:
         cadence = cadence * 2.0  # Garmin's gpxtpx:cad is strides (one foot) per minute
     series = Series(
         time_s=t - t[0],
         lat=la,
         lon=lo,
-        altitude_m=col(ele),
+        altitude_m=col("alt"),
         distance_m=dist,
-        heart_rate=col(hr),
+        heart_rate=col("hr"),
         cadence_spm=cadence,
-        power_w=col(power),
+        power_w=col("power"),
         moving=moving_mask_from_gaps(t, breaks),
     )
     return summarise(
@@ -192,10 +258,12 @@ def _activity(doc: gpxpy.gpx.GPX, filename: str | None, warnings: list[str]) -> 
         start_time=datetime.fromtimestamp(t[0], tz=UTC),
         series=series,
         source_format="gpx",
-        name=names[0] if names else (doc.name or None),
-        device=doc.creator or None,
+        name=name,
+        device=creator or None,
+        index=index,
         source_name=filename,
-        warnings=warnings,
+        warnings=notes,
+        sport_from=sport_from,
     )
 
 
@@ -229,19 +297,3 @@ def _number(text: str | None) -> float | None:
         return float(text)
     except ValueError:
         return None
-
-
-def _guess_sport(t: np.ndarray, dist: np.ndarray | None, breaks: np.ndarray) -> str:
-    """Running unless the moving pace says walking or cycling (files that name no sport)."""
-    if dist is None or t.shape[0] < 2:
-        return "running"
-    moving = moving_mask_from_gaps(t, breaks)
-    secs = float(np.diff(t)[moving[1:]].sum())
-    if secs <= 0:
-        return "running"
-    speed = (dist[-1] - dist[0]) / secs
-    if speed > 7.0:
-        return "cycling"
-    if speed < 1.6:
-        return "walking"
-    return "running"

@@ -18,16 +18,22 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
 
 from importers.activity import Activity, DeviceTotals, Series, Split
+from importers.elevation import (  # noqa: F401  (smooth_altitude, hysteresis_steps: re-exported)
+    choose_elevation,
+    hysteresis_steps,
+    series_elevation,
+    smooth_altitude,
+    smoothed_elevation,
+)
+from importers.limits import check_span, split_length_m
+from importers.reconcile import reconcile
 
 EARTH_RADIUS_M = 6_371_008.8
-SMOOTH_WINDOW_S = 30.0
-HYSTERESIS_M = 2.0
 MAX_MOVING_GAP_S = 60.0
 GRADE_HALF_SPAN_M = 50.0  # grade is measured over ~100 m of distance around each sample
 GRADE_LIMIT = 0.35
@@ -35,13 +41,6 @@ SPLIT_M = 1000.0
 SPARSE_STEP_S = 2.0
 CURVE_SUBSTEPS = 8
 MAX_CURVE_RATIO = 1.5
-
-
-@dataclass(frozen=True, slots=True)
-class Elevation:
-    gain_m: float | None
-    loss_m: float | None
-    source: str
 
 
 # --- geometry --------------------------------------------------------------------------------
@@ -145,117 +144,6 @@ def interval_moving(series: Series) -> np.ndarray:
     return moving_mask_from_gaps(series.time_s)
 
 
-# --- elevation -------------------------------------------------------------------------------
-
-
-def smooth_altitude(time_s: np.ndarray, alt: np.ndarray, window_s: float = SMOOTH_WINDOW_S):
-    """Centred time-window mean of the altitude (NaNs ignored, left NaN if the window is empty)."""
-    ok = ~np.isnan(alt)
-    vals = np.where(ok, alt, 0.0)
-    csum = np.concatenate(([0.0], np.cumsum(vals)))
-    ccnt = np.concatenate(([0], np.cumsum(ok.astype(np.int64))))
-    half = window_s / 2
-    lo = np.searchsorted(time_s, time_s - half, side="left")
-    hi = np.searchsorted(time_s, time_s + half, side="right")
-    cnt = ccnt[hi] - ccnt[lo]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out = (csum[hi] - csum[lo]) / cnt
-    out[cnt == 0] = np.nan
-    return out
-
-
-def hysteresis_steps(alt: np.ndarray, threshold: float = HYSTERESIS_M) -> np.ndarray:
-    """Per-sample climb (+) and descent (-) between confirmed turning points.
-
-    A turning point is confirmed once the altitude has moved `threshold` metres back from it;
-    each climb or descent is credited in full (from the last turning point to this one) at the
-    sample of the turning point, so wiggles smaller than `threshold` count nothing and real
-    hills count to the metre.
-    """
-    out = np.zeros(alt.shape[0])
-    idx = np.flatnonzero(~np.isnan(alt))
-    if idx.size == 0:
-        return out
-    vals = alt[idx].tolist()
-    last = vals[0]  # altitude of the last confirmed turning point
-    lo = hi = vals[0]
-    lo_k = hi_k = 0
-    direction = 0  # +1 climbing, -1 descending, 0 not yet known
-    ext, ext_k = vals[0], 0  # the running extreme of the current climb or descent
-    for k in range(1, len(vals)):
-        v = vals[k]
-        if direction > 0:
-            if v > ext:
-                ext, ext_k = v, k
-            elif ext - v >= threshold:
-                out[idx[ext_k]] += ext - last
-                last, direction, ext, ext_k = ext, -1, v, k
-        elif direction < 0:
-            if v < ext:
-                ext, ext_k = v, k
-            elif v - ext >= threshold:
-                out[idx[ext_k]] += ext - last
-                last, direction, ext, ext_k = ext, 1, v, k
-        else:
-            if v < lo:
-                lo, lo_k = v, k
-            if v > hi:
-                hi, hi_k = v, k
-            if v - lo >= threshold:
-                if lo_k:
-                    out[idx[lo_k]] += lo - last
-                last, direction, ext, ext_k = lo, 1, v, k
-            elif hi - v >= threshold:
-                if hi_k:
-                    out[idx[hi_k]] += hi - last
-                last, direction, ext, ext_k = hi, -1, v, k
-    if direction != 0:
-        out[idx[ext_k]] += ext - last
-    return out
-
-
-def is_smooth_altimeter(time_s: np.ndarray, alt: np.ndarray) -> bool:
-    """A barometric trace is smooth second to second; a GPS one jitters by metres."""
-    ok = ~np.isnan(alt)
-    if ok.sum() < 10:
-        return False
-    a = alt[ok]
-    t = time_s[ok]
-    dt = np.diff(t)
-    close = dt <= 2.0
-    if close.sum() < 10:
-        # sparse (smart) recording: judge by the step size relative to time
-        rate = np.abs(np.diff(a)) / np.maximum(dt, 1.0)
-        return float(np.median(rate)) < 0.15
-    second = np.abs(np.diff(a, 2))
-    return float(np.median(second)) < 0.25
-
-
-def series_elevation(series: Series) -> tuple[float, float, np.ndarray] | None:
-    """(gain, loss, per-sample steps) from the altitude series, or None without altitude."""
-    alt = series.altitude_m
-    if alt is None or np.count_nonzero(~np.isnan(alt)) < 2:
-        return None
-    steps = hysteresis_steps(smooth_altitude(series.time_s, alt))
-    gain = float(steps[steps > 0].sum())
-    loss = float(-steps[steps < 0].sum())
-    return gain, loss, steps
-
-
-def choose_elevation(
-    series: Series, device: DeviceTotals | None, from_series: tuple | None
-) -> Elevation:
-    if device is not None and device.elevation_gain_m is not None:
-        loss = device.elevation_loss_m
-        if loss is None and from_series is not None:
-            loss = round(from_series[1], 1)
-        return Elevation(float(device.elevation_gain_m), loss, "device")
-    if from_series is None:
-        return Elevation(None, None, "none")
-    source = "barometric" if is_smooth_altimeter(series.time_s, series.altitude_m) else "gps"
-    return Elevation(round(from_series[0], 1), round(from_series[1], 1), source)
-
-
 # --- grade-adjusted pace ---------------------------------------------------------------------
 
 
@@ -332,11 +220,15 @@ def summarise(
     source_name: str | None = None,
     warnings: Sequence[str] = (),
     moving_time_s: float | None = None,
+    even_pace: bool = False,
+    sport_from: str = "file",
 ) -> Activity:
     """Compute every summary field of an Activity from its series and the device totals.
 
     `series.distance_m` must already be the cumulative distance (from the device or from
     `cumulative_distance`). `moving_time_s`, when given, is the device timer's own total.
+    `even_pace`: the series was made from the device totals (`reconcile.even_pace_series`).
+    The distance and moving time then go through `reconcile.reconcile` against the totals.
     """
     t = series.time_s
     n = len(series)
@@ -354,9 +246,16 @@ def summarise(
         dist = np.zeros(n)
     dist = np.fmax.accumulate(np.nan_to_num(dist, nan=0.0)) if n else dist
     distance_m = float(dist[-1] - dist[0]) if n else 0.0
+    settled = reconcile(distance_m, moving_time_s, elapsed, n, device_totals, even_pace)
+    distance_m, moving_time_s = settled.distance_m, settled.moving_time_s
+    if even_pace or settled.time_source != "samples":
+        elapsed = max(elapsed, moving_time_s)
+    check_span(elapsed, distance_m, source_name)  # before anything sized by time or distance
 
-    from_series = series_elevation(series)
-    elevation = choose_elevation(series, device_totals, from_series)
+    smoothed = smoothed_elevation(series)
+    from_series = series_elevation(series, smoothed)
+    smooth_source = smoothed[1] if smoothed is not None else "none"
+    elevation = choose_elevation(device_totals, from_series, smooth_source)
 
     treadmill = sport == "treadmill_running"
     dd = np.zeros(n)
@@ -364,9 +263,8 @@ def summarise(
         dd[1:] = np.diff(dist)
     effort = np.ones(n)
     has_grade = False
-    if from_series is not None and not treadmill:
-        smooth = smooth_altitude(t, series.altitude_m)
-        effort = effort_factor(grades(dist, smooth))
+    if smoothed is not None and not treadmill:
+        effort = effort_factor(grades(dist, smoothed[0]))
         has_grade = True
 
     avg_pace = _pace(moving_time_s, distance_m)
@@ -410,7 +308,12 @@ def summarise(
         device=device,
         index=index,
         source_name=source_name,
-        warnings=tuple(warnings),
+        warnings=(*warnings, *settled.notes),
+        distance_source=settled.distance_source,
+        time_source=settled.time_source,
+        elevation_smoothed=smoothed[0] if smoothed is not None else None,
+        elevation_smoothed_source=smooth_source,
+        sport_from=sport_from,
     )
 
 
@@ -421,7 +324,8 @@ def compute_splits(
     effort_dd: np.ndarray | None,
     elev_steps: np.ndarray | None,
 ) -> tuple[Split, ...]:
-    """One split per full kilometre of cumulative distance, plus the remainder.
+    """One split per full kilometre of cumulative distance, plus the remainder; beyond
+    MAX_SPLITS kilometres each split is a whole number of kilometres long.
 
     Time and effort are interpolated at the exact kilometre mark; elevation and heart rate are
     taken over the samples that fall inside the split.
@@ -433,9 +337,10 @@ def compute_splits(
     total = float(rel[-1])
     if total < 1.0:
         return ()
-    k_full = int(total // SPLIT_M)
-    marks = [k * SPLIT_M for k in range(k_full + 1)]
-    if total - k_full * SPLIT_M >= 1.0:
+    length = split_length_m(total, SPLIT_M)
+    k_full = int(total // length)
+    marks = [k * length for k in range(k_full + 1)]
+    if total - k_full * length >= 1.0:
         marks.append(total)
     cum_t = np.cumsum(moving_dt)
     cum_e = np.cumsum(effort_dd) if effort_dd is not None else None

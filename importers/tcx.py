@@ -1,7 +1,10 @@
 """TCX (Garmin Training Center, Polar and Suunto exports) read with defusedxml.
 
 One Activity per <Activity>; laps are summed into the device totals (distance, timer time,
-maximum heart rate); a new <Track> inside a lap is a pause.
+maximum heart rate; `source="laps"`), which the reconciliation step uses when the points are
+missing or thin; a new <Track> inside a lap is a pause. An activity with fewer than two track
+points (a manual entry) is made from the laps' totals at an even pace. A run with no position
+at all is `treadmill_running`.
 """
 
 from __future__ import annotations
@@ -13,18 +16,22 @@ import defusedxml
 import defusedxml.ElementTree as safe_et
 import numpy as np
 
-from importers.activity import Activity, DeviceTotals, Series
+from importers.activity import RUN_SPORTS, Activity, DeviceTotals, Series
 from importers.errors import CorruptFile, NoActivityData
+from importers.limits import check_activity_count, prescan_xml
+from importers.plausibility import CHANNELS, Track, clean
+from importers.reconcile import distance_from_speed, even_pace_series
 from importers.sports import counts_steps, word_sport
 from importers.summary import cumulative_distance, moving_mask_from_gaps, summarise
-from importers.xmlsafe import local, parse_time, where
+from importers.xmlsafe import local, parse_time, strip_prolog, where
 
 SPEED_GAP_S = 10.0
 
 
 def parse(data: bytes, filename: str | None = None) -> list[Activity]:
+    prescan_xml(data, "TCX", filename)  # depth, size and DTD, before ElementTree builds a tree
     try:
-        root = safe_et.fromstring(data, forbid_dtd=True)
+        root = safe_et.fromstring(strip_prolog(data), forbid_dtd=True)
     except defusedxml.DefusedXmlException as exc:
         raise CorruptFile(
             "This TCX file declares a DTD or XML entities, which Legday does not accept for "
@@ -42,10 +49,11 @@ def parse(data: bytes, filename: str | None = None) -> list[Activity]:
             act = _activity(el, filename, len(activities))
             if act is not None:
                 activities.append(act)
+                check_activity_count(len(activities), "TCX", filename)
     if not activities:
         raise NoActivityData(
-            "This TCX file holds no activity with recorded track points (it may be a course "
-            "or a workout plan).",
+            "This TCX file holds no activity with recorded track points or lap totals (it may "
+            "be a course or a workout plan).",
             filename=filename,
         )
     return activities
@@ -77,7 +85,7 @@ def _num(text: str | None) -> float | None:
 
 def _activity(act: Element, filename: str | None, index: int) -> Activity | None:
     ts: list[float] = []
-    cols: dict[str, list] = {k: [] for k in ("lat", "lon", "alt", "dist", "hr", "cad", "w", "v")}
+    cols: dict[str, list] = {k: [] for k in CHANNELS}
     brk: list[bool] = []
     lap_dist = lap_time = 0.0
     max_hr: float | None = None
@@ -114,27 +122,33 @@ def _activity(act: Element, filename: str | None, index: int) -> Activity | None
             tracks_with_points += len(ts) > before
         if len(ts) == points_before:
             empty_dist += this_dist
-    if not ts:
-        return None
+    sport = word_sport(act.get("Sport")) or "other"
+    totals = None
+    if have_laps:
+        totals = DeviceTotals(
+            distance_m=lap_dist or None,
+            timer_time_s=lap_time or None,
+            max_heart_rate=max_hr,
+            source="laps",
+        )
+    meta = {"device": _text(act, "Creator", "Name"), "index": index, "source_name": filename}
+    if len(ts) < 2:
+        return _from_laps(act, ts, sport, totals, meta)
+    track = Track(
+        np.asarray(ts, dtype=float),
+        {k: np.array([np.nan if v is None else v for v in cols[k]], dtype=float) for k in cols},
+        np.asarray(brk, dtype=bool),
+    )
+    track.breaks[0] = False
+    [track] = clean(track, running=sport in RUN_SPORTS, split=False)
+    t = track.t
 
-    t = np.asarray(ts, dtype=float)
-    order = np.argsort(t, kind="stable") if np.any(np.diff(t) < 0) else None
-    if order is not None:
-        t = t[order]
+    col = track.channel
 
-    def col(key: str) -> np.ndarray | None:
-        arr = np.array([np.nan if v is None else v for v in cols[key]], dtype=float)
-        if order is not None:
-            arr = arr[order]
-        return None if np.isnan(arr).all() else arr
-
-    breaks = np.asarray(brk, dtype=bool)
-    if order is not None:
-        breaks = breaks[order]
-    breaks[0] = False
+    breaks = track.breaks
     lat, lon = col("lat"), col("lon")
     dist = col("dist")
-    speed = col("v")
+    speed = col("speed")
     moving = moving_mask_from_gaps(t, breaks)
     if dist is not None:
         known = ~np.isnan(dist)
@@ -145,21 +159,19 @@ def _activity(act: Element, filename: str | None, index: int) -> Activity | None
         # distance far better than the positions (+2 % against -10 % on the Spartan file).
         # Inside a gap longer than SPEED_GAP_S nobody knows the speed: the step between the
         # two fixes stands in for it when there are fixes.
-        v = np.nan_to_num(speed)
-        dt = np.diff(t)
-        step = (v[1:] + v[:-1]) / 2 * dt
+        dist = distance_from_speed(t, speed, moving)
         if lat is not None and lon is not None:
+            dt = np.diff(t)
             chord = np.diff(cumulative_distance(lat, lon))
             long_gap = (dt > SPEED_GAP_S) & ~np.isnan(lat[1:]) & ~np.isnan(lat[:-1])
-            step = np.where(long_gap, chord, step)
-        inc = np.zeros(t.shape[0])
-        inc[1:] = np.where(moving[1:], step, 0.0)
-        dist = np.cumsum(inc)
+            inc = np.diff(dist, prepend=0.0)
+            inc[1:] = np.where(long_gap & moving[1:], chord, inc[1:])
+            dist = np.cumsum(inc)
     elif lat is not None and lon is not None:
         dist = cumulative_distance(lat, lon, breaks, t)
 
-    sport_word = act.get("Sport")
-    sport = word_sport(sport_word) or "other"
+    if lat is None and sport == "running":
+        sport = "treadmill_running"  # a run without a single position was indoors
     cad = col("cad")
     if cad is not None and counts_steps(sport) and np.nanmedian(cad) < 130:
         cad = cad * 2.0  # TCX cadence / RunCadence are strides (one foot) per minute
@@ -172,22 +184,14 @@ def _activity(act: Element, filename: str | None, index: int) -> Activity | None
         speed_mps=speed,
         heart_rate=col("hr"),
         cadence_spm=cad,
-        power_w=col("w"),
+        power_w=col("power"),
         moving=moving,
     )
-    totals = None
-    if have_laps:
-        totals = DeviceTotals(
-            distance_m=lap_dist or None,
-            timer_time_s=lap_time or None,
-            max_heart_rate=max_hr,
-        )
-    creator = _text(act, "Creator", "Name")
-    warnings = [] if order is None else ["Track points were out of order and have been sorted."]
+    warnings = list(track.notes)
     if empty_dist > 0.01 * lap_dist:
         warnings.append(
             f"Laps covering {empty_dist / 1000:.2f} km have no recorded track points in this "
-            "file; they are not part of the activity's numbers."
+            "file; the distance and time come from the laps' totals."
         )
     return summarise(
         sport=sport,
@@ -195,10 +199,35 @@ def _activity(act: Element, filename: str | None, index: int) -> Activity | None
         series=series,
         source_format="tcx",
         device_totals=totals,
-        device=creator,
-        index=index,
-        source_name=filename,
         warnings=warnings,
+        **meta,
+    )
+
+
+def _from_laps(
+    act: Element, ts: list[float], sport: str, totals: DeviceTotals | None, meta: dict
+) -> Activity | None:
+    """A manual activity (no or one track point): the laps' totals at an even pace."""
+    if totals is None or totals.timer_time_s is None:
+        return None
+    start = ts[0] if ts else parse_time(_text(act, "Id"))
+    if start is None:
+        first_lap = _child(act, "Lap")
+        start = parse_time(first_lap.get("StartTime")) if first_lap is not None else None
+    if start is None:
+        return None
+    return summarise(
+        sport=sport,
+        start_time=datetime.fromtimestamp(start, tz=UTC),
+        series=even_pace_series(totals.timer_time_s, totals.distance_m or 0.0),
+        source_format="tcx",
+        device_totals=totals,
+        warnings=[
+            "This activity has no recorded track (a manual entry?): its distance and time "
+            "come from the laps' totals, at an even pace."
+        ],
+        even_pace=True,
+        **meta,
     )
 
 
@@ -232,5 +261,5 @@ def _point(tp: Element, cols: dict[str, list]) -> None:
     cols["dist"].append(dist)
     cols["hr"].append(hr)
     cols["cad"].append(cad)
-    cols["w"].append(watts)
-    cols["v"].append(speed)
+    cols["power"].append(watts)
+    cols["speed"].append(speed)

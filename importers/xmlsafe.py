@@ -15,6 +15,19 @@ from importers.errors import CorruptFile
 _DECLARED_ENCODING = re.compile(rb"""<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 
 
+def strip_prolog(data: bytes) -> bytes:
+    """The document without the whitespace and byte-order marks some exports write before
+    `<?xml` (Strava's bulk export: spaces), which XML parsers refuse."""
+    start = 0
+    while True:
+        if data.startswith(b"\xef\xbb\xbf", start):
+            start += 3
+        elif data[start : start + 1] in (b" ", b"\t", b"\r", b"\n"):
+            start += 1
+        else:
+            return data[start:] if start else data
+
+
 def refuse_dtd(data: bytes, kind: str, filename: str | None) -> None:
     """Raise CorruptFile if the document declares a DTD or entities (reads only the prolog)."""
     try:

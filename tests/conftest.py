@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import threading
+import uuid
 from pathlib import Path
 
 import pytest
@@ -114,8 +115,11 @@ def database(request, tmp_path_factory):
         return
     from tests import pg
 
-    if not pg.available():
-        pytest.fail(f"--db=postgresql but no server answers at {pg.ADMIN_URL}")
+    state, why = pg.probe()
+    if state == "no-database":
+        pg.create_admin_database()
+    elif state != "ready":
+        pytest.fail(f"--db=postgresql but no server answers at {pg.ADMIN_URL} ({why})")
     url, name = pg.create_database()
     db.upgrade(url)
     yield kind, url
@@ -153,6 +157,10 @@ def app_config(database, tmp_path) -> dict:
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "REDIS_URL": None,
         "SMTP_URL": None,
+        # Rate-limit counters of this app alone (tests that switch to Redis share the server).
+        "RATELIMIT_KEY_PREFIX": f"legday-test-{uuid.uuid4().hex}",
+        # Tests never ask a public tile server; test_journey serves tiles from a local folder.
+        "TILE_URL": "",
     }
 
 
@@ -179,10 +187,16 @@ def runner(app):
 
 
 def set_csrf(client) -> str:
-    """Put a known CSRF token in the client's session and return it."""
+    """Put a known CSRF secret in the client's session; return the token a page would carry.
+
+    Flask-WTF keeps the raw secret in the session and puts it, signed, in forms and headers.
+    """
+    from itsdangerous import URLSafeTimedSerializer
+
     with client.session_transaction() as session:
-        session.setdefault("csrf_token", "test-csrf-token")
-        return session["csrf_token"]
+        raw = session.setdefault("csrf_token", "test-csrf-token")
+    serializer = URLSafeTimedSerializer(client.application.secret_key, salt="wtf-csrf-token")
+    return serializer.dumps(raw)
 
 
 class AuthActions:
@@ -220,7 +234,9 @@ def auth(client):
 
 
 def csrf_from_html(html: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    # Hand-written fields put value right after name; WTForms' `form.csrf_token` puts
+    # type="hidden" between them.
+    match = re.search(r'name="csrf_token"[^>]*? value="([^"]+)"', html)
     assert match, "page has no CSRF token"
     return match.group(1)
 
@@ -300,10 +316,29 @@ def has_horizontal_scroll(page) -> bool:
     )
 
 
+def inject_axe(page) -> None:
+    """Load axe-core into the page through DevTools: an injected <script> tag would be refused
+    by the Content-Security-Policy (and counted as a violation), this is not."""
+    axe = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+    page.evaluate(axe.read_text(encoding="utf-8") + "\n;void 0")
+
+
+def csp_violations(page) -> list[str]:
+    """Start collecting the page's Content-Security-Policy console errors; returns the list
+    that grows as the page runs (Chromium logs each refusal as "Refused to ...")."""
+    found: list[str] = []
+    page.on(
+        "console",
+        lambda message: found.append(f"{page.url}: {message.text}")
+        if "Content Security Policy" in message.text
+        else None,
+    )
+    return found
+
+
 def axe_violations(page) -> list[dict]:
     """Run axe-core (from npm, injected) and return its violations (id, impact, targets)."""
-    axe = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-    page.add_script_tag(path=str(axe))
+    inject_axe(page)
     return page.evaluate(
         """async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'best-practice']}))
             .violations.map(v => ({id: v.id, impact: v.impact,

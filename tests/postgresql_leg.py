@@ -1,6 +1,7 @@
 """The PostgreSQL leg of `make test`: run the whole suite again on a real PostgreSQL.
 
-Says plainly when it skips (no server answers). Under CI (CI=true) a missing server fails.
+Says plainly what is missing: no server answers (the leg is skipped; under CI=true it fails),
+or the server answers without the admin database (it is created, then the leg runs).
 """
 
 from __future__ import annotations
@@ -13,8 +14,13 @@ from tests import pg
 
 
 def main() -> int:
-    if not pg.available():
-        msg = f"PostgreSQL leg SKIPPED: no PostgreSQL server answers at {pg.ADMIN_URL}"
+    state, why = pg.probe()
+    if state == "no-database":
+        name = pg.create_admin_database()
+        print(f"PostgreSQL leg: {why}; created it ({name})", flush=True)  # noqa: T201
+        state, why = pg.probe()
+    if state != "ready":
+        msg = f"PostgreSQL leg SKIPPED: no PostgreSQL server answers at {pg.ADMIN_URL} ({why})"
         if os.environ.get("CI"):
             print(msg + " (CI=true: this leg must run)", file=sys.stderr)  # noqa: T201
             return 1

@@ -1,97 +1,23 @@
-"""The Legday web app: `create_app()` is the factory gunicorn and the `legday` command use."""
+"""The Legday web app: `create_app()` is the factory gunicorn and the `legday` command use.
+
+The package itself imports nothing heavy: `webapp.create_app` loads Flask, SQLAlchemy and the
+views (webapp.app) on first use, so that `legday inspect`, `state` and `plan`, which read files
+and need no database, start without them.
+"""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask, g, render_template
-from htmx_flask import Htmx
+if TYPE_CHECKING:
+    from webapp.app import create_app
 
-from webapp import auth, csrf, db, timing, units
-from webapp.config import load_config
-
-ROOT = Path(__file__).resolve().parent.parent
+__all__ = ["create_app"]
 
 
-def create_app(test_config: dict | None = None) -> Flask:
-    """Build the app; `test_config` overrides the environment-derived settings."""
-    test_config = dict(test_config) if test_config is not None else None
-    instance_path = (test_config or {}).pop("INSTANCE_PATH", None) or os.environ.get(
-        "LEGDAY_INSTANCE"
-    )
-    app = Flask(
-        __name__,
-        instance_path=instance_path,
-        instance_relative_config=True,
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
-    )
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    app.config.from_mapping(load_config(app.instance_path))
-    if test_config is None:
-        app.config.from_pyfile("config.py", silent=True)
-    else:
-        app.config.from_mapping(test_config)
+def __getattr__(name: str) -> Any:
+    if name == "create_app":
+        from webapp.app import create_app
 
-    Htmx(app)
-    timing.init_app(app)
-    db.init_app(app)
-    csrf.init_app(app)
-    auth.init_app(app)
-    units.init_app(app)
-
-    from webapp.views import (
-        account,
-        activities,
-        api,
-        email,
-        home,
-        password,
-        pwa,
-        settings,
-        share,
-        upload,
-        week,
-    )
-
-    for module in (
-        *(home, auth, upload, activities, week, settings),
-        *(password, account, api, email, pwa, share),
-    ):
-        app.register_blueprint(module.bp)
-    pwa.init_app(app)
-
-    from webapp.cli import register_commands
-
-    register_commands(app)
-    _register_error_pages(app)
-    if app.config.get("JOB_REAP_ON_START", True):
-        from webapp import jobs
-
-        jobs.reap_on_start(app)
-    return app
-
-
-def _register_error_pages(app: Flask) -> None:
-    """Every error is a page a person can read (or JSON for the API); never a traceback."""
-
-    @app.errorhandler(400)
-    @app.errorhandler(403)
-    @app.errorhandler(404)
-    @app.errorhandler(405)
-    @app.errorhandler(413)
-    @app.errorhandler(500)
-    def error_page(error):
-        code = getattr(error, "code", 500) or 500
-        if code == 500:
-            session = g.pop("db_session", None)
-            if session is not None:
-                session.rollback()
-                session.close()
-        from webapp.views import api
-
-        if api.is_api_request():
-            # Errors raised before the API blueprint's own handlers (no route, 405, 413).
-            return api.http_error(error)
-        return render_template("error.html", error=error, code=code), code
+        return create_app
+    raise AttributeError(f"module 'webapp' has no attribute {name!r}")

@@ -6,13 +6,13 @@ would not help: a `concurrent.futures.ProcessPoolExecutor` with the 'forkserver'
 per core (`IMPORT_WORKERS`, 0 or 1 = parse here) parses members while the caller's single
 `ingest.Writer` commits them in batches.
 
-Memory stays bounded: the upload is opened once (importers.archive.iter_zip reads one member
-at a time), at most `WINDOW_PER_WORKER` members per worker are in flight, and each worker
-holds only the member it parses. A worker sends back row values (ingest.ParsedFile), never
-the parsed series. Uploads that are not a plain zip (one file, a .gz), archives of fewer
-than `POOL_MIN_FILES` files, and machines where a pool cannot start are parsed in-process;
-a pool that breaks (a worker killed) finishes the job in-process, and workers exit by
-themselves when the job's process dies (kill -9, out of memory).
+Memory stays bounded: the upload is opened once (importers.iter_members reads one member
+at a time, a zip inside it in its place), at most `WINDOW_PER_WORKER` members per worker are
+in flight, and each worker holds only the member it parses. A worker sends back row values
+(ingest.ParsedFile), never the parsed series. Uploads that are not a plain zip (one file, a
+.gz), archives of fewer than `POOL_MIN_FILES` files, and machines where a pool cannot start
+are parsed in-process; a pool that breaks (a worker killed) finishes the job in-process,
+and workers exit by themselves when the job's process dies (kill -9, out of memory).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import BinaryIO
 
 from engine.athlete import Athlete
-from importers import archive, load_member
+from importers import IndexEntry, archive, iter_members, load_member
 from importers.errors import ActivityFileError
 from webapp.ingest import FileItem, ParsedFile, parse_imported, parse_in_process
 
@@ -48,9 +48,12 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def parse_member(member: archive.Member, filename: str, athlete: Athlete) -> ParsedFile:
-    """The pool's task: one zip member -> row values (runs in a worker process)."""
-    return parse_imported(load_member(member), filename, athlete)
+def parse_member(
+    member: archive.Member, entry: IndexEntry | None, filename: str, athlete: Athlete
+) -> ParsedFile:
+    """The pool's task: one zip member (and its export-index entry) -> row values (runs in a
+    worker process)."""
+    return parse_imported(load_member(member, entry), filename, athlete)
 
 
 def parsed_files(
@@ -78,19 +81,19 @@ def parsed_files(
 
 def _from_zip(data, filename, athlete, skip, workers) -> Iterator[FileItem]:
     pool: ProcessPoolExecutor | None = None
-    window: deque[tuple[archive.Member, int, Future | None]] = deque()
+    window: deque[tuple[archive.Member, IndexEntry | None, int, Future | None]] = deque()
     position = -1
     try:
-        for position, member in enumerate(archive.iter_zip(data, filename)):
+        for position, (member, entry) in enumerate(iter_members(data, filename)):
             if position in skip:
                 continue
             if workers > 1 and pool is None and member.total >= POOL_MIN_FILES:
                 pool = start_pool(workers)
                 workers = workers if pool is not None else 0
             future = None
-            if pool is not None and member.error is None:
-                future, pool = _submit(pool, member, filename, athlete)
-            window.append((member, position, future))
+            if pool is not None and member.error is None and member.skipped is None:
+                future, pool = _submit(pool, member, entry, filename, athlete)
+            window.append((member, entry, position, future))
             while len(window) > workers * WINDOW_PER_WORKER:
                 yield _take(window.popleft(), filename, athlete)
         while window:
@@ -140,15 +143,15 @@ def _follow_parent(parent: int) -> None:
     threading.Thread(target=watch, name="legday-follow-parent", daemon=True).start()
 
 
-def _submit(pool, member, filename, athlete):
+def _submit(pool, member, entry, filename, athlete):
     try:
-        return pool.submit(parse_member, member, filename, athlete), pool
+        return pool.submit(parse_member, member, entry, filename, athlete), pool
     except (BrokenProcessPool, RuntimeError):
         return None, pool
 
 
 def _take(entry, filename: str, athlete: Athlete) -> FileItem:
-    member, position, future = entry
+    member, index_entry, position, future = entry
     parsed = None
     if future is not None:
         try:
@@ -156,5 +159,5 @@ def _take(entry, filename: str, athlete: Athlete) -> FileItem:
         except BrokenProcessPool:
             log.warning("a parsing process died on %r: parsing it here", member.name)
     if parsed is None:
-        parsed = parse_member(member, filename, athlete)
+        parsed = parse_member(member, index_entry, filename, athlete)
     return FileItem(position, member.total, parsed, member.data or b"")

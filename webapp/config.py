@@ -6,6 +6,9 @@ import os
 import secrets
 from pathlib import Path
 
+DEFAULT_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+DEFAULT_TILE_ATTRIBUTION = "© OpenStreetMap contributors"
+
 
 def _secret_key(instance_path: str) -> str:
     """SECRET_KEY from the environment, else one generated once and kept in the instance folder."""
@@ -23,6 +26,13 @@ def _int_or_none(value: str | None) -> int | None:
     return int(value) if value not in (None, "") else None
 
 
+def _flag(value: str | None) -> bool | None:
+    """ "1"/"0" (also true/false, yes/no, on/off) -> True/False; unset or empty -> None."""
+    if value is None or not value.strip():
+        return None
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
 def normalise_database_url(url: str) -> str:
     """Accept the `postgres://` and `postgresql://` forms hosts hand out; use psycopg 3."""
     if url.startswith("postgres://"):
@@ -35,12 +45,20 @@ def normalise_database_url(url: str) -> str:
 def load_config(instance_path: str) -> dict:
     """Defaults: SQLite in the instance folder unless DATABASE_URL says otherwise."""
     sqlite_path = Path(instance_path) / "legday.db"
+    database_url = normalise_database_url(
+        os.environ.get("DATABASE_URL", f"sqlite:///{sqlite_path}")
+    )
+    auto_migrate = _flag(os.environ.get("LEGDAY_AUTO_MIGRATE"))
     return {
         "SECRET_KEY": _secret_key(instance_path),
-        "DATABASE_URL": normalise_database_url(
-            os.environ.get("DATABASE_URL", f"sqlite:///{sqlite_path}")
-        ),
-        "AUTO_MIGRATE": os.environ.get("LEGDAY_AUTO_MIGRATE", "1") != "0",
+        "DATABASE_URL": database_url,
+        # The app migrates on start only on SQLite (one process, development); a server database
+        # is migrated once per release (`legday db upgrade`, the Procfile's `release`), never
+        # by several web processes at once. LEGDAY_AUTO_MIGRATE=1/0 overrides.
+        "AUTO_MIGRATE": database_url.startswith("sqlite") if auto_migrate is None else auto_migrate,
+        # Proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted (ProxyFix):
+        # the client's address for rate limits, HTTPS for Secure cookies.
+        "TRUSTED_PROXIES": int(os.environ.get("LEGDAY_TRUSTED_PROXIES", "0")),
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         "SERVER_TIMING": os.environ.get("LEGDAY_SERVER_TIMING", "0") == "1",
         "RQ_QUEUE": os.environ.get("LEGDAY_RQ_QUEUE", "legday"),
@@ -58,5 +76,13 @@ def load_config(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": int(os.environ.get("LEGDAY_MAX_UPLOAD_MB", "512")) * 1024 * 1024,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_SECURE": os.environ.get("LEGDAY_SECURE_COOKIES", "0") == "1",
+        # Unset: Secure whenever the request is HTTPS; "0" turns it off, "1" forces it on.
+        "SECURE_COOKIES": _flag(os.environ.get("LEGDAY_SECURE_COOKIES")),
+        # The route map's basemap (the CSP's img-src is built from it): OpenStreetMap's public
+        # tiles unless set (empty: no basemap, the SVG route only). Heavy use needs a tile
+        # server of your own (OSM's usage policy).
+        "TILE_URL": os.environ.get("LEGDAY_TILE_URL", DEFAULT_TILE_URL),
+        "TILE_ATTRIBUTION": os.environ.get("LEGDAY_TILE_ATTRIBUTION", DEFAULT_TILE_ATTRIBUTION),
+        # Metres hidden at each end of every route on the page (0: off).
+        "PRIVACY_ZONE_M": float(os.environ.get("LEGDAY_PRIVACY_ZONE_M", "200")),
     }

@@ -28,6 +28,8 @@ from sqlalchemy.orm import Session
 import importers
 from engine.athlete import Athlete
 from engine.stimulus import MODEL_VERSION, compute_stimulus
+from importers.errors import ActivityFileError
+from webapp import daily_loads
 from webapp.charts import chart_series
 from webapp.models import Activity, OriginalFile, User
 
@@ -133,13 +135,27 @@ def ingest(
     try:
         for item in files:
             writer.add(item)
+    except ActivityFileError as exc:
+        writer.commit()
+        writer.results.append(IngestResult(exc.filename or filename, "refused", str(exc)))
     except Exception:
         # An importer bug must not become a 500 or a half-written file.
         log.exception("importing %r failed", filename)
         writer.commit()
         writer.results.append(IngestResult(filename, "refused", READ_FAILED))
     writer.commit()
+    _refresh_days(session, user)  # once per upload (each stored activity marked its day)
     return writer.results
+
+
+def _refresh_days(session: Session, user: User) -> None:
+    """The runner's stored days (webapp.daily_loads) after an upload or a delete; a failure
+    here loses nothing (the next read rebuilds them)."""
+    try:
+        daily_loads.refresh(session, user)
+    except Exception:
+        log.exception("rebuilding the days of user %s failed", user.id)
+        session.rollback()
 
 
 def is_archive(data: bytes) -> bool:
@@ -258,6 +274,7 @@ def _store(session, user, parsed: ParsedFile, content: bytes) -> list[IngestResu
         row = Activity(user_id=user.id, original_file_id=original.id, **values)
         session.add(row)
         session.flush()
+        daily_loads.mark_stale(user, row.start_time)  # a non-run too: its day is cheap
         status, message = ("imported", "") if row.is_run else ("skipped", NOT_A_RUN)
         results.append(IngestResult(name, status, message, row.id, **summary))
     return results
@@ -313,6 +330,20 @@ def athlete_for(user: User):
     return Athlete(**kwargs)
 
 
+def stimulus_fields(activity, athlete=None) -> dict[str, Any]:
+    """The engine's output as Activity columns: stimulus, systemic_load, model_version (empty
+    for a non-run), and the model's notes (for the summary)."""
+    if not activity.is_run:
+        return {"stimulus": {}, "systemic_load": None, "model_version": None, "notes": []}
+    result = compute_stimulus(activity, athlete)
+    return {
+        "stimulus": result.to_dict(),
+        "systemic_load": _finite(result.systemic_load),
+        "model_version": _model_version(result),
+        "notes": list(getattr(result, "notes", []) or []),
+    }
+
+
 def activity_row(activity, user_id: int, athlete=None) -> Activity:
     """An Activity row: summary, splits, chart series and (for runs) the engine's stimulus."""
     return Activity(user_id=user_id, **activity_values(activity, athlete))
@@ -320,16 +351,9 @@ def activity_row(activity, user_id: int, athlete=None) -> Activity:
 
 def activity_values(activity, athlete=None) -> dict[str, Any]:
     """An Activity row's column values but its owner and file (plain data: picklable)."""
-    stimulus: dict = {}
-    systemic_load = None
-    notes: list[str] = []
-    model_version = None
-    if activity.is_run:
-        result = compute_stimulus(activity, athlete)
-        stimulus = result.to_dict()
-        systemic_load = _finite(result.systemic_load)
-        notes = list(getattr(result, "notes", []) or [])
-        model_version = _model_version(result)
+    engine_out = stimulus_fields(activity, athlete)
+    stimulus, systemic_load = engine_out["stimulus"], engine_out["systemic_load"]
+    notes, model_version = engine_out["notes"], engine_out["model_version"]
     return dict(
         index_in_file=activity.index,
         name=(activity.name or None) and activity.name[:255],
@@ -355,6 +379,8 @@ def activity_values(activity, athlete=None) -> dict[str, Any]:
             if activity.device_totals
             else None,
             "device": activity.device,
+            "distance_source": activity.distance_source,  # samples | laps | session
+            "time_source": activity.time_source,
             "warnings": list(activity.warnings),
             "stimulus_notes": notes,
         },
@@ -381,6 +407,7 @@ def delete_activity(session: Session, user: User, activity_id: int) -> bool:
     if row is None:
         return False
     file_id = row.original_file_id
+    daily_loads.mark_stale(user, row.start_time)
     session.delete(row)
     session.flush()
     if file_id is not None:
@@ -390,4 +417,5 @@ def delete_activity(session: Session, user: User, activity_id: int) -> bool:
         if not still_used:
             session.execute(delete(OriginalFile).where(OriginalFile.id == file_id))
     session.commit()
+    _refresh_days(session, user)
     return True

@@ -1,30 +1,28 @@
-"""The runner's load: every stored run as an engine.state LoadRecord, and the state they give.
+"""The runner's load as the week page shows it, from the runner's days (engine.days).
 
-In: the user's Activity rows (the stimulus dicts stored at import). Out: `load_records`
-(every run, sorted by start time, cached per user), and what the week page shows of
-engine.state: `muscle_rows` (per leg muscle: the week's load, acute and chronic as weekly
-figures, damage), `trend` (42 days of acute and chronic per muscle) and `history_days`.
-"""
+In: a stored stimulus dict (`load_record`: engine.state's LoadRecord of one run), or the user's
+days (an engine.days.DayTable from webapp.daily_loads). Out: `muscle_rows` (per leg muscle: the
+week's load, acute and chronic as weekly figures, damage), `trend` (42 days of acute and
+chronic per muscle, by local day) and `history_days`."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from engine.muscles import LABELS, LEG_MUSCLES
-from engine.state import LoadRecord, daily_series
-from webapp import cache
+from engine.days import EPOCH, Carry, DayTable, series_from_days
+from engine.muscles import ALL_MUSCLES, LABELS, LEG_MUSCLES
+from engine.state import LoadRecord
 from webapp.db import aware
-from webapp.models import Activity, User
 
 TREND_DAYS = 42
 TREND_HORIZON_DAYS = 180  # older runs weigh under 0.02 % in a 42-day average after 180 days
 LEVEL_WORDS = ("none", "light", "moderate", "high", "highest")
 DAMAGE_FROM = (0.3, 0.6)  # Dn where the recommender starts easing the legs (model doc 2.5)
-RECORDS_CACHE = "legday.load_records"
-RECORDS_CACHE_SIZE = 64
+
+
+def counts(row) -> bool:
+    """Whether a stored activity (row or RunRow) adds to the legs' load: a run not excluded."""
+    return bool(row.is_run) and not getattr(row, "excluded", False)
 
 
 def load_record(start_time: datetime, duration_s: float, stimulus: dict) -> LoadRecord:
@@ -41,52 +39,12 @@ def load_record(start_time: datetime, duration_s: float, stimulus: dict) -> Load
     )
 
 
-def load_records(session: Session, user: User, activities_key: tuple) -> list[LoadRecord]:
-    """Every run as a LoadRecord, cached per user while the user's activities do not change.
-
-    `activities_key` is (count, max id) of the user's activities. After an upload only the new
-    rows are read and added; after a delete everything is read again.
-    """
-    count, max_id = activities_key
-    records_cache = cache.lru(RECORDS_CACHE)
-    cached = cache.recall(records_cache, user.id)
-    if cached is not None and cached[0] == activities_key:
-        return cached[1]
-    query = select(
-        Activity.id,
-        Activity.is_run,
-        Activity.start_time,
-        Activity.elapsed_time_s,
-        Activity.stimulus,
-    ).where(Activity.user_id == user.id)
-    records = None
-    if cached is not None and cached[0][1] is not None and max_id is not None:
-        (old_count, old_max), old_records = cached
-        new_rows = session.execute(query.where(Activity.id > old_max)).all()
-        if old_count + len(new_rows) == count:  # nothing was deleted meanwhile
-            added = [_record_of(r) for r in new_rows if r.is_run and r.stimulus]
-            records = sorted(old_records + added, key=lambda r: r.start_time)
-    if records is None:
-        rows = session.execute(query.where(Activity.is_run.is_(True))).all()
-        records = sorted((_record_of(r) for r in rows if r.stimulus), key=lambda r: r.start_time)
-    cache.remember(records_cache, user.id, (activities_key, records), RECORDS_CACHE_SIZE)
-    return records
-
-
-def _record_of(row) -> LoadRecord:
-    return load_record(row.start_time, row.elapsed_time_s, row.stimulus)
-
-
-def muscle_rows(in_week, state) -> list[dict]:
-    """Per leg muscle: the week's load (from the week's runs), acute and chronic as weekly
+def muscle_rows(days: DayTable, start: date, end: date, state) -> list[dict]:
+    """Per leg muscle: the week's load (the days `start`..`end`), acute and chronic as weekly
     figures (from `state`, an engine.state.State), normalised damage, and their levels in
     words (load relative to the week's most loaded muscle; damage from DAMAGE_FROM)."""
-    week_load = {k: 0.0 for k in LEG_MUSCLES}
-    for r in in_week:
-        if r.is_run and r.stimulus:
-            for k, load in (r.stimulus.get("muscles") or {}).items():
-                if k in week_load:
-                    week_load[k] += float(load.get("total") or 0)
+    total = days.week_load((start - EPOCH).days, (end - EPOCH).days)
+    week_load = {k: float(total[ALL_MUSCLES.index(k)]) for k in LEG_MUSCLES}
     top = max(week_load.values(), default=0.0)
     muscles = []
     for k in LEG_MUSCLES:
@@ -114,13 +72,14 @@ def muscle_rows(in_week, state) -> list[dict]:
     return muscles
 
 
-def trend(records: list[LoadRecord], start: date, end: date, horizon: datetime) -> dict:
-    """Acute and chronic load per muscle per day from `start` to `end`, as weekly figures.
+def trend(days: DayTable, start: date, end: date, horizon: date, zone: tzinfo) -> dict:
+    """Acute and chronic load per muscle per local day from `start` to `end`, as weekly figures.
 
-    Runs before `horizon` are left out (they weigh next to nothing by then).
+    Days before `horizon` are left out (their runs weigh next to nothing by then).
     Shape: {"days": ["YYYY-MM-DD", ...], "muscles": {key: {"acute": [...], "chronic": [...]}}}.
     """
-    series = daily_series([r for r in records if r.start_time >= horizon], start, end)
+    first = (horizon - EPOCH).days
+    series = series_from_days(days.where(days.day >= first), start, end, zone)
     return {
         "days": [d.isoformat() for d in series.days],
         "muscles": {
@@ -133,9 +92,13 @@ def trend(records: list[LoadRecord], start: date, end: date, horizon: datetime) 
     }
 
 
-def history_days(records: list[LoadRecord], until: date) -> int:
-    """Days from the first run on record to `until` (0 without runs)."""
-    if not records:
+def history_days(days: DayTable, until: date, carry: Carry | None = None) -> int:
+    """Days from the first day with a run (the carry's, else the days') to `until` (0 without
+    runs)."""
+    if carry is not None:
+        first = carry.first_day
+    elif days.day.size:
+        first = int(days.day[0])
+    else:
         return 0
-    first = min(r.start_time for r in records).date()
-    return max(0, (until - first).days + 1)
+    return max(0, (until - EPOCH).days - first + 1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -29,13 +31,15 @@ class Base(DeclarativeBase):
     pass
 
 
-class User(Base):
+class User(UserMixin, Base):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Stored in the login session; bumping it logs every device out (see webapp.auth).
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     # Settings (see the settings page); defaults suit a new runner.
     units: Mapped[str] = mapped_column(String(2), default="km")  # "km" | "mi"
@@ -49,9 +53,17 @@ class User(Base):
     hr_max: Mapped[int | None] = mapped_column(Integer)
     hr_rest: Mapped[int | None] = mapped_column(Integer)
     sex: Mapped[str | None] = mapped_column(String(8))  # "male" | "female" (TRIMP weighting)
-    weekly_email: Mapped[bool] = mapped_column(Boolean, default=True)
+    # An opt-in: off for a new account (offered after the first import, see webapp.offers).
+    weekly_email: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     email_weekday: Mapped[int] = mapped_column(Integer, default=0)  # 0 = Monday
     email_hour: Mapped[int] = mapped_column(Integer, default=7)
+    # What the stored daily_loads were built from (zone, heart-rate settings, activities), and
+    # the first local day to rebuild (set by an upload or a delete); see webapp.daily_loads.
+    loads_basis: Mapped[str | None] = mapped_column(String(255))
+    loads_stale_from: Mapped[date | None] = mapped_column(Date)
+    # {"day": ISO date, "carry": engine.days.Carry.to_dict() or None}: the state the days before
+    # that day carry into it, so that a week reads only the days after it.
+    loads_carry: Mapped[dict | None] = mapped_column(JSON)
 
     activities: Mapped[list[Activity]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -108,6 +120,11 @@ class Activity(Base):
     avg_heart_rate: Mapped[float | None] = mapped_column(Float)
     max_heart_rate: Mapped[float | None] = mapped_column(Float)
     fingerprint: Mapped[str] = mapped_column(String(64))
+    # The runner's corrections (webapp.edits): a race feeds the plan's race rules; an excluded
+    # activity counts in no load, state or week total.
+    is_race: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    excluded: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    edited_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     # Splits, device totals, warnings; a decimated series for charts; the engine's output.
     summary: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -120,6 +137,31 @@ class Activity(Base):
 
     def __repr__(self) -> str:
         return f"Activity(id={self.id!r}, sport={self.sport!r}, start={self.start_time!r})"
+
+
+class DailyLoad(Base):
+    """One runner's runs of one local day summed per muscle (engine.days.DayLoad, FIELDS).
+
+    The row of muscle "systemic" holds the day's systemic load in `load`. Derived data: rebuilt
+    from the activities by webapp.daily_loads whenever they or the runner's zone change.
+    """
+
+    __tablename__ = "daily_loads"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True)  # the runner's local date
+    muscle: Mapped[str] = mapped_column(String(24), primary_key=True)
+    anchor: Mapped[float] = mapped_column(Float)  # local midnight, days since the epoch
+    last_end: Mapped[float] = mapped_column(Float)  # the day's last run ended, days since epoch
+    runs: Mapped[int] = mapped_column(Integer)
+    load: Mapped[float] = mapped_column(Float)
+    damage: Mapped[float] = mapped_column(Float, default=0.0)
+    fatigue_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    dose_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    dose_time_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    protection_sum: Mapped[float] = mapped_column(Float, default=0.0)
 
 
 class ImportJob(Base):

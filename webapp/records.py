@@ -12,6 +12,8 @@ SUMMARY_FIELDS = (
     "sport",
     "sub_sport",
     "is_run",
+    "is_race",  # the runner's corrections (webapp.edits)
+    "excluded",
     "elapsed_time_s",
     "moving_time_s",
     "distance_m",

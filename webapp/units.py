@@ -10,14 +10,19 @@ import math
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import Flask, g, has_app_context
+from flask import Flask, g, has_request_context
+from flask_login import current_user
+from jinja2 import Undefined
 
 METRES_PER_MILE = 1609.344
 FEET_PER_METRE = 3.280839895
 
 
 def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and not math.isfinite(value))
+    """None, NaN/inf, or a field an older stored summary does not have (Jinja's Undefined)."""
+    if value is None or isinstance(value, Undefined):
+        return True
+    return isinstance(value, float) and not math.isfinite(value)
 
 
 def format_duration(seconds: float | None) -> str:
@@ -91,14 +96,21 @@ def format_day(day: date | datetime | str) -> str:
     return f"{day:%a} {day.day} {day:%b}"
 
 
+def _viewer():
+    """Who the page or API answer is for: the bearer token's user, else the logged-in one."""
+    if not has_request_context():
+        return None
+    if g.get("api_user") is not None:
+        return g.api_user
+    return current_user if current_user.is_authenticated else None
+
+
 def current_units() -> str:
-    user = g.get("user") if has_app_context() else None
-    return getattr(user, "units", None) or "km"
+    return getattr(_viewer(), "units", None) or "km"
 
 
 def current_zone() -> str:
-    user = g.get("user") if has_app_context() else None
-    return getattr(user, "timezone", None) or "UTC"
+    return getattr(_viewer(), "timezone", None) or "UTC"
 
 
 def init_app(app: Flask) -> None:

@@ -2,10 +2,10 @@
 
 In: a user and a week ("YYYY-Www", any date in it, or None for this week, in the user's time
 zone and week start). Out: `weekly_context` -> WeekView: the week's runs (RunRow) and totals,
-the per-muscle state and trend (webapp.loads), the strength plan (webapp.plans) and the
-sparklines (webapp.charts). Views are cached per app (webapp.cache) under a key that changes
-with anything they depend on. Also the week calendar: labels, parsing, local midnights.
-"""
+the per-muscle state and trend (from the runner's stored days: webapp.daily_loads and
+webapp.loads), the strength plan (webapp.plans) and the sparklines (webapp.charts). Views are
+cached per app (webapp.cache) under a key that changes with anything they depend on. Also the
+week calendar: labels, parsing, local midnights."""
 
 from __future__ import annotations
 
@@ -20,9 +20,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from engine.days import state_from_days
 from engine.muscles import LABELS
-from engine.state import compute_state
-from webapp import cache, loads
+from engine.state import DAY_S
+from webapp import cache, daily_loads, loads
 from webapp.charts import BASELINE_DAYS, trend_rows
 from webapp.db import aware
 from webapp.models import Activity, PlanAdjustment, StrengthLog, User
@@ -43,6 +44,8 @@ WEEK_COLUMNS = (
     Activity.gap_s_per_km,
     Activity.systemic_load,
     Activity.stimulus,
+    Activity.is_race,
+    Activity.excluded,
 )
 TREND_DAYS = loads.TREND_DAYS
 WEEK_CACHE = "legday.week_views"
@@ -115,6 +118,8 @@ class RunRow:
     avg_pace_s_per_km: float | None
     systemic_load: float | None
     gap_s_per_km: float | None = None
+    is_race: bool = False
+    excluded: bool = False  # left out of the load and the totals by the runner
 
     def to_dict(self) -> dict[str, Any]:
         out = dataclasses.asdict(self)
@@ -131,7 +136,7 @@ class WeekView:
     as_of: datetime
     is_current: bool
     runs: list[RunRow]
-    other: list[RunRow]  # not runs: shown, not counted
+    other: list[RunRow]  # not runs, or runs left out of the load: shown, not counted
     totals: dict[str, float]
     state: Any  # engine.state.State
     muscles: list[dict]  # per muscle: key, label, acute, chronic, damage_normalised, level
@@ -182,6 +187,8 @@ def run_rows(rows: Iterable, zone) -> list[RunRow]:
             avg_pace_s_per_km=r.avg_pace_s_per_km,
             systemic_load=r.systemic_load,
             gap_s_per_km=r.gap_s_per_km,
+            is_race=bool(r.is_race),
+            excluded=bool(r.excluded),
         )
         for r in rows
     ]
@@ -191,7 +198,8 @@ def run_rows(rows: Iterable, zone) -> list[RunRow]:
 
 
 def _data_key(session: Session, user: User, label: str) -> tuple:
-    """Changes whenever anything the week depends on changes (uploads, deletes, logs, settings).
+    """Changes whenever anything the week depends on changes (uploads, deletes, edits, logs,
+    settings).
 
     One round trip to the database: this runs on every view of a week, cached or not.
     """
@@ -203,6 +211,7 @@ def _data_key(session: Session, user: User, label: str) -> tuple:
         select(
             of_user(func.count(Activity.id), Activity),
             of_user(func.max(Activity.id), Activity),
+            of_user(func.max(Activity.edited_at), Activity),
             of_user(func.count(StrengthLog.id), StrengthLog),
             of_user(func.max(StrengthLog.id), StrengthLog),
             select(PlanAdjustment.data)
@@ -210,7 +219,7 @@ def _data_key(session: Session, user: User, label: str) -> tuple:
             .scalar_subquery(),
         )
     ).one()
-    activities, logs, adjustment = (row[0], row[1]), (row[2], row[3]), row[4]
+    activities, logs, adjustment = (row[0], row[1], row[2]), (row[3], row[4]), row[5]
     if not isinstance(adjustment, str):
         adjustment = json.dumps(adjustment, sort_keys=True)
     settings = (
@@ -227,8 +236,8 @@ def _data_key(session: Session, user: User, label: str) -> tuple:
 
 
 def clear_cache() -> None:
-    """Forget every cached week view and load record of this app."""
-    for name in (WEEK_CACHE, loads.RECORDS_CACHE):
+    """Forget every cached week view and stored-days copy of this app."""
+    for name in (WEEK_CACHE, daily_loads.DAYS_CACHE):
         lru = cache.lru(name)
         with cache.lock:
             lru.clear()
@@ -258,13 +267,16 @@ def weekly_context(
     view = cache.recall(views, key)
     if view is not None:
         return view
-    records = loads.load_records(session, user, data_key[0])
-    view = _build_week(session, user, start, label, current, as_of, zone, today, records)
+    trend_start = min(start + timedelta(days=6), today) - timedelta(days=TREND_DAYS - 1)
+    needed = min(trend_start, start) - timedelta(days=loads.TREND_HORIZON_DAYS)
+    days = daily_loads.days_for(session, user, data_key[0], needed)
+    view = _build_week(session, user, start, label, current, as_of, zone, today, days)
     cache.remember(views, key, view, CACHE_SIZE)
     return view
 
 
-def _build_week(session, user, start, label, current, as_of, zone, today, records) -> WeekView:
+def _build_week(session, user, start, label, current, as_of, zone, today, stored) -> WeekView:
+    days, carry = stored
     end = start + timedelta(days=6)
     start_utc = local_midnight_utc(start, zone)
     end_utc = local_midnight_utc(end + timedelta(days=1), zone)
@@ -279,11 +291,11 @@ def _build_week(session, user, start, label, current, as_of, zone, today, record
         )
         .order_by(Activity.start_time)
     ).all()
-    records = [r for r in records if r.start_time < max(end_utc, as_of)]
-    state = compute_state(records, as_of)
+    days = days.where(days.anchor < max(end_utc, as_of).timestamp() / DAY_S)
+    state = state_from_days(days, as_of, zone, carry)
     in_week = [r for r in rows if start_utc <= aware(r.start_time) < end_utc]
     week_rows = run_rows(in_week, zone)
-    runs = [r for r in week_rows if r.is_run]
+    runs = [r for r in week_rows if loads.counts(r)]
     totals = {
         "runs": len(runs),
         "distance_m": sum(r.distance_m or 0 for r in runs),
@@ -294,10 +306,11 @@ def _build_week(session, user, start, label, current, as_of, zone, today, record
     }
     trend_end = min(start + timedelta(days=6), today)
     trend_start = trend_end - timedelta(days=TREND_DAYS - 1)
-    horizon = local_midnight_utc(trend_start - timedelta(days=loads.TREND_HORIZON_DAYS), zone)
-    trend = loads.trend(records, trend_start, trend_end, horizon)
-    history_days = loads.history_days(records, trend_end)
-    plan, logs = _plan(session, user, start, label, plan_day, today, zone, rows, records, state)
+    horizon = trend_start - timedelta(days=loads.TREND_HORIZON_DAYS)
+    trend = loads.trend(days, trend_start, trend_end, horizon, zone)
+    history_days = loads.history_days(days, trend_end, carry)
+    stored = (days, carry)
+    plan, logs = _plan(session, user, start, label, plan_day, today, zone, rows, stored, state)
     return WeekView(
         week=label,
         start=start,
@@ -305,10 +318,10 @@ def _build_week(session, user, start, label, current, as_of, zone, today, record
         as_of=as_of,
         is_current=start == current,
         runs=runs,
-        other=[r for r in week_rows if not r.is_run],
+        other=[r for r in week_rows if not loads.counts(r)],
         totals=totals,
         state=state,
-        muscles=loads.muscle_rows(in_week, state),
+        muscles=loads.muscle_rows(days, start, end, state),
         trend=trend,
         plan=plan,
         logs=logs,
@@ -319,14 +332,15 @@ def _build_week(session, user, start, label, current, as_of, zone, today, record
     )
 
 
-def _plan(session, user, start, label, plan_day, today, zone, rows, records, state):
+def _plan(session, user, start, label, plan_day, today, zone, rows, stored, state):
     """The plan as of `plan_day`: the state on that day and the six weeks of runs before it."""
     if plan_day != today:
-        state = compute_state(records, local_midnight_utc(plan_day, zone))
+        days, carry = stored
+        state = state_from_days(days, local_midnight_utc(plan_day, zone), zone, carry)
     since = local_midnight_utc(plan_day - timedelta(days=TREND_DAYS), zone)
     recent = [
         SimpleNamespace(**{**r._asdict(), "start_time": aware(r.start_time)})
         for r in rows
-        if r.is_run and aware(r.start_time) >= since
+        if loads.counts(r) and aware(r.start_time) >= since
     ]
     return plan_for(session, user, start, label, plan_day, state, recent, zone)

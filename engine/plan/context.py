@@ -10,7 +10,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from statistics import median
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from engine.plan.profile import Profile
 
 FOCUSES: tuple[str, ...] = ("endurance", "speed", "general")
 LEG_BLOCKS: tuple[str, ...] = ("heavy", "moderate", "isometric", "none")  # strongest first
@@ -20,6 +23,10 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 LONG_RUN_S = 75 * 60
 LONG_RUN_M = 16_000.0
 HARD_PACE_RATIO = 0.92
+# Running counts as "fast" from 20 % quicker than the runner's median speed [A]; a run with a
+# kilometre or a fifth of its distance that fast is a hard session (intervals, reps).
+FAST_SPEED_RATIO = 1.2
+SORENESS: tuple[str, ...] = ("fresh", "a_bit_sore", "very_sore")
 
 
 class MuscleStateLike(Protocol):
@@ -46,6 +53,9 @@ class RunSummary:
     elevation_loss_m: float = 0.0
     is_long: bool = False
     is_hard: bool = False
+    climb_m: float = 0.0  # elevation gain, m (loss stands in when the gain is unknown)
+    fast_m: float = 0.0  # metres run clearly faster than the runner's usual speed
+    is_race: bool = False  # the runner said so: a race is hard, and its day is a race day
 
     @classmethod
     def from_fields(
@@ -57,23 +67,34 @@ class RunSummary:
         pace_s_per_km: float | None = None,
         typical_pace_s_per_km: float | None = None,
         tz: tzinfo | None = None,
+        *,
+        elevation_gain_m: float | None = None,
+        fast_m: float = 0.0,
+        is_race: bool = False,
     ) -> RunSummary:
-        """Classify one run from stored summary fields; hard = clearly faster than typical."""
+        """Classify one run from stored summary fields; hard = clearly faster than typical, a
+        kilometre (or a fifth of the run) of fast running in it, or a race."""
         day = start_time.astimezone(tz or UTC).date()
+        distance = float(distance_m or 0.0)
         is_long = moving_time_s >= LONG_RUN_S or distance_m >= LONG_RUN_M
-        is_hard = bool(
+        is_hard = is_race or bool(
             pace_s_per_km
             and typical_pace_s_per_km
             and moving_time_s >= 10 * 60
             and pace_s_per_km <= HARD_PACE_RATIO * typical_pace_s_per_km
-        )
+        ) or (fast_m >= 1000.0 or (distance > 0 and fast_m >= 0.2 * distance))
+        if is_hard and not fast_m and pace_s_per_km:
+            fast_m = distance
         return cls(
             day=day,
-            distance_m=float(distance_m or 0.0),
+            distance_m=distance,
             moving_time_s=float(moving_time_s or 0.0),
             elevation_loss_m=float(elevation_loss_m or 0.0),
             is_long=is_long,
             is_hard=is_hard,
+            climb_m=float(elevation_gain_m or elevation_loss_m or 0.0),
+            fast_m=float(fast_m),
+            is_race=is_race,
         )
 
 
@@ -81,16 +102,30 @@ def _pace(activity: Any) -> float | None:
     return getattr(activity, "gap_s_per_km", None) or getattr(activity, "avg_pace_s_per_km", None)
 
 
+def fast_metres(activity: Any, typical_speed: float | None) -> float:
+    """Metres of `activity`'s speed series at FAST_SPEED_RATIO x `typical_speed` or more
+    (0 without a series or a typical speed)."""
+    series = getattr(activity, "series", None)
+    speed = getattr(series, "speed_mps", None)
+    dist = getattr(series, "distance_m", None)
+    if speed is None or dist is None or not typical_speed or len(speed) < 2:
+        return 0.0
+    step = [max(b - a, 0.0) for a, b in zip(dist[:-1], dist[1:], strict=False)]
+    fast = FAST_SPEED_RATIO * typical_speed
+    return float(sum(d for d, v in zip(step, speed[1:], strict=False) if v >= fast))
+
+
 def summarise_runs(activities: Iterable[Any], tz: tzinfo | None = None) -> list[RunSummary]:
     """RunSummaries for the runs among `activities` (importers' Activity or stored rows).
 
     Anything with `is_run`, `start_time`, `distance_m`, `moving_time_s`, `elevation_loss_m`
-    and `gap_s_per_km`/`avg_pace_s_per_km` works. "Hard" is judged against the median pace of
-    the runs given, so pass a few weeks of them.
+    and `gap_s_per_km`/`avg_pace_s_per_km` works (`is_race`, when present, marks a race). "Hard"
+    is judged against the median pace of the runs given, so pass a few weeks of them.
     """
     runs = [a for a in activities if getattr(a, "is_run", True)]
     paces = [p for p in (_pace(a) for a in runs) if p]
     typical = median(paces) if paces else None
+    typical_speed = 1000.0 / typical if typical else None
     summaries = [
         RunSummary.from_fields(
             a.start_time,
@@ -100,6 +135,9 @@ def summarise_runs(activities: Iterable[Any], tz: tzinfo | None = None) -> list[
             _pace(a),
             typical,
             tz,
+            elevation_gain_m=getattr(a, "elevation_gain_m", None),
+            fast_m=fast_metres(a, typical_speed),
+            is_race=bool(getattr(a, "is_race", False)),
         )
         for a in runs
     ]
@@ -110,7 +148,8 @@ def summarise_runs(activities: Iterable[Any], tz: tzinfo | None = None) -> list[
 class SessionLog:
     """A strength session the runner logged: status "done" or "skipped".
 
-    `exercises` holds names, or dicts with "name" and optionally "sets", "reps"/"seconds".
+    `exercises` holds names (done as prescribed), or dicts with "name" and optionally what was
+    done: "sets", "reps"/"seconds", "load_kg", and "done": False for an exercise missed.
     """
 
     day: date
@@ -123,6 +162,21 @@ class SessionLog:
 
     def exercise_names(self) -> list[str]:
         return [e["name"] if isinstance(e, Mapping) else str(e) for e in self.exercises]
+
+
+@dataclass(frozen=True, slots=True)
+class Soreness:
+    """The runner's check-in: how the legs feel on `day` ("fresh", "a_bit_sore", "very_sore").
+
+    It overrides the model's leg damage for that day and the two after it.
+    """
+
+    day: date
+    level: str
+
+    def __post_init__(self) -> None:
+        if self.level not in SORENESS:
+            raise ValueError(f"soreness {self.level!r}: use one of {', '.join(SORENESS)}")
 
 
 @dataclass(frozen=True)
@@ -144,6 +198,12 @@ class PlanContext:
     race_hilly: bool = False
     # "km" or "mi": the units the reasons quote distances and descents in.
     units: str = "km"
+    # The runner's profile; when given, its goal and equipment replace `focus`/`equipment`.
+    profile: Profile | None = None
+    # Today's check-in, overriding the model's damage for the next days' sessions.
+    soreness: Soreness | None = None
+    # The race's distance (m); a past race's is read from the run on its day when absent.
+    race_distance_m: float | None = None
 
 
 # --- output -----------------------------------------------------------------------------------
@@ -151,6 +211,15 @@ class PlanContext:
 
 @dataclass(frozen=True, slots=True)
 class Prescription:
+    """One exercise of a session.
+
+    `reason` is one plain sentence; `why` holds the numbers and the source behind it. `style`
+    is "power", "strength", "stamina" or "control"; `minutes` the time it takes (its rests
+    are shared with `pair_with` when it is done between that exercise's sets); `load_kg` a
+    starting external load when body mass and equipment allow one; `progress` "last time
+    3 x 8, this time 3 x 10" when the strength log has it.
+    """
+
     name: str
     category: str
     muscles: tuple[str, ...]
@@ -160,6 +229,15 @@ class Prescription:
     load: str
     why: str
     purpose: str
+    reason: str = ""
+    style: str = "strength"
+    rest_s: int = 60
+    minutes: float = 0.0
+    load_kg: float | None = None
+    progress: str = ""
+    pair_with: str | None = None
+    how_to: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    drawing: str = ""
 
     def to_dict(self) -> dict:
         return {
@@ -169,22 +247,46 @@ class Prescription:
             "sets": self.sets,
             self.dose: self.amount,
             "load": self.load,
+            "load_kg": self.load_kg,
+            "rest_s": self.rest_s,
+            "style": self.style,
+            "minutes": self.minutes,
+            "pair_with": self.pair_with,
+            "progress": self.progress,
+            "reason": self.reason,
             "why": self.why,
+            "how_to": dict(self.how_to),
+            "drawing": self.drawing,
         }
 
 
 @dataclass(frozen=True, slots=True)
 class Session:
+    """One strength session: its day, leg block, exercises (in the order to do them), its
+    `minutes` and the `short` version (about 15 minutes) for a busy day."""
+
     day: date
     leg_block: str
     exercises: tuple[Prescription, ...]
     notes: tuple[str, ...] = ()
+    minutes: float = 0.0
+    available_minutes: int = 40
+    short: tuple[Prescription, ...] = ()
+    dropped: tuple[str, ...] = ()  # exercises left out to fit the time, lowest need first
 
     def to_dict(self) -> dict:
         return {
             "day": self.day.isoformat(),
             "leg_block": self.leg_block,
+            "minutes": self.minutes,
+            "available_minutes": self.available_minutes,
+            "notes": list(self.notes),
             "exercises": [e.to_dict() for e in self.exercises],
+            "short": {
+                "minutes": round(sum(e.minutes for e in self.short), 1),
+                "exercises": [e.to_dict() for e in self.short],
+            },
+            "dropped": list(self.dropped),
         }
 
 
@@ -196,9 +298,18 @@ class Plan:
     equipment: tuple[str, ...]
     sessions: tuple[Session, ...]
     notes: tuple[str, ...] = ()
+    profile: Mapping[str, Any] = field(default_factory=dict, hash=False)  # Profile.to_dict()
+    lead_in: str = ""  # the plain reason for a lead-in dose, "" when none
 
     def to_dict(self) -> dict:
-        return {"week": self.week, "sessions": [s.to_dict() for s in self.sessions]}
+        return {
+            "week": self.week,
+            "phase": self.phase,
+            "notes": list(self.notes),
+            "lead_in": self.lead_in,
+            "profile": dict(self.profile),
+            "sessions": [s.to_dict() for s in self.sessions],
+        }
 
 
 def muscle_values(state: StateLike, key: str) -> tuple[float, float, float]:

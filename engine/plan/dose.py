@@ -1,5 +1,6 @@
 """Doses: sets, reps or seconds and rest by exercise role and focus, moved by the progression
-level read from the runner's logs; the plyometric, Nordic and eccentric doses.
+level read from the runner's logs; the plyometric, Nordic and eccentric doses; the lead-in
+for new lifters and returning runners.
 
 The one place a dose is decided: `select` asks here and never sets numbers itself.
 """
@@ -10,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from engine.plan.context import SessionLog
+from engine.plan.context import RunSummary, SessionLog
 
 # --- progression from logs --------------------------------------------------------------------
 
@@ -50,6 +51,8 @@ class Dose:
     amount_range: tuple[int, int]
 
 
+# Calf raises: short sets of a small muscle group, 90 s between them is enough [A].
+CALF_REST_S = 90
 # role -> focus -> (sets, reps-or-seconds, rest) and the ranges progression may move within.
 _DOSES: dict[str, dict[str, tuple[int, int, int]]] = {
     "heavy_lift": {"endurance": (3, 6, 150), "general": (3, 5, 180), "speed": (4, 4, 180)},
@@ -62,6 +65,10 @@ _DOSES: dict[str, dict[str, tuple[int, int, int]]] = {
     "upper": {"endurance": (2, 12, 75), "general": (3, 10, 75), "speed": (3, 8, 90)},
     "balance": {"endurance": (3, 30, 30), "general": (2, 30, 30), "speed": (2, 30, 30)},
     "balance_reps": {"endurance": (3, 8, 30), "general": (2, 8, 30), "speed": (2, 8, 30)},
+    # Hip-flexor strength: fast knee drives for speed, steady for the others.
+    "hip_flexor": {"endurance": (2, 10, 60), "general": (2, 10, 60), "speed": (3, 6, 75)},
+    # Single-leg stamina: many steady reps per leg, 2 s down and 1 s up.
+    "stamina": {"endurance": (2, 16, 60), "general": (2, 12, 60), "speed": (2, 10, 60)},
 }
 _RANGES: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {
     "heavy_lift": ((3, 5), (3, 6)),
@@ -74,25 +81,29 @@ _RANGES: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {
     "upper": ((2, 3), (8, 12)),
     "balance": ((2, 3), (20, 45)),
     "balance_reps": ((2, 3), (6, 10)),
+    "hip_flexor": ((2, 3), (6, 12)),
+    "stamina": ((2, 3), (10, 20)),
 }
 # Plyometric contacts per session by focus: (exercises, sets, contacts per set) [A].
 _PLYO: dict[str, tuple[int, int, int]] = {
     "endurance": (1, 2, 20),
-    "general": (2, 3, 10),
-    "speed": (3, 3, 11),
+    "general": (1, 3, 15),
+    "speed": (2, 3, 12),
 }
 # Nordic progression by sessions already done (Petersen 2011 style): (sets, reps).
 _NORDIC_STEPS: tuple[tuple[int, int], ...] = ((2, 5), (2, 6), (3, 6), (3, 8), (3, 10))
 
 
 def dose_for(role: str, focus: str, level: int) -> Dose:
-    sets, amount, rest = _DOSES[role][focus]
-    (s_lo, s_hi), (a_lo, a_hi) = _RANGES[role]
+    table = "heavy_lift" if role == "calf_lift" else role
+    sets, amount, rest = _DOSES[table][focus]
+    if role == "calf_lift":
+        rest = min(rest, CALF_REST_S)
+    (s_lo, s_hi), (a_lo, a_hi) = _RANGES[table]
     # Heavy lifts progress by weight (see weight_step) and sets, not by reps.
-    step = 0 if role == "heavy_lift" else (5 if a_hi > 25 else 2)
-    if level >= 2:
-        sets += 1
-    elif level <= -1:
+    step = 0 if role in ("heavy_lift", "calf_lift") else (5 if a_hi > 25 else 2)
+    # Done: more reps or seconds (heavy lifts: more weight, see weight_step); skipped: fewer.
+    if level <= -2:
         sets -= 1
     amount += level * step
     return Dose(
@@ -125,3 +136,73 @@ def emphasised(dose: Dose) -> Dose:
     """Extra work for a muscle the week calls for (tibialis when calf load is high): the top of
     the set range and 5 more reps, within 25."""
     return replace(dose, sets=dose.sets_range[1], amount=min(dose.amount + 5, 25))
+
+
+# --- lead-in ----------------------------------------------------------------------------------
+
+LEAD_IN_SESSIONS = 6  # sessions a new lifter does at the lead-in dose [A]
+RETURN_GAP_DAYS = 14  # a break this long makes the runner a returning one
+RETURN_WINDOW_DAYS = 28  # for this long after the break ends [A]
+ACWR_SPIKE = 1.5  # acute:chronic leg load above which the dose eases (needs 4 weeks of data)
+LEAD_IN_MAX_SETS = 2
+LEAD_IN_MINUTES = 30
+
+
+def _last_break(runs: Sequence[RunSummary], as_of: date) -> tuple[int, date] | None:
+    """(days, end) of the latest break of RETURN_GAP_DAYS or more between runs (or up to
+    as_of) that ended within RETURN_WINDOW_DAYS."""
+    days = sorted({r.day for r in runs if r.day <= as_of})
+    if not days:
+        return None
+    if (as_of - days[-1]).days >= RETURN_GAP_DAYS:
+        return (as_of - days[-1]).days, as_of
+    for before, after in zip(reversed(days[:-1]), reversed(days[1:]), strict=True):
+        if (as_of - after).days > RETURN_WINDOW_DAYS:
+            return None
+        if (after - before).days >= RETURN_GAP_DAYS:
+            return (after - before).days, after
+    return None
+
+
+def lead_in(
+    experience: str,
+    runs: Sequence[RunSummary],
+    logs: Sequence[SessionLog],
+    as_of: date,
+    acwr: float | None,
+    history_days: int,
+) -> tuple[str, str]:
+    """(plain reason, numbers) when the runner needs the lead-in dose, else ("", "").
+
+    Lead-in: a new lifter's first LEAD_IN_SESSIONS sessions; a break of 2+ weeks in the runs
+    within the last 4 weeks; or acute:chronic leg load above ACWR_SPIKE once there are 4 weeks
+    of data. It means fewer sets, no jumps, no Nordic curls and no heavy legs.
+    """
+    done = sum(1 for log in logs if log.done and log.day < as_of)
+    if experience == "new" and done < LEAD_IN_SESSIONS:
+        return (
+            "You are new to strength work: a lighter start with fewer sets and no jumps or "
+            f"Nordic curls for your first {LEAD_IN_SESSIONS} sessions.",
+            f"Lead-in: {done} of {LEAD_IN_SESSIONS} sessions logged as done.",
+        )
+    gap = _last_break(runs, as_of)
+    if gap is not None:
+        days, end = gap
+        return (
+            f"You are back after {days // 7} weeks without running: a lighter start with fewer "
+            "sets and no jumps or Nordic curls while your legs get used to training again.",
+            f"A {days}-day break in your runs, up to {end.isoformat()}; lead-in for "
+            f"{RETURN_WINDOW_DAYS} days after a break of {RETURN_GAP_DAYS} days or more.",
+        )
+    if acwr is not None and acwr > ACWR_SPIKE and history_days >= 28:
+        return (
+            "Your running has jumped well above your usual amount: a lighter session with no "
+            "jumps or Nordic curls while your legs catch up.",
+            f"Acute:chronic leg load {acwr:.1f}, above {ACWR_SPIKE} (Gabbett 2016).",
+        )
+    return "", ""
+
+
+def lead_in_dose(dose: Dose) -> Dose:
+    """The lead-in version of a dose: one set fewer, at most LEAD_IN_MAX_SETS, never none."""
+    return replace(dose, sets=max(1, min(LEAD_IN_MAX_SETS, dose.sets - 1)))

@@ -9,7 +9,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from engine.plan.context import LEG_BLOCKS
+from engine.muscles import LEG_MUSCLES
+from engine.plan import plain
+from engine.plan.context import LEG_BLOCKS, PlanContext, Soreness
 from engine.plan.dose import nordic_sessions_done
 from engine.plan.reasons import days_text, ratio, weekday_name
 from engine.plan.schedule import Week
@@ -34,8 +36,73 @@ CALF_QUAD_HIGH = 1.6
 CALF_SPIKE = 1.3
 
 
-def leg_block(b: SessionBuilder) -> tuple[str, str]:
-    """The leg block for the session day and the plain reason for it."""
+# What a check-in means for the legs' normalised damage, by days since it [A]: "fresh" allows
+# heavy legs, "a bit sore" moderate, "very sore" holds then moderate.
+_FELT: dict[str, tuple[float, ...]] = {
+    "fresh": (0.1, 0.1),
+    "a_bit_sore": (0.45, 0.45, 0.2),
+    "very_sore": (0.9, 0.9, 0.45),
+}
+
+
+def felt_damage(soreness: Soreness | None, day: date, muscle: str, model: float) -> float:
+    """The leg damage the plan uses on `day`: the check-in's while it lasts, else the model's."""
+    if soreness is None or muscle not in LEG_MUSCLES:
+        return model
+    since = (day - soreness.day).days
+    levels = _FELT[soreness.level]
+    return levels[since] if 0 <= since < len(levels) else model
+
+
+# Days after a race with no heavy legs and no jumps, by race distance (m) [A]: holds only for
+# the first 40 % of them (at least 3 days).
+_RECOVERY_DAYS: tuple[tuple[float, int], ...] = (
+    (11_000, 4),
+    (22_000, 6),
+    (43_000, 10),
+    (float("inf"), 14),
+)
+
+
+def race_distance(ctx: PlanContext) -> float | None:
+    """The race's distance: as given, else the longest run on race day, else None."""
+    if ctx.race_distance_m:
+        return float(ctx.race_distance_m)
+    on_day = [r.distance_m for r in ctx.recent if r.day == ctx.race_date]
+    return max(on_day) if on_day else None
+
+
+def recovery_days(distance_m: float | None) -> int:
+    """Days without heavy legs or jumps after a race of `distance_m` (3 when unknown)."""
+    if distance_m is None:
+        return 3
+    return next(days for limit, days in _RECOVERY_DAYS if distance_m <= limit)
+
+
+def leg_block(b: SessionBuilder) -> tuple[str, str, str]:
+    """The leg block for the session day, the reason with its numbers, and the plain one."""
+    block, why = _leg_block(b)
+    return block, why, _plain_block(b, block, why)
+
+
+def _plain_block(b: SessionBuilder, block: str, why: str) -> str:
+    felt = b.ctx.soreness
+    if felt is not None and felt_damage(felt, b.day, "quadriceps", -1.0) >= 0:
+        return f"{plain.FELT[felt.level]}: {plain.BLOCK[block][0].lower()}{plain.BLOCK[block][1:]}"
+    if "race was" in why:
+        return plain.AFTER_RACE
+    if why.startswith("Race in"):
+        return plain.BEFORE_RACE
+    if "long run is on" in why:
+        return plain.BEFORE_LONG_RUN
+    if "descent on" in why:
+        return plain.AFTER_DESCENT
+    if b.lead_in and block == "moderate":
+        return plain.LEAD_IN
+    return plain.BLOCK[block]
+
+
+def _leg_block(b: SessionBuilder) -> tuple[str, str]:
     ctx, week, day = b.ctx, b.week, b.day
     q, g = b.dn("quadriceps"), b.dn("glute_max")
     if q >= ISOMETRIC_FROM:
@@ -67,9 +134,10 @@ def leg_block(b: SessionBuilder) -> tuple[str, str]:
         )
 
     race = ctx.race_date
-    if race is not None:
-        to_race = (race - day).days
-        since_race = (day - race).days
+    last_race = max((d for d in (race, *week.race_days) if d is not None and d < day), default=None)
+    if race is not None or last_race is not None:
+        to_race = (race - day).days if race is not None else -1
+        since_race = (day - last_race).days if last_race is not None else 0
         if 0 <= to_race <= 3 and block != "none":
             block, reason = (
                 "none",
@@ -81,11 +149,24 @@ def leg_block(b: SessionBuilder) -> tuple[str, str]:
                 f"Race in {days_text(to_race)}: the last heavy leg session is 7-10 days out, "
                 "so moderate weight only."
             )
-        elif 0 < since_race <= 3 and LEG_BLOCKS.index(block) < LEG_BLOCKS.index("isometric"):
-            block = "isometric"
-            reason = (
-                f"Your race was {days_text(since_race)} ago: holds only while the legs recover."
-            )
+        else:
+            window = recovery_days(race_distance(ctx))
+            holds = max(3, round(0.4 * window))
+            if 0 < since_race <= holds and LEG_BLOCKS.index(block) < LEG_BLOCKS.index("isometric"):
+                block = "isometric"
+                reason = (
+                    f"Your race was {days_text(since_race)} ago: holds only while the legs "
+                    f"recover (no heavy legs or jumps for {days_text(window)} after it)."
+                )
+            elif holds < since_race <= window and block == "heavy":
+                block = "moderate"
+                reason = (
+                    f"Your race was {days_text(since_race)} ago: no heavy legs or jumps for "
+                    f"{days_text(window)} after a race of that distance, so moderate weight."
+                )
+    if block == "heavy" and b.lead_in:
+        block = "moderate"
+        reason = "Lead-in: moderate weight, no jumps, until a base is built."
 
     if block == "heavy":
         soon = sorted(
@@ -145,7 +226,7 @@ def calf_emphasis(week: Week) -> tuple[bool, str]:
 def nordic_allowed(b: SessionBuilder, block: str) -> tuple[bool, str]:
     ctx, week, day = b.ctx, b.week, b.day
     h = b.dn("hamstrings")
-    if block not in ("heavy", "moderate") or h >= NORDIC_BELOW:
+    if block not in ("heavy", "moderate") or h >= NORDIC_BELOW or b.lead_in:
         return False, ""
     fast = sorted(
         d

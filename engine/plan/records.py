@@ -34,15 +34,16 @@ SESSION_DURATION_S = 45 * 60.0
 def session_muscle_load(log: SessionLog) -> dict[str, tuple[float, float]]:
     """Per-muscle (total, damage) that a logged strength session put on the muscles.
 
-    Skipped sessions load nothing; exercise names not in the catalogue are ignored.
+    Skipped sessions, and exercises logged with "done": False, load nothing; exercise names not
+    in the catalogue are ignored.
     """
     if not log.done:
         return {}
     loads: dict[str, list[float]] = {}
     for item in log.exercises:
-        name = item["name"] if isinstance(item, Mapping) else str(item)
-        ex = catalogue.find(name)
-        if ex is None:
+        name = item.get("name", "") if isinstance(item, Mapping) else str(item)
+        ex = catalogue.find(str(name))
+        if ex is None or (isinstance(item, Mapping) and item.get("done") is False):
             continue
         sets = int(item.get("sets", 2)) if isinstance(item, Mapping) else 2
         per_set = _SET_LOAD[ex.load_type]

@@ -7,7 +7,7 @@ Thresholds marked [A] are assumptions, as in the model doc (section 2.5).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import combinations
@@ -17,6 +17,7 @@ from engine.plan.context import PlanContext, RunSummary, muscle_values
 from engine.plan.reasons import climb_text, distance_text, weekday_name
 
 STEPS_PER_MIN = 170  # to turn running time into a step count for the reasons [A]
+NORDIC_COST = 2  # a week whose days cannot take the Nordic curls (fast runs too close) [A]
 
 
 def iso_week(day: date) -> str:
@@ -63,6 +64,7 @@ class Week:
     long_weekday_source: str  # "setting" | "typical" | "none"
     history_days: int  # days from the first run given to as_of
     units: str = "km"
+    race_days: frozenset[date] = frozenset()  # days of past runs the runner marked as races
 
     def distance(self, metres: float) -> str:
         return distance_text(metres, self.units)
@@ -103,6 +105,36 @@ def typical_weekday(runs: Sequence[RunSummary], as_of: date, flag: str, days: in
     return sorted(wd for wd, n in counts.items() if n >= 2)
 
 
+def weekly_longest(runs: Sequence[RunSummary], as_of: date, weeks: int = 6) -> list[RunSummary]:
+    """The longest run of each of the last `weeks` 7-day windows before `as_of` that has a
+    long run: longest by time or by distance (whichever is nearer that week's top), never the
+    fastest."""
+    out = []
+    for w in range(weeks):
+        end = as_of - timedelta(days=7 * w)
+        week = [r for r in runs if end - timedelta(days=7) <= r.day < end]
+        if not any(r.is_long for r in week):
+            continue
+        t_max = max(r.moving_time_s for r in week) or 1.0
+        d_max = max(r.distance_m for r in week) or 1.0
+        out.append(
+            max(week, key=lambda r: (max(r.moving_time_s / t_max, r.distance_m / d_max), r.day))
+        )
+    return out
+
+
+def long_run_weekday(runs: Sequence[RunSummary], as_of: date) -> int | None:
+    """The weekday of the usual long run: where the week's longest run fell at least twice in
+    six weeks (a tie goes to the longer runs, then the earlier weekday)."""
+    longest = weekly_longest(runs, as_of)
+    counts = Counter(r.day.weekday() for r in longest)
+    typical = [wd for wd, n in counts.items() if n >= 2]
+    if not typical:
+        return None
+    metres = {wd: sum(r.distance_m for r in longest if r.day.weekday() == wd) for wd in typical}
+    return max(typical, key=lambda wd: (counts[wd], metres[wd], -wd))
+
+
 def describe_week(ctx: PlanContext, days: Sequence[date]) -> Week:
     runs = sorted(ctx.recent, key=lambda r: (r.day, r.distance_m))
     as_of = ctx.as_of
@@ -114,14 +146,8 @@ def describe_week(ctx: PlanContext, days: Sequence[date]) -> Week:
     if ctx.long_run_day is not None:
         long_wd, source = ctx.long_run_day, "setting"
     else:
-        typical = typical_weekday(runs, as_of, "is_long", 42)
-        if typical:
-            # The most frequent; a tie goes to the earlier weekday.
-            counts = Counter(r.day.weekday() for r in runs if r.is_long and r.day < as_of)
-            long_wd = max(typical, key=lambda wd: (counts[wd], -wd))
-            source = "typical"
-        else:
-            long_wd, source = None, "none"
+        long_wd = long_run_weekday(runs, as_of)
+        source = "typical" if long_wd is not None else "none"
     hard_wds = set(typical_weekday(runs, as_of, "is_hard", 28))
 
     long_days: set[date] = set()
@@ -134,7 +160,13 @@ def describe_week(ctx: PlanContext, days: Sequence[date]) -> Week:
             hard_days.add(r.day)
         if r.elevation_loss_m > 0:
             descents[r.day] = max(descents.get(r.day, 0.0), r.elevation_loss_m)
-    week_has_long = any(d in long_days for d in days if d < as_of)
+    # This week's long run is done when a run this week, before today, was as long as the usual
+    # long run (a long tempo run midweek is not it).
+    usual = [r.distance_m for r in weekly_longest(runs, as_of)]
+    bar = 0.8 * sorted(usual)[len(usual) // 2] if usual else 0.0
+    week_has_long = any(
+        r.is_long and r.distance_m >= bar and days[0] <= r.day < as_of for r in runs
+    )
     for d in days:
         if d < as_of:
             continue
@@ -154,6 +186,7 @@ def describe_week(ctx: PlanContext, days: Sequence[date]) -> Week:
         long_weekday_source=source,
         history_days=(as_of - runs[0].day).days if runs else 0,
         units=ctx.units,
+        race_days=frozenset(r.day for r in runs if r.is_race),
     )
 
 
@@ -186,7 +219,18 @@ def day_penalty(day: date, ctx: PlanContext, week: Week) -> tuple[int, list[str]
     return penalty, notes
 
 
-def choose_days(ctx: PlanContext, week: Week, days: Sequence[date], n: int) -> list[date]:
+def choose_days(
+    ctx: PlanContext,
+    week: Week,
+    days: Sequence[date],
+    n: int,
+    block_cost: Callable[[date], int] | None = None,
+    nordic_ok: Callable[[date], bool] | None = None,
+) -> list[date]:
+    """Up to `n` session days, 48 h apart: the runner's days, away from the long run and the
+    race, with the least penalty; `block_cost(day)` adds the cost of a weaker leg block, so
+    that of two otherwise equal days the one allowing the better leg session wins, and a week
+    with no day that can take the Nordic curls (`nordic_ok`) costs NORDIC_COST."""
     open_days = [d for d in days if d >= ctx.as_of and not race_blocked(d, ctx.race_date)]
     # The runner's training days; only when none is left does another day stand in.
     candidates = [d for d in open_days if d.weekday() in ctx.available_days] or open_days
@@ -195,7 +239,15 @@ def choose_days(ctx: PlanContext, week: Week, days: Sequence[date], n: int) -> l
     if ctx.race_date is not None:
         avoid |= {ctx.race_date, ctx.race_date - timedelta(days=1)}
     candidates = [d for d in candidates if d not in avoid] or candidates
-    scores = {d: day_penalty(d, ctx, week)[0] for d in candidates}
+    scores = {
+        d: day_penalty(d, ctx, week)[0] + (block_cost(d) if block_cost else 0) for d in candidates
+    }
+
+    def no_nordic(c: Sequence[date]) -> int:
+        """NORDIC_COST when none of the days can take the week's Nordic curls."""
+        ok = nordic_ok is None or any(nordic_ok(d) for d in c)
+        return 0 if ok else NORDIC_COST
+
     for k in range(min(n, len(candidates)), 0, -1):
         # Sessions at least 48 h apart; fewer sessions rather than two back to back.
         combos = [
@@ -204,5 +256,5 @@ def choose_days(ctx: PlanContext, week: Week, days: Sequence[date], n: int) -> l
             if all((b - a).days >= 2 for a, b in zip(c, c[1:], strict=False))
         ]
         if combos:
-            return list(min(combos, key=lambda c: (sum(scores[d] for d in c), c)))
+            return list(min(combos, key=lambda c: (sum(scores[d] for d in c) + no_nordic(c), c)))
     return []

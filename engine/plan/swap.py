@@ -14,7 +14,8 @@ _DEFAULT_AMOUNT = {"reps": 10, "seconds": 30}
 
 def swap(plan: Plan, day: date, name: str, replacement: str, equipment: Sequence[str]) -> Plan:
     """The plan with exercise `name` on `day` replaced by `replacement`, which must be one of
-    `catalogue.alternatives(name, equipment)`; sets, load and reason carry over."""
+    `catalogue.alternatives(name, equipment)`; sets, load and reason carry over, the how-to
+    and drawing are the new exercise's."""
     new = catalogue.get(replacement)
     if new.name not in {e.name for e in catalogue.alternatives(name, equipment)}:
         raise ValueError(f"{new.name} cannot stand in for {name} with your equipment")
@@ -35,6 +36,8 @@ def swap(plan: Plan, day: date, name: str, replacement: str, equipment: Sequence
                 dose=new.dose,
                 amount=amount,
                 why=f"{p.why} (In place of {p.name}.)",
+                how_to=new.how_to_card(),
+                drawing=new.drawing,
             )
             sessions[i] = replace(s, exercises=tuple(items))
             return replace(plan, sessions=tuple(sessions))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import axe_violations, has_horizontal_scroll, screenshot
+from tests.conftest import axe_violations, csp_violations, has_horizontal_scroll, screenshot
 from tests.webapp.files import recent_start, run_fit
 
 pytestmark = pytest.mark.browser
@@ -27,6 +27,7 @@ def page_urls(app, activity_id: int, user_id: int) -> list[tuple[str, str]]:
     """(endpoint, url) for every GET route that renders a page, with its arguments filled."""
     from webapp.db import new_session
     from webapp.models import User
+    from webapp.views.credentials import make_email_token
     from webapp.views.password import make_reset_token
     from webapp.weekly.unsubscribe import unsubscribe_token
     from webapp.weeks import week_label
@@ -37,6 +38,7 @@ def page_urls(app, activity_id: int, user_id: int) -> list[tuple[str, str]]:
         tokens = {
             "password.reset": make_reset_token(user),
             "email.unsubscribe": unsubscribe_token(app.config["SECRET_KEY"], user_id),
+            "credentials.confirm_email": make_email_token(user, "new-pages@example.com"),
         }
         session.close()
     week = week_label(recent_start().date())
@@ -55,6 +57,8 @@ def page_urls(app, activity_id: int, user_id: int) -> list[tuple[str, str]]:
                     values[arg] = activity_id
                 elif arg == "week":
                     values[arg] = week
+                elif arg == "index":
+                    values[arg] = 0
                 elif arg == "token":
                     values[arg] = tokens[rule.endpoint]
                 else:
@@ -81,11 +85,13 @@ def test_every_page_passes_axe_on_a_phone(app, live_server, page):
     assert len(urls) >= 15, urls
 
     checked = []
+    refused = csp_violations(page)  # every page runs under the app's Content-Security-Policy
     # Logged out first (the public pages, and the login page the others send you to) ...
     for _endpoint, url in urls + [("missing", "/no-such-page")]:
         page.goto(live_server + url)
         assert not has_horizontal_scroll(page), f"{url} scrolls sideways (logged out)"
         assert axe_violations(page) == [], f"{url} (logged out)"
+        assert refused == [], f"{url} (logged out) breaks the Content-Security-Policy"
     # ... then logged in, every page.
     page.goto(live_server + "/auth/login")
     page.get_by_label("Email").fill("pages@example.com")
@@ -98,7 +104,12 @@ def test_every_page_passes_axe_on_a_phone(app, live_server, page):
             continue
         assert not has_horizontal_scroll(page), f"{url} scrolls sideways"
         assert axe_violations(page) == [], url
+        page.wait_for_load_state("networkidle")
+        assert refused == [], f"{url} breaks the Content-Security-Policy"
         screenshot(page, f"page-{endpoint.replace('.', '-')}")
         checked.append(url)
     assert f"/activities/{result.activity_id}" in checked
     assert "/settings" in checked and "/week" in checked and "/upload" in checked
+    # The policy was there to be broken: every page carried it.
+    response = page.goto(live_server + "/settings")
+    assert "script-src 'self'" in response.headers["content-security-policy"]

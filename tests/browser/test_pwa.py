@@ -28,7 +28,7 @@ IPHONE_SAFARI = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 "
     "(KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1"
 )
-CONTROLLED = "navigator.serviceWorker.controller?.state === 'activated'"
+CONTROLLED = "() => navigator.serviceWorker.controller?.state === 'activated'"
 LOGGED_OUT = "() => !document.querySelector('#legday-session[data-user]')"
 
 
@@ -63,7 +63,8 @@ def log_in(page, email: str = "runner@example.com") -> None:
 
 
 def until(page, predicate: str, arg=None, tries: int = 200) -> None:
-    """Poll an async page predicate until it holds (wait_for_function does not await one)."""
+    """Poll an async page predicate until it holds (wait_for_function does not await one, and
+    evaluates its predicate with eval, which the app's Content-Security-Policy refuses)."""
     for _ in range(tries):
         if page.evaluate(predicate, arg):
             return
@@ -104,7 +105,7 @@ def wait_for_saved(page, path: str) -> None:
 def test_chromium_finds_the_app_installable(live_server, app_page, profile):
     response = app_page.goto(live_server + "/")
     assert response.status == 200
-    app_page.wait_for_function(CONTROLLED)
+    until(app_page, CONTROLLED)
     cdp = profile.new_cdp_session(app_page)
     installability = cdp.send("Page.getInstallabilityErrors")
     assert installability["installabilityErrors"] == []
@@ -129,7 +130,7 @@ def test_offline_the_shell_and_the_last_week_page_are_still_there(
     # Compare the week itself, without the install offer (Chromium makes it only when online).
     app_page.evaluate("localStorage.setItem('legday-install-hint-dismissed', '1')")
     app_page.goto(live_server + "/week?source=pwa")
-    app_page.wait_for_function(CONTROLLED)
+    until(app_page, CONTROLLED)
     # The first load installed the worker; this one goes through it and is saved.
     app_page.reload()
     wait_for_saved(app_page, "/week")
@@ -162,7 +163,7 @@ def test_offline_the_shell_and_the_last_week_page_are_still_there(
 def test_offline_the_app_links_still_lead_somewhere(live_server, app_page, profile):
     register(app_page, live_server)
     app_page.goto(live_server + "/week")
-    app_page.wait_for_function(CONTROLLED)
+    until(app_page, CONTROLLED)
     app_page.reload()
     # Boosted (htmx) navigations are saved too.
     app_page.get_by_role("link", name="Upload", exact=True).click()
@@ -182,14 +183,14 @@ def test_offline_the_app_links_still_lead_somewhere(live_server, app_page, profi
 def test_logout_drops_the_saved_pages_and_the_next_user_sees_none(live_server, app_page, profile):
     register(app_page, live_server, "first@example.com")
     app_page.goto(live_server + "/week")
-    app_page.wait_for_function(CONTROLLED)
+    until(app_page, CONTROLLED)
     app_page.reload()
     wait_for_saved(app_page, "/week")
     first = list(saved_pages(app_page))
     assert len(first) == 1
 
     app_page.get_by_role("button", name="Log out").click()
-    app_page.wait_for_function(LOGGED_OUT)
+    until(app_page, LOGGED_OUT)
     assert saved_pages(app_page) == {}
     profile.set_offline(True)
     app_page.goto(live_server + "/week")
@@ -210,7 +211,7 @@ def test_an_upload_chosen_offline_is_sent_when_the_phone_is_back_online(
     run.write_bytes(gpx_run())
     register(app_page, live_server)
     app_page.goto(live_server + "/upload")
-    app_page.wait_for_function(CONTROLLED)
+    until(app_page, CONTROLLED)
 
     profile.set_offline(True)
     form = app_page.locator("form:has(input[type=file][name=files])").first
@@ -257,8 +258,8 @@ def test_a_file_shared_while_logged_out_is_imported_after_login(
     run.write_bytes(gpx_run())
     register(app_page, live_server)
     app_page.get_by_role("button", name="Log out").click()
-    app_page.wait_for_function(LOGGED_OUT)
-    app_page.wait_for_function(CONTROLLED)
+    until(app_page, LOGGED_OUT)
+    until(app_page, CONTROLLED)
 
     share_from_the_os(app_page, run)
     app_page.wait_for_url("**/auth/login?next=/share/pending")
@@ -267,7 +268,7 @@ def test_a_file_shared_while_logged_out_is_imported_after_login(
     assert activity_count(app) == 0
     log_in(app_page)
     app_page.wait_for_url("**/upload")
-    app_page.wait_for_function("() => !document.querySelector('#share-upload')")
+    until(app_page, "() => !document.querySelector('#share-upload')")
     assert activity_count(app, "runner@example.com") == 1
     assert not has_horizontal_scroll(app_page)
     screenshot(app_page, "pwa-share-imported")
@@ -282,7 +283,7 @@ def test_a_file_shared_with_no_signal_is_sent_when_it_comes_back(
     run.write_bytes(gpx_run(name="Trail"))
     register(app_page, live_server)
     app_page.goto(live_server + "/share/pending")
-    app_page.wait_for_function(CONTROLLED)
+    until(app_page, CONTROLLED)
     app_page.reload()
     wait_for_saved(app_page, "/share/pending")
 
@@ -365,7 +366,7 @@ def test_a_deploy_installs_a_new_worker_and_drops_the_old_shell(
     live_server, app, app_page, tmp_path
 ):
     app_page.goto(live_server + "/")
-    app_page.wait_for_function(CONTROLLED)
+    until(app_page, CONTROLLED)
     shells = "async () => (await caches.keys()).filter((n) => n.startsWith('legday-shell-'))"
     before = app_page.evaluate(shells)
     assert len(before) == 1

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.conftest import ROOT, axe_violations, has_horizontal_scroll, screenshot
+from tests.conftest import axe_violations, has_horizontal_scroll, inject_axe, screenshot
 from tests.webapp.factories import PASSWORD, add_account, add_activity
 
 pytestmark = pytest.mark.browser
@@ -46,7 +46,7 @@ def test_the_email_itself_fits_a_phone_and_passes_axe(app, live_server, page):
 
 
 def wcag_violations(page) -> list[dict]:
-    page.add_script_tag(path=str(ROOT / "node_modules" / "axe-core" / "axe.min.js"))
+    inject_axe(page)
     return page.evaluate(
         """async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']}))
             .violations.map(v => ({id: v.id, targets: v.nodes.map(n => n.target.join(' '))}))"""

@@ -84,3 +84,36 @@ def test_bad_names_and_equipment_are_refused_clearly():
         catalogue.get("Squat jumps")
     with pytest.raises(ValueError, match="unknown equipment 'barbell'"):
         catalogue.alternatives("Plank", ["barbell"])
+
+
+def test_every_exercise_has_a_how_to_card_and_a_drawing_path():
+    for e in catalogue.exercises():
+        card = e.how_to_card()
+        assert 3 <= len(card["steps"]) <= 4, e.name
+        assert all(s.strip() and s[0].isupper() for s in card["steps"]), e.name
+        assert card["cue"].strip() and card["fault"].strip(), e.name
+        assert e.drawing == f"img/exercises/{e.slug}.svg"
+        assert e.slug and " " not in e.slug and e.slug == e.slug.lower()
+    assert len({e.slug for e in catalogue.exercises()}) == len(catalogue.exercises())
+
+
+def test_hip_flexor_strength_work_is_in_the_catalogue():
+    options = catalogue.for_purpose("hip_flexor", ["none"])
+    assert options and all("hip_flexors" in e.primary for e in options)
+    with_band = catalogue.for_purpose("hip_flexor", ["band"])
+    assert with_band[0].name == "Standing knee drive with a band"
+
+
+def test_every_exercise_has_its_drawing_served_locally():
+    from pathlib import Path
+    from xml.etree import ElementTree
+
+    static = Path(__file__).resolve().parents[2] / "static"
+    for e in catalogue.exercises():
+        path = static / e.drawing
+        assert path.is_file(), f"{path} missing: run scripts/make_exercise_drawings.py"
+        root = ElementTree.fromstring(path.read_text(encoding="utf-8"))
+        ns = "{http://www.w3.org/2000/svg}"
+        assert root.get("role") == "img" and root.find(f"{ns}title").text == e.name
+        assert "http" not in path.read_text(encoding="utf-8").replace(ns[1:-1], "")
+        assert path.stat().st_size < 2000

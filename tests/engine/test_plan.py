@@ -10,6 +10,7 @@ from engine import catalogue
 from engine.muscles import LEG_MUSCLES
 from engine.plan import (
     PlanContext,
+    Profile,
     RunSummary,
     SessionLog,
     progression_level,
@@ -63,9 +64,15 @@ def easy_week(end: date = MONDAY) -> list[RunSummary]:
     return runs + [RunSummary(days[3], 20_000, 7_000, 80, is_long=True)]
 
 
+ROOMY = 90  # minutes: these rules are tested without the time limit (tests/engine/test_fit.py)
+
+
 def ctx(**kw) -> PlanContext:
     base = dict(as_of=MONDAY, state=flat_state(), recent=easy_week(), long_run_day=6)
     base.update(kw)
+    if "profile" not in kw:
+        focus, equipment = base.get("focus", "general"), base.get("equipment", ("none",))
+        base["profile"] = Profile.for_focus(focus, equipment, minutes=ROOMY)
     return PlanContext(**base)
 
 
@@ -81,6 +88,11 @@ def names(session) -> list[str]:
 
 def total_sets(session) -> int:
     return sum(e.sets for e in session.exercises)
+
+
+def volume(session) -> int:
+    """Sets x reps (or seconds) over the session's exercises."""
+    return sum(e.sets * e.amount for e in session.exercises)
 
 
 # --- leg block gates ---------------------------------------------------------------------------
@@ -366,7 +378,9 @@ def test_progression_goes_up_after_done_and_back_after_skipped():
     assert progression_level([log(30, "done")], MONDAY)[0] == 0  # too long ago
 
     base, up, down = (recommend(ctx(logs=logs)) for logs in ([], done, skipped))
-    assert total_sets(up.sessions[0]) > total_sets(base.sessions[0]) > total_sets(down.sessions[0])
+    # Issue 15: done means more reps (or load) next time, not more sets.
+    assert volume(up.sessions[0]) > volume(base.sessions[0]) > volume(down.sessions[0])
+    assert total_sets(up.sessions[0]) <= total_sets(base.sessions[0])
     plank = {p: next(e for e in exercises(p) if e.name == "Plank") for p in (base, up, down)}
     assert plank[up].amount > plank[base].amount > plank[down].amount
     assert "logged 3 recent session(s) as done" in plank[up].why
@@ -441,18 +455,42 @@ def test_same_input_gives_identical_json():
 
 def test_json_has_exactly_the_contract_keys():
     data = recommend(ctx()).to_dict()
-    assert set(data) == {"week", "sessions"} and data["week"] == "2026-W48"
+    # Issue 15 adds the phase, plan-level notes, the lead-in and the profile to the plan; the
+    # minutes, notes, short version and dropped exercises to a session; the plain reason,
+    # how-to, drawing, style, minutes, rest, load in kg, progression and pairing to an exercise.
+    assert set(data) == {"week", "phase", "notes", "lead_in", "profile", "sessions"}
+    assert data["week"] == "2026-W48"
+    extra = {
+        "load_kg",
+        "rest_s",
+        "style",
+        "minutes",
+        "pair_with",
+        "progress",
+        "reason",
+        "how_to",
+        "drawing",
+    }
     for s in data["sessions"]:
-        assert set(s) == {"day", "leg_block", "exercises"}
+        assert set(s) == {
+            "day",
+            "leg_block",
+            "minutes",
+            "available_minutes",
+            "notes",
+            "exercises",
+            "short",
+            "dropped",
+        }
         date.fromisoformat(s["day"])
         assert s["leg_block"] in ("heavy", "moderate", "isometric", "none")
         for e in s["exercises"]:
             assert set(e) in (
-                {"name", "category", "muscles", "sets", "reps", "load", "why"},
-                {"name", "category", "muscles", "sets", "seconds", "load", "why"},
+                {"name", "category", "muscles", "sets", "reps", "load", "why"} | extra,
+                {"name", "category", "muscles", "sets", "seconds", "load", "why"} | extra,
             )
             assert e["category"] in catalogue.CATEGORIES
-            assert e["sets"] >= 1 and e["why"]
+            assert e["sets"] >= 1 and e["why"] and e["reason"]
         cats = {e["category"] for e in s["exercises"]}
         assert set(REQUIRED) <= cats
 
@@ -465,6 +503,8 @@ def test_swap_offers_only_same_purpose_alternatives_that_fit():
     plank = next(e for e in plan.sessions[0].exercises if e.name == "Plank")
     assert dead_bug.dose == "reps" and dead_bug.amount == 10 and dead_bug.sets == plank.sets
     assert dead_bug.why.startswith(plank.why) and "In place of Plank" in dead_bug.why
+    assert dead_bug.how_to == catalogue.get("Dead bug").how_to_card() != plank.how_to
+    assert dead_bug.drawing == "img/exercises/dead-bug.svg"
     assert "Plank" in [e.name for e in swapped.sessions[1].exercises]  # other day untouched
     with pytest.raises(ValueError, match="Ab wheel rollout cannot stand in for Plank"):
         swap(plan, day, "Plank", "Ab wheel rollout", ["none"])  # needs a gym

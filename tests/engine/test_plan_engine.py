@@ -214,3 +214,24 @@ def test_hilly_race_adds_slow_step_downs_until_the_quads_are_protected():
     ctx = context(hilly, race_date=race, race_hilly=True)
     assert ctx.state.muscles["quadriceps"].protection >= 0.5
     assert "Slow step-down" not in [e.name for s in recommend(ctx).sessions for e in s.exercises]
+
+
+def test_a_run_marked_as_a_race_gives_the_days_after_it_holds_only():
+    # A 10 km on Saturday, fast but short and flat: little damage, so Monday could be heavy.
+    saturday = MONDAY - timedelta(days=2)
+    history = easy_flat_weeks(saturday, weeks=4)
+    record, summary = run(saturday, 3.6, 0.0, 46)
+    plain = recommend(context([*history, (record, summary)], available_days=[0, 3]))
+    raced = recommend(
+        context([*history, (record, replace(summary, is_race=True))], available_days=[0, 3])
+    )
+    assert plain.sessions[0].day == raced.sessions[0].day == MONDAY
+    assert plain.sessions[0].leg_block in ("heavy", "moderate")
+    assert raced.sessions[0].leg_block == "isometric"
+    whys = " ".join(e.why for e in raced.sessions[0].exercises)
+    assert "Your race was 2 days ago" in whys + " ".join(raced.sessions[0].notes)
+    # Thursday is 5 days after the race: the race no longer decides its block.
+    assert raced.sessions[-1].leg_block == plain.sessions[-1].leg_block
+    assert RunSummary.from_fields(
+        datetime(2026, 11, 21, 8, tzinfo=UTC), 10_000, 2700, 0, is_race=True
+    ).is_hard

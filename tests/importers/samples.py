@@ -97,6 +97,7 @@ def fit_bytes(
     sessions: list[tuple[int, int, str, str]] | None = None,
     developer_heart_rate: int | None = None,
     session_elapsed_s: float | None = None,
+    with_distance: bool = True,
 ) -> bytes:
     """A FIT activity file of `track`. `sessions` = [(first, end, sport, sub_sport)] record
     index ranges for a multisport file (one session message each). `developer_heart_rate`
@@ -138,11 +139,12 @@ def fit_bytes(
             k += 1
         rec = {
             "timestamp": t,
-            "distance": float(track.dist[i]),
             "enhanced_speed": 3.0,
             "heart_rate": int(track.hr[i]),
             "cadence": int(track.cad[i]),
         }
+        if with_distance:
+            rec["distance"] = float(track.dist[i])
         if with_gps:
             rec["position_lat"] = _semi(float(track.lat[i]))
             rec["position_long"] = _semi(float(track.lon[i]))

@@ -193,8 +193,9 @@ def test_each_result_carries_its_files_own_bytes_and_the_uploads_file_count(smal
     assert [(r.source_name, r.data, r.total) for r in results] == [
         ("export/1.fit.gz", packed, 3),
         ("export/2.gpx", small_gpx, 3),
-        ("export/notes.txt", b"hello", 3),
+        ("export/notes.txt", b"", 3),  # not an activity file: skipped unread
     ]
+    assert results[2].skipped == "not an activity file"
     upload = gzip.compress(small_gpx)
     [single] = importers.iter_load(upload, "run.gpx.gz")
     assert single.activities and (single.data, single.total) == (upload, 1)

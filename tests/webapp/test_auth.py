@@ -15,7 +15,7 @@ def test_register_logs_in_and_hashes_the_password(app, client, auth):
     assert user.email == "runner@example.com"
     assert "correct horse" not in user.password_hash
     with client.session_transaction() as s:
-        assert s["user_id"] == user.id
+        assert s["_user_id"] == str(user.id)
 
 
 @pytest.mark.parametrize(
@@ -46,7 +46,7 @@ def test_login_and_logout(client, auth):
     assert auth.login().status_code == 302
     auth.logout()
     with client.session_transaction() as s:
-        assert "user_id" not in s
+        assert "_user_id" not in s
 
 
 def test_post_without_csrf_token_is_refused(client):

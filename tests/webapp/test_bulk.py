@@ -92,3 +92,32 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def test_the_pool_opens_a_zip_inside_and_applies_the_export_index_as_iter_load_does():
+    """A Garmin export (a zip inside the zip) and a Strava export's activities.csv (names)
+    reach the pool's workers member by member and give what in-process parsing gives."""
+    inner = zip_of({f"run{n}.fit": run_fit(recent_start(n + 2), seconds=600) for n in range(9)})
+    named = run_fit(recent_start(20), seconds=600)
+    index = "Activity ID,Activity Name,Activity Type,Filename\n1,Canal loop,Run,activities/1.fit\n"
+    archive = zip_of(
+        {
+            "DI_CONNECT/Uploaded/UploadedFiles_0-_Part1.zip": inner,
+            "activities.csv": index.encode(),
+            "activities/1.fit": named,
+        }
+    )
+    athlete = Athlete()
+    pooled = list(bulk.parsed_files(archive, "export.zip", athlete, workers=2))
+    here = list(ingest.parse_in_process(archive, "export.zip", athlete))
+    assert [(i.position, i.parsed, i.content) for i in pooled] == [
+        (i.position, i.parsed, i.content) for i in here
+    ]
+    runs = [i for i in pooled if i.parsed.rows]
+    assert len(runs) == 10  # the 9 inside the inner zip, and the named one
+    assert [i.parsed.rows[0]["name"] for i in runs if i.parsed.source_name.startswith("act")] == [
+        "Canal loop"
+    ]
+    assert [i.parsed.skipped for i in pooled if i.parsed.source_name == "activities.csv"] == [
+        "not an activity file"
+    ]

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 
 from tests.webapp.factories import add_account, add_activity, bearer, gpx_text
+from webapp import daily_loads
 from webapp.db import new_session
 from webapp.models import (
     Base,
@@ -15,6 +16,7 @@ from webapp.models import (
     ImportUpload,
     PlanAdjustment,
     StrengthLog,
+    User,
 )
 
 
@@ -92,6 +94,7 @@ def fill_every_table(app, user_id: int) -> None:
     with app.app_context():
         session = new_session()
         day = datetime(2026, 11, 3, tzinfo=UTC).date()
+        daily_loads.refresh(session, session.get(User, user_id))  # the runner's days
         session.add_all(
             [
                 ImportJob(
@@ -126,7 +129,7 @@ def test_delete_account_removes_everything_of_the_user_only(app, client, auth):
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
     with client.session_transaction() as session:
-        assert "user_id" not in session
+        assert "_user_id" not in session
 
     assert set(count_rows(app, me.id).values()) == {0}
     assert count_rows(app, other.id) == before

@@ -68,7 +68,11 @@ def test_a_ride_is_stored_but_skipped_as_not_a_run(db, user):
     [
         ("photo.fit", b"\x89PNG\r\n\x1a\n" + b"\0" * 200, "it looks like a PNG image"),
         ("empty.gpx", b"", "This file is empty"),
-        ("broken.gpx", b"<?xml version='1.0'?><gpx><trk><trkseg><trkpt lat='1'", "not valid GPX"),
+        (
+            "broken.gpx",
+            b"<?xml version='1.0'?><gpx><trk><trkseg><trkpt lat='1'",
+            "not well-formed XML",
+        ),
     ],
 )
 def test_refused_files_leave_nothing_behind(db, user, name, data, words):

@@ -137,6 +137,28 @@ def test_a_running_job_fragment_polls_itself(app, client, auth):
     assert "3 of 10 files done" in part
 
 
+
+def test_another_runners_job_is_404_and_cannot_be_tried_again(app, client, auth):
+    from webapp.models import ImportJob
+
+    auth.register()
+    with app.app_context():
+        session = new_session()
+        job = ImportJob(user_id=1, filename="big.zip", status="failed", error="stopped")
+        session.add(job)
+        session.commit()
+        job_id = job.id
+        session.close()
+    assert client.get(f"/upload/jobs/{job_id}").status_code == 200
+    auth.logout()
+    auth.register(email="someone-else@example.com")
+    assert client.get(f"/upload/jobs/{job_id}").status_code == 404
+    assert auth.post(f"/upload/jobs/{job_id}/retry").status_code == 404
+    with app.app_context():
+        session = new_session()
+        assert session.get(ImportJob, job_id).status == "failed"  # left as it was
+        session.close()
+
 def test_activities_list_pages_with_more_and_filters_by_sport(app, client, auth):
     auth.register()
     now = recent_start(0)
@@ -166,6 +188,24 @@ def test_activity_page_shows_summary_route_profiles_splits_and_stimulus(client, 
     assert 'id="elevation-h"' in html and 'id="pace-h"' in html
     assert html.count("<tr><td>") == 8
     assert "What it did to each muscle" in html and "Calves" in html
+
+
+def test_activity_page_names_the_laps_when_figures_come_from_them(client, auth):
+    auth.register()
+    start = recent_start(1).strftime("%Y-%m-%dT%H:%M:%SZ")
+    manual = (
+        '<?xml version="1.0"?><TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/'
+        f'TrainingCenterDatabase/v2"><Activities><Activity Sport="Running"><Id>{start}</Id>'
+        f'<Lap StartTime="{start}"><TotalTimeSeconds>3600</TotalTimeSeconds>'
+        "<DistanceMeters>10000</DistanceMeters></Lap></Activity></Activities>"
+        "</TrainingCenterDatabase>"
+    )
+    upload(auth, [("manual.tcx", manual.encode())])
+    html = client.get("/activities/1").get_data(as_text=True)
+    assert "10.00 km" in html and "1:00:00" in html
+    assert html.count('<span class="stat-note">from the laps&#39; totals</span>') == 2
+    upload(auth, [("hill.fit", run_fit(seconds=600))])
+    assert "totals</span>" not in client.get("/activities/2").get_data(as_text=True)
 
 
 def test_units_in_miles_show_everywhere(app, client, auth):

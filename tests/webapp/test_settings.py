@@ -120,3 +120,10 @@ def test_settings_post_without_csrf_is_refused(client, auth):
     auth.register()
     response = client.post("/settings", data=GOOD)
     assert response.status_code == 400
+
+
+def test_an_empty_post_is_a_422_with_the_fields_marked(client, auth):
+    auth.register()
+    response = auth.post("/settings")  # no fields at all (a crawler, a broken client)
+    assert response.status_code == 422
+    assert "Pick at least one day" in response.get_data(as_text=True)

@@ -151,6 +151,8 @@ def test_the_settings_toggle_shows_the_one_click_unsubscribe(app, client, auth, 
     with app.app_context():
         session = new_session()
         me = session.query(User).filter_by(email="me@example.com").one()
+        me.weekly_email = True  # opted in (a new account has it off)
+        session.commit()
         session.close()
     from tests.webapp.factories import add_activity
 
@@ -410,7 +412,10 @@ def test_the_settings_preview_is_the_email(app, client, auth, smtp_server):
         from webapp.models import User
 
         session = new_session()
-        user_id = session.query(User.id).filter_by(email="me@example.com").scalar()
+        me = session.query(User).filter_by(email="me@example.com").one()
+        me.weekly_email = True  # opted in (a new account has it off)
+        session.commit()
+        user_id = me.id
         session.close()
     from tests.webapp.factories import add_activity
 

@@ -40,7 +40,12 @@ class Run:
 
 
 def add_runner(app, email: str, runs: list[Run] = (), **settings) -> int:
-    """An account with stored runs and the given User settings; returns the user id."""
+    """An account with stored runs and the given User settings; returns the user id.
+
+    The runner opted in to the weekly email (new accounts have it off) unless `settings`
+    say `weekly_email=False`.
+    """
+    settings = {"weekly_email": True, **settings}
     user_id = add_account(app, email).id
     for number, run in enumerate(runs, 1):
         add_activity(

@@ -2,7 +2,8 @@
 
 With --json, one JSON object per activity on its own line (the contract of issue 3); a file that
 cannot be read prints one {"file", "error"} object, a one-line message on stderr, and the
-command exits 1.
+command exits 1; an archive member that is not an activity file prints {"file", "member",
+"skipped": reason} and does not change the exit status.
 """
 
 from __future__ import annotations
@@ -76,6 +77,10 @@ def activity_record(activity: Activity, file: str, index: int) -> dict:
         "source_format": activity.source_format,
         "source_name": activity.source_name,
         "splits": len(activity.splits),
+        "distance_source": activity.distance_source,
+        "time_source": activity.time_source,
+        "sport_from": activity.sport_from,
+        "name": activity.name,
         "warnings": list(activity.warnings),
         **stimulus_record(compute_stimulus(activity), activity.is_run),
     }
@@ -143,8 +148,12 @@ def inspect_command(files: tuple[str, ...], as_json: bool) -> None:
                 member = result.source_name if result.source_name != Path(file).name else None
                 _fail(file, str(result.error), as_json, member)
                 continue
-            if result.skipped is not None and not as_json:
-                click.echo(f"{file}: skipped {result.source_name}: {result.skipped}")
+            if result.skipped is not None:
+                if as_json:
+                    obj = {"file": file, "member": result.source_name, "skipped": result.skipped}
+                    click.echo(json.dumps(obj, ensure_ascii=False))
+                else:
+                    click.echo(f"{file}: skipped {result.source_name}: {result.skipped}")
             for activity in result.activities:
                 if as_json:
                     record = activity_record(activity, file, index)

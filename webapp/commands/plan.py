@@ -1,9 +1,11 @@
-"""`legday plan FILE... [--as-of] [--race] [--focus] [--equipment] [--json]`: this week's
-strength sessions from a history of files, no database.
+"""`legday plan FILE... [--as-of] [--race] [--goal] [--experience] [--minutes] [--json]`:
+this week's strength sessions from a history of files, no database.
 
-The files are read as one history (as `legday state` reads them); the per-muscle state is taken
-at noon of the plan's day and of each later day of that week, and `engine.plan.recommend`
-places the sessions. By default the plan is for the day after the latest activity.
+The files are read as one history (as `legday state` reads them); the runner's profile is
+inferred from the runs (`engine.plan.infer_profile`) except for the fields given as options;
+the per-muscle state is taken at noon of the plan's day and of each later day of that week,
+and `engine.plan.recommend` places the sessions. By default the plan is for the day after the
+latest activity.
 """
 
 from __future__ import annotations
@@ -17,8 +19,21 @@ import click
 
 from engine.catalogue import EQUIPMENT
 from engine.muscles import LABELS
-from engine.plan import FOCUSES, WEEKDAYS, Plan, PlanContext, build_context, recommend
+from engine.plan import (
+    EXPERIENCE,
+    FOCUSES,
+    GOALS,
+    SORENESS,
+    WEEKDAYS,
+    Plan,
+    PlanContext,
+    Soreness,
+    build_context,
+    infer_profile,
+    recommend,
+)
 from engine.plan import summarise_runs as summarise
+from engine.plan.profile import FOCUS_GOAL
 from webapp.commands.state import History, load_history
 
 _DAY_NAMES = {name[:3].lower(): i for i, name in enumerate(WEEKDAYS)}
@@ -60,7 +75,8 @@ def parse_equipment(value: str) -> list[str]:
 
 def _dose(e) -> str:
     unit = "s" if e.dose == "seconds" else " reps"
-    return f"{e.sets} x {e.amount}{unit}"
+    kg = f" at {e.load_kg:g} kg" if e.load_kg else ""
+    return f"{e.sets} x {e.amount}{unit}{kg}"
 
 
 def human(plan: Plan, ctx: PlanContext, history: History) -> str:
@@ -75,15 +91,30 @@ def human(plan: Plan, ctx: PlanContext, history: History) -> str:
         f"Damage on {ctx.as_of:%d %b}: {dn_text} "
         "(1.0 = the peak after 30 min downhill at -10 %).",
     ]
+    p = plan.profile
+    lines.append(
+        f"Profile: goal {p['goal_label']}, experience {p['experience']}, "
+        f"{p['minutes']} min x {p['sessions_per_week']} a week"
+        + (f", {p['body_mass_kg']:g} kg" if p["body_mass_kg"] else "")
+        + (f" (read from your runs: {', '.join(p['inferred'])})" if p["inferred"] else "")
+    )
     lines += plan.notes
     wrap = textwrap.TextWrapper(width=100, initial_indent="     ", subsequent_indent="     ")
     for s in plan.sessions:
-        lines += ["", f"{s.day:%A %d %b %Y} - leg block: {s.leg_block}"]
+        lines += ["", f"{s.day:%A %d %b %Y} - leg block: {s.leg_block} - about {s.minutes:g} min"]
         lines += [f"  ! {note}" for note in s.notes]
         for i, e in enumerate(s.exercises, 1):
             lines.append(f"  {i:>2}. {e.name} ({e.category.replace('_', ' ')}): {_dose(e)}")
-            lines += wrap.wrap(f"{e.load}")
+            lines += wrap.wrap(f"{e.reason}")
+            if e.progress:
+                lines += wrap.wrap(e.progress.capitalize() + ".")
+            lines += wrap.wrap(
+                f"{e.load}" + (f"; between sets of {e.pair_with}" if e.pair_with else "")
+            )
             lines += wrap.wrap(f"Why: {e.why}")
+        if s.short:
+            short = ", ".join(f"{e.name} {_dose(e)}" for e in s.short)
+            lines += wrap.wrap(f"Busy day ({sum(e.minutes for e in s.short):.0f} min): {short}")
     return "\n".join(lines)
 
 
@@ -92,12 +123,20 @@ def human(plan: Plan, ctx: PlanContext, history: History) -> str:
 @click.option("--as-of", "as_of", help="ISO date to plan from (default: after the last activity).")
 @click.option("--race", help="ISO date of your next race (tapers the plan).")
 @click.option("--hilly-race", is_flag=True, help="The race has long descents.")
-@click.option("--focus", type=click.Choice(FOCUSES), default="general", show_default=True)
+@click.option("--focus", type=click.Choice(FOCUSES), help="Older name for --goal.")
+@click.option("--goal", type=click.Choice(GOALS), help="Default: read from your runs.")
+@click.option("--experience", type=click.Choice(EXPERIENCE), help="Strength experience.")
+@click.option("--body-mass", "body_mass", type=float, help="Body mass in kg (for loads).")
+@click.option("--minutes", type=int, help="Minutes per session (default 40).")
+@click.option("--sessions", type=int, help="Strength sessions per week, 1-3 (default 2).")
+@click.option(
+    "--sore",
+    type=click.Choice(SORENESS),
+    help="How your legs feel today (overrides the model for the next days).",
+)
 @click.option(
     "--equipment",
-    default="none",
-    show_default=True,
-    help=f"Comma-separated, any of: {', '.join(EQUIPMENT)}.",
+    help=f"Comma-separated, any of: {', '.join(EQUIPMENT)} (default: none).",
 )
 @click.option("--days", default="mon,tue,wed,thu,fri,sat,sun", help="Days you can train.")
 @click.option("--long-run-day", help="Weekday of your long run (default: your usual one).")
@@ -108,19 +147,31 @@ def plan_command(
     as_of: str | None,
     race: str | None,
     hilly_race: bool,
-    focus: str,
-    equipment: str,
+    focus: str | None,
+    goal: str | None,
+    experience: str | None,
+    body_mass: float | None,
+    minutes: int | None,
+    sessions: int | None,
+    sore: str | None,
+    equipment: str | None,
     days: str,
     long_run_day: str | None,
     week_start: str,
     as_json: bool,
 ) -> None:
     """This week's strength sessions, balanced against what the runs in FILES did."""
+    given = {
+        "goal": goal or (FOCUS_GOAL.get(focus, "general") if focus else None),
+        "experience": experience,
+        "body_mass_kg": body_mass,
+        "minutes": minutes,
+        "sessions_per_week": sessions,
+        "equipment": tuple(parse_equipment(equipment)) if equipment else None,
+    }
     settings = dict(
         race_date=parse_day(race) if race else None,
         race_hilly=hilly_race,
-        focus=focus,
-        equipment=parse_equipment(equipment),
         available_days=parse_weekdays(days),
         long_run_day=parse_weekday(long_run_day) if long_run_day else None,
         week_start=parse_weekday(week_start),
@@ -135,7 +186,15 @@ def plan_command(
     activities = [a for _, a, _ in history.activities]
     if start is None:
         start = max(a.start_time for a in activities).date() + timedelta(days=1)
-    ctx = build_context(history.records, summarise(activities), start, **settings)
+    runs = summarise(activities)
+    try:
+        profile = infer_profile(runs, start, given=given)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    soreness = Soreness(start, sore) if sore else None
+    ctx = build_context(
+        history.records, runs, start, profile=profile, soreness=soreness, **settings
+    )
     plan = recommend(ctx)
     if as_json:
         click.echo(json.dumps(plan.to_dict(), ensure_ascii=False, allow_nan=False))

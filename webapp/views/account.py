@@ -17,18 +17,18 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
     session,
     url_for,
 )
+from flask_login import current_user, login_required, logout_user
 from sqlalchemy import delete, select
 from werkzeug.security import check_password_hash
 
-from webapp.auth import login_required, normalise_email
 from webapp.db import get_session, new_session
+from webapp.forms import DeleteAccountForm, TokenForm, normalise_email
 from webapp.models import Activity, OriginalFile, User, utcnow
 from webapp.records import activity_json
 from webapp.tokens import create_token, live_tokens, revoke_token
@@ -42,7 +42,12 @@ TOKENS_ID = "api-tokens"
 @bp.app_context_processor
 def account_helpers() -> dict:
     # The fragments fetch their own rows, so any page can include them as they are.
-    return {"user_api_tokens": lambda: live_tokens(get_session(), g.user) if g.user else []}
+    def user_api_tokens():
+        if not current_user.is_authenticated:
+            return []
+        return live_tokens(get_session(), current_user)
+
+    return {"user_api_tokens": user_api_tokens}
 
 
 def _tokens_response(new_token: str | None = None, status: int = 200):
@@ -68,7 +73,8 @@ def tokens():
 @login_required
 def create_api_token():
     db = get_session()
-    _row, plain = create_token(db, g.user, request.form.get("name", ""))
+    form = TokenForm()  # free text: webapp.tokens trims the name and gives a default
+    _row, plain = create_token(db, current_user, form.name.data or "")
     db.commit()
     return _tokens_response(new_token=plain, status=201 if request.htmx else 200)
 
@@ -77,7 +83,7 @@ def create_api_token():
 @login_required
 def revoke_api_token(token_id: int):
     db = get_session()
-    if not revoke_token(db, g.user, token_id):
+    if not revoke_token(db, current_user, token_id):
         abort(404)
     db.commit()
     if wants_fragment(TOKENS_ID):
@@ -168,7 +174,7 @@ def _export_stream(app, user_id: int) -> Iterator[bytes]:
 def export():
     """Download every original file and a JSON of the summaries, as one zip."""
     stamp = utcnow().strftime("%Y-%m-%d")
-    response = Response(_export_stream(current_app._get_current_object(), g.user.id))
+    response = Response(_export_stream(current_app._get_current_object(), current_user.id))
     response.mimetype = "application/zip"
     response.headers["Content-Disposition"] = f'attachment; filename="legday-export-{stamp}.zip"'
     response.headers["Cache-Control"] = "no-store"
@@ -180,9 +186,10 @@ def export():
 def delete_account():
     """Delete the account and everything in it, once the person typed their email or password."""
     error = None
-    if request.method == "POST":
-        typed = request.form.get("confirm", "")
-        user = g.user
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        typed = form.confirm.data or ""
+        user = current_user
         if normalise_email(typed) == user.email or (
             typed and check_password_hash(user.password_hash, typed)
         ):
@@ -190,6 +197,7 @@ def delete_account():
             # The database cascades to every table that points at the user.
             db.execute(delete(User).where(User.id == user.id))
             db.commit()
+            logout_user()
             session.clear()
             flash("Your account and all its data are deleted.")
             return redirect(url_for("home.index"))

@@ -1,16 +1,18 @@
-"""Activities: the list (newest first, by sport, "more" via HTMX) and one activity's page."""
+"""Activities: the list (newest first, by sport, "more" via HTMX), one activity's page, and the
+runner's corrections of it (sport, race, left out of the load: webapp.edits)."""
 
 from __future__ import annotations
 
 from datetime import UTC
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from engine.muscles import LABELS
-from webapp import charts, ingest
-from webapp.auth import login_required
+from webapp import bounds, chart_data, charts, edits, ingest, route_map
 from webapp.db import get_session
+from webapp.forms import ActivityEditForm, sport_name
 from webapp.models import Activity
 from webapp.views.fragments import page_or_fragment
 from webapp.weeks import user_zone
@@ -31,8 +33,7 @@ LIST_COLUMNS = (
 )
 
 
-def sport_label(sport: str) -> str:
-    return sport.replace("_", " ").capitalize()
+sport_label = sport_name
 
 
 @bp.app_template_filter("sport")
@@ -59,7 +60,7 @@ def title_of(activity) -> str:
     start = activity.start_time
     if start.tzinfo is None:
         start = start.replace(tzinfo=UTC)
-    hour = start.astimezone(user_zone(g.user)).hour
+    hour = start.astimezone(user_zone(current_user)).hour
     part = (
         "Night"
         if hour < 5
@@ -80,8 +81,8 @@ def title_of(activity) -> str:
 def index():
     db = get_session()
     sport = request.args.get("sport", "")
-    page = max(1, request.args.get("page", 1, type=int) or 1)
-    query = select(*LIST_COLUMNS).where(Activity.user_id == g.user.id)
+    page = bounds.page_arg()
+    query = select(*LIST_COLUMNS).where(Activity.user_id == current_user.id)
     if sport:
         query = query.where(Activity.sport == sport)
     rows = db.execute(
@@ -90,7 +91,7 @@ def index():
         .limit(PAGE_SIZE + 1)
     ).all()
     sports = db.scalars(
-        select(Activity.sport).where(Activity.user_id == g.user.id).distinct()
+        select(Activity.sport).where(Activity.user_id == current_user.id).distinct()
     ).all()
     return page_or_fragment(
         "activities/index.html",
@@ -106,30 +107,73 @@ def index():
 
 def _own_activity(activity_id: int) -> Activity:
     found = get_session().scalar(
-        select(Activity).where(Activity.id == activity_id, Activity.user_id == g.user.id)
+        select(Activity).where(Activity.id == activity_id, Activity.user_id == current_user.id)
     )
     if found is None:
         abort(404)
     return found
 
 
+def _edit_form(activity: Activity, formdata=None) -> ActivityEditForm:
+    form = ActivityEditForm(formdata=formdata, obj=activity)
+    form.offer_sport(activity.sport)
+    return form
+
+
+def _show(activity: Activity, form: ActivityEditForm, edit_error=None, status=200):
+    # Positions inside the privacy zone never reach the page, as a map or as the SVG route.
+    series = route_map.visible(activity.chart_series)
+    return render_template(
+        "activities/show.html",
+        activity=activity,
+        charts=charts.activity_charts(series, current_user.units),
+        profile=chart_data.activity_chart(series, current_user.units),
+        route=route_map.route_map(series),
+        bars=charts.stimulus_bars(activity.stimulus, LABELS),
+        summary=activity.summary or {},
+        form=form,
+        edit_error=edit_error,
+    ), status
+
+
 @bp.route("/<int:activity_id>")
 @login_required
 def show(activity_id: int):
     activity = _own_activity(activity_id)
-    return render_template(
-        "activities/show.html",
-        activity=activity,
-        charts=charts.activity_charts(activity.chart_series, g.user.units),
-        bars=charts.stimulus_bars(activity.stimulus, LABELS),
-        summary=activity.summary or {},
-    )
+    return _show(activity, _edit_form(activity, formdata=None))
+
+
+@bp.route("/<int:activity_id>/edit", methods=("POST",))
+@login_required
+def edit(activity_id: int):
+    """Save the sport, race and excluded flags; the week and plan recompute (webapp.edits)."""
+    activity = _own_activity(activity_id)
+    form = _edit_form(activity, formdata=request.form)
+    db = get_session()
+    if not form.validate():
+        error = next(iter(sum(form.errors.values(), [])), None)
+        return _show(activity, form, error, 422)
+    try:
+        edits.edit_activity(
+            db,
+            current_user,
+            activity,
+            sport=form.sport.data,
+            is_race=form.is_race.data,
+            excluded=form.excluded.data,
+        )
+    except edits.EditRefused as exc:
+        db.rollback()  # nothing was changed; the page shows the row as stored
+        return _show(activity, form, str(exc), 422)
+    db.commit()
+    flash("Saved. Your week and this week's plan now follow the change.")
+    return redirect(url_for("activities.show", activity_id=activity_id))
 
 
 @bp.route("/<int:activity_id>/delete", methods=("POST",))
 @login_required
 def delete(activity_id: int):
     _own_activity(activity_id)
-    ingest.delete_activity(get_session(), g.user, activity_id)
+    ingest.delete_activity(get_session(), current_user, activity_id)
     flash("The activity and its file are deleted.")
     return redirect(url_for("activities.index"))

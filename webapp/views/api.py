@@ -7,14 +7,13 @@ answer is JSON, errors included: `{"error": "..."}` with a 4xx status.
 
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, current_app, g, jsonify, request, url_for
 from sqlalchemy import func, select
 from werkzeug.exceptions import HTTPException
 
 import importers
-from webapp import csrf, ingest, jobs, weeks
+from webapp import bounds, ingest, jobs, weeks
+from webapp.auth import csrf
 from webapp.db import get_session
 from webapp.models import Activity, ImportJob
 from webapp.records import activity_json, job_json
@@ -22,8 +21,8 @@ from webapp.tokens import user_for_token
 from webapp.views.upload import needs_background
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # bearer tokens, not the session cookie
 
-WEEK_RE = re.compile(r"^\d{4}-W\d{2}$")
 PER_PAGE = 20
 MAX_PER_PAGE = 100
 
@@ -69,7 +68,7 @@ def authenticate():
         user = user_for_token(get_session(), token.strip())
     if user is None:
         raise ApiError(401)
-    g.user = user
+    g.api_user = user
 
 
 @bp.errorhandler(HTTPException)
@@ -104,7 +103,7 @@ def _int_arg(name: str, default: int, lowest: int, highest: int | None = None) -
 def own_activity(activity_id: int) -> Activity:
     """The user's activity, or 404 (never 403: another user's ids are not confirmed)."""
     activity = get_session().get(Activity, activity_id)
-    if activity is None or activity.user_id != g.user.id:
+    if activity is None or activity.user_id != g.api_user.id:
         raise ApiError(404, "No activity with that id.")
     return activity
 
@@ -112,9 +111,9 @@ def own_activity(activity_id: int) -> Activity:
 @bp.get("/activities")
 def list_activities():
     """The user's activities, newest first, paged (`page`, `per_page`, optional `sport`)."""
-    page = _int_arg("page", 1, 1)
+    page = _int_arg("page", 1, 1, bounds.MAX_PAGE)
     per_page = _int_arg("per_page", PER_PAGE, 1, MAX_PER_PAGE)
-    where = [Activity.user_id == g.user.id]
+    where = [Activity.user_id == g.api_user.id]
     sport = request.args.get("sport")
     if sport:
         where.append(Activity.sport == sport)
@@ -145,16 +144,14 @@ def get_activity(activity_id: int):
 
 
 @bp.delete("/activities/<int:activity_id>")
-@csrf.exempt
 def delete_activity(activity_id: int):
     """Delete an activity, and its original file when no other activity came from it."""
-    if not ingest.delete_activity(get_session(), g.user, activity_id):
+    if not ingest.delete_activity(get_session(), g.api_user, activity_id):
         raise ApiError(404, "No activity with that id.")
     return "", 204
 
 
 @bp.post("/activities")
-@csrf.exempt
 def upload_activities():
     """Import one or more files (multipart field `file`): FIT, GPX, TCX, .gz or a .zip export.
 
@@ -175,10 +172,10 @@ def upload_activities():
         data = upload.read()
         filename = upload.filename or "upload"
         if needs_background(data):
-            started.append(jobs.start_import(current_app, session, g.user, filename, data))
+            started.append(jobs.start_import(current_app, session, g.api_user, filename, data))
             continue
         unknown += importers.detect(data) is None
-        for result in ingest.ingest(session, g.user, filename, data):
+        for result in ingest.ingest(session, g.api_user, filename, data):
             results.append({"file": filename, **result.to_dict()})
 
     activities = []
@@ -209,7 +206,7 @@ def _job_url(job: ImportJob) -> str:
 def get_job(job_id: int):
     """An import job's progress (files done of the upload's files) and, once over, results."""
     job = get_session().get(ImportJob, job_id)
-    if job is None or job.user_id != g.user.id:
+    if job is None or job.user_id != g.api_user.id:
         raise ApiError(404, "No import job with that id.")
     return jsonify(job=job_json(job))
 
@@ -217,10 +214,10 @@ def get_job(job_id: int):
 @bp.get("/weeks/<week>")
 def get_week(week: str):
     """A week ("YYYY-Www"): its runs and totals, the per-muscle state and the strength plan."""
-    if not WEEK_RE.match(week):
-        raise ApiError(400, f"'{week}' is not a week like 2026-W48.")
+    if not bounds.week_is_valid(week):
+        raise ApiError(400, f"'{week}' is not a week like 2026-W48 (years 1970 to 2100).")
     try:
-        view = weeks.weekly_context(get_session(), g.user, week)
+        view = weeks.weekly_context(get_session(), g.api_user, week)
     except ValueError:
         raise ApiError(400, f"'{week}' is not a week like 2026-W48.") from None
     return jsonify(view.to_dict() | {"muscles": view.muscles})

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from flask import Blueprint, Response, abort, current_app, g, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask_login import current_user, login_required
 
-from webapp import csrf
-from webapp.auth import login_required
+from webapp.auth import csrf
 from webapp.db import get_session
 from webapp.models import User
 from webapp.weekly.digest import build_digest
@@ -59,7 +59,7 @@ def unsubscribe_post(token: str):
 @login_required
 def preview():
     """This week's email (the one about the week that just ended), from the same templates."""
-    user = g.user
+    user = current_user
     today = datetime.now(UTC).astimezone(user_zone(user)).date()
     week = week_label(today - timedelta(days=7), user.week_start)
     config = current_app.config

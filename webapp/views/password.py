@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from email.message import EmailMessage
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from webapp import mail
-from webapp.auth import MIN_PASSWORD, login_user, normalise_email
+from webapp.auth import end_other_sessions, login_user
+from webapp.bounds import MAX_ID
 from webapp.db import get_session
+from webapp.forms import ForgotPasswordForm, ResetPasswordForm
 from webapp.models import User
 
 bp = Blueprint("password", __name__, url_prefix="/password")
@@ -45,7 +47,8 @@ def user_for_reset_token(token: str) -> User:
     # The payload names the account whose hash salts the signature; it is trusted only
     # after the signature checks out against that hash.
     _, user_id = serializer.loads_unsafe(token)
-    user = get_session().get(User, user_id) if isinstance(user_id, int) else None
+    in_range = isinstance(user_id, int) and 0 < user_id <= MAX_ID  # not verified yet
+    user = get_session().get(User, user_id) if in_range else None
     max_age = current_app.config.get("PASSWORD_RESET_MAX_AGE", MAX_AGE_S)
     try:
         if user is None:
@@ -73,8 +76,9 @@ def reset_message(user: User, link: str) -> EmailMessage:
 @bp.route("/forgot", methods=("GET", "POST"))
 def forgot():
     """Ask for a reset link; the answer is the same whether the address has an account."""
-    if request.method == "POST":
-        email = normalise_email(request.form.get("email", ""))
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        email = form.email.data
         user = get_session().scalar(select(User).where(User.email == email)) if email else None
         if user is not None:
             # An absolute link from BASE_URL, never from the request's Host header.
@@ -96,17 +100,14 @@ def reset(token: str):
         user = user_for_reset_token(token)
     except InvalidResetLink as exc:
         return render_template("password/forgot.html", error=str(exc)), 400
-    error = None
-    if request.method == "POST":
-        password = request.form.get("password", "")
-        if len(password) < MIN_PASSWORD:
-            error = f"Please choose a password of at least {MIN_PASSWORD} characters."
-        elif password != request.form.get("confirm", ""):
-            error = "The two passwords differ. Please type the same one twice."
-        else:
-            user.password_hash = generate_password_hash(password)
-            get_session().commit()
-            login_user(user)
-            flash("Your password is changed and you are logged in.")
-            return redirect(url_for("home.index"))
-    return render_template("password/reset.html", error=error), 422 if error else 200
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        user.password_hash = generate_password_hash(form.password.data)
+        end_other_sessions(user)  # a stolen session cookie dies with the old password
+        get_session().commit()
+        login_user(user)
+        flash("Your password is changed and you are logged in.")
+        return redirect(url_for("home.index"))
+    # One message at a time, the first wrong field's (as the page always showed it).
+    error = next((messages[0] for messages in form.errors.values()), None)
+    return render_template("password/reset.html", form=form, error=error), 422 if error else 200

@@ -18,13 +18,22 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, current_app, g, render_template, request
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    has_request_context,
+    render_template,
+    request,
+)
+from flask_login import AnonymousUserMixin, current_user
 
 bp = Blueprint("pwa", __name__)
 
 # The app shell: what the worker precaches so that any page it kept can be drawn offline
 # (every stylesheet, script and icon; not the install-sheet screenshots).
-SHELL_GLOBS = ("css/*.css", "js/*.js", "vendor/*.js", "icons/*.png", "icons/*.svg")
+SHELL_GLOBS = ("css/*.css", "js/*.js", "vendor/*.js", "vendor/*.css", "icons/*.png", "icons/*.svg")
 SHELL_TEMPLATES = ("pwa/offline.html",)
 OFFLINE_URL = "/offline"
 
@@ -101,9 +110,12 @@ def offline():
     It is precached for everybody, so it is rendered without the session: no user, no token,
     and the flashed messages stay for the next real page.
     """
-    g.user = None
     return render_template(
-        "pwa/offline.html", csrf_token=lambda: "", get_flashed_messages=lambda **_: []
+        "pwa/offline.html",
+        current_user=AnonymousUserMixin(),
+        pwa_cache_key=None,
+        csrf_token=lambda: "",
+        get_flashed_messages=lambda **_: [],
     )
 
 
@@ -135,8 +147,9 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def pwa_context():
-        user = g.get("user")
-        return {"pwa_cache_key": cache_key(user.id) if user is not None else None}
+        # Emails are rendered outside any request: nobody is logged in there.
+        known = has_request_context() and current_user.is_authenticated
+        return {"pwa_cache_key": cache_key(current_user.id) if known else None}
 
     @app.after_request
     def mark_pages(response: Response) -> Response:
@@ -149,7 +162,6 @@ def init_app(app: Flask) -> None:
             and _is_full_page(response)
         ):
             response.headers["X-Legday-Page"] = "full"
-            user = g.get("user")
-            if user is not None:
-                response.headers["X-Legday-Cache-Key"] = cache_key(user.id)
+            if current_user.is_authenticated:
+                response.headers["X-Legday-Cache-Key"] = cache_key(current_user.id)
         return response

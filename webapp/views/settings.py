@@ -1,119 +1,54 @@
-"""Settings: units, time, training focus, equipment, days, race, heart rate, weekly email."""
+"""Settings: units, time, training focus, equipment, days, race, heart rate, weekly email; and
+the one-tap weekly-email offer shown after a runner's first import (the email is an opt-in).
+"""
 
 from __future__ import annotations
 
-import functools
-import zoneinfo
-from datetime import date
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
 
-from flask import Blueprint, flash, g, redirect, request, url_for
-
-from webapp.auth import login_required
 from webapp.db import get_session
+from webapp.forms import EQUIPMENT, FOCUSES, UNITS, WEEKDAYS, ButtonForm, SettingsForm, timezones
+from webapp.models import Activity
 from webapp.views.fragments import page_or_fragment, wants_fragment
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
-
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-FOCUSES = (
-    ("endurance", "Endurance (marathon, ultra)"),
-    ("speed", "Speed and power (5k, 10k, track)"),
-    ("general", "General strength"),
-)
-EQUIPMENT = (
-    ("none", "Bodyweight only"),
-    ("band", "Resistance band"),
-    ("dumbbells", "Dumbbells"),
-    ("kettlebell", "Kettlebell"),
-    ("gym", "A gym (barbell, machines)"),
-)
-UNITS = (("km", "Kilometres"), ("mi", "Miles"))
+OFFER_ID = "email-offer"
 
 
-@functools.cache
-def timezones() -> tuple[str, ...]:
-    return tuple(sorted(zoneinfo.available_timezones()))
+def _result_value(result, name: str):
+    # Upload results are IngestResults inline and dicts (their JSON) from a background job.
+    return result.get(name) if isinstance(result, dict) else getattr(result, name, None)
 
 
-def _int_in(form, name: str, low: int, high: int, label: str, errors: dict, optional=False):
-    raw = form.get(name, "").strip()
-    if raw == "" and optional:
-        return None
-    try:
-        value = int(raw)
-    except ValueError:
-        errors[name] = f"{label}: please enter a whole number."
-        return None
-    if not low <= value <= high:
-        errors[name] = f"{label} must be between {low} and {high}."
-        return None
-    return value
-
-
-def parse_settings(form) -> tuple[dict, dict]:
-    """The submitted settings as column values, and a message per field that is wrong."""
-    errors: dict[str, str] = {}
-    values: dict = {}
-    values["units"] = form.get("units") if form.get("units") in dict(UNITS) else "km"
-    tz = form.get("timezone", "UTC")
-    if tz not in timezones():
-        errors["timezone"] = "Please pick a time zone from the list."
-    values["timezone"] = tz
-    values["week_start"] = _int_in(form, "week_start", 0, 6, "Week start", errors)
-    values["focus"] = form.get("focus") if form.get("focus") in dict(FOCUSES) else "general"
-    equipment = [e for e in form.getlist("equipment") if e in dict(EQUIPMENT)]
-    values["equipment"] = equipment or ["none"]
-    days = sorted({int(d) for d in form.getlist("available_days") if d in "0123456" and d})
-    if not days:
-        errors["available_days"] = "Pick at least one day you could do a strength session."
-    values["available_days"] = days
-    values["long_run_day"] = _int_in(
-        form, "long_run_day", 0, 6, "Long-run day", errors, optional=True
+def offer_weekly_email(results) -> bool:
+    """Whether to offer the weekly email under these upload results: the runner has it off and
+    this upload brought their first runs (no activity of theirs is older than its runs)."""
+    if not current_user.is_authenticated or current_user.weekly_email:
+        return False
+    ids = [
+        _result_value(r, "activity_id")
+        for r in results or ()
+        if _result_value(r, "status") == "imported"
+    ]
+    ids = [i for i in ids if isinstance(i, int)]
+    if not ids:
+        return False
+    older = get_session().scalar(
+        select(Activity.id)
+        .where(Activity.user_id == current_user.id, Activity.id < min(ids))
+        .limit(1)
     )
-    raw_race = form.get("race_date", "").strip()
-    values["race_date"] = None
-    if raw_race:
-        try:
-            values["race_date"] = date.fromisoformat(raw_race)
-        except ValueError:
-            errors["race_date"] = "Race date: please use the date picker (YYYY-MM-DD)."
-    values["hr_max"] = _int_in(form, "hr_max", 120, 230, "Maximum heart rate", errors, True)
-    values["hr_rest"] = _int_in(form, "hr_rest", 25, 110, "Resting heart rate", errors, True)
-    if values["hr_max"] and values["hr_rest"] and values["hr_rest"] >= values["hr_max"]:
-        errors["hr_rest"] = "Resting heart rate must be below your maximum."
-    values["sex"] = form.get("sex") if form.get("sex") in ("male", "female") else None
-    values["weekly_email"] = form.get("weekly_email") == "on"
-    values["email_weekday"] = _int_in(form, "email_weekday", 0, 6, "Email day", errors)
-    values["email_hour"] = _int_in(form, "email_hour", 0, 23, "Email hour", errors)
-    return values, errors
+    return older is None
 
 
-FIELDS = (
-    "units timezone week_start focus long_run_day race_date hr_max hr_rest sex "
-    "email_weekday email_hour"
-).split()
+@bp.app_context_processor
+def offer_helpers() -> dict:
+    return {"offer_weekly_email": offer_weekly_email}
 
 
-def shown_values(user, form=None) -> dict:
-    """What the form shows: the submitted text after an error, else the saved settings."""
-    if form is None:
-        shown = {name: getattr(user, name) for name in FIELDS}
-        shown |= {
-            "equipment": list(user.equipment or []),
-            "available_days": list(user.available_days or []),
-            "weekly_email": user.weekly_email,
-        }
-    else:
-        shown = {name: form.get(name, "") for name in FIELDS}
-        shown |= {
-            "equipment": form.getlist("equipment"),
-            "available_days": [int(d) for d in form.getlist("available_days") if d.isdigit()],
-            "weekly_email": form.get("weekly_email") == "on",
-        }
-    return {k: ("" if v is None else v) for k, v in shown.items()}
-
-
-def _render(errors=None, saved=False, status=200, form=None):
+def _render(form: SettingsForm, saved=False, status=200):
     headers = {"HX-Trigger": "plan-changed"} if saved else None
     return page_or_fragment(
         "settings/index.html",
@@ -121,10 +56,11 @@ def _render(errors=None, saved=False, status=200, form=None):
         "settings-form",
         status=status,
         headers=headers,
-        user=g.user,
-        errors=errors or {},
+        user=current_user,
+        # The first message of each wrong field, shown beside it.
+        errors={name: messages[0] for name, messages in form.errors.items()},
         saved=saved,
-        shown=shown_values(g.user, form),
+        shown=form.shown(),
         weekdays=WEEKDAYS,
         focuses=FOCUSES,
         equipment_choices=EQUIPMENT,
@@ -137,14 +73,28 @@ def _render(errors=None, saved=False, status=200, form=None):
 @login_required
 def index():
     if request.method == "GET":
-        return _render()
-    values, errors = parse_settings(request.form)
-    if errors:
-        return _render(errors=errors, status=422, form=request.form)
-    for name, value in values.items():
-        setattr(g.user, name, value)
+        return _render(SettingsForm(obj=current_user))
+    form = SettingsForm()
+    if not form.validate():
+        return _render(form, status=422)
+    for name, value in form.values().items():
+        setattr(current_user, name, value)
     get_session().commit()
     if wants_fragment("settings-form"):
-        return _render(saved=True)
+        return _render(form, saved=True)
     flash("Settings saved. This week's plan now follows them.")
+    return redirect(url_for("settings.index"))
+
+
+@bp.post("/weekly-email")
+@login_required
+def weekly_email_on():
+    """The offer's one tap: the weekly email on, on Mondays (the hour stays as set)."""
+    if ButtonForm().validate_on_submit():
+        current_user.weekly_email = True
+        current_user.email_weekday = 0
+        get_session().commit()
+    if wants_fragment(OFFER_ID):
+        return render_template("settings/_email_offer.html", offer_taken=current_user.weekly_email)
+    flash("The weekly email is on: every Monday. Change its day and hour here.")
     return redirect(url_for("settings.index"))

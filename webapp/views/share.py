@@ -21,16 +21,16 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
     url_for,
 )
+from flask_login import current_user, login_required
 from sqlalchemy import delete, func, select
 
-from webapp import csrf, ingest, jobs
-from webapp.auth import login_required
+from webapp import ingest, jobs, security
+from webapp.auth import csrf
 from webapp.db import get_session
 from webapp.models import PendingShare, utcnow
 from webapp.views.upload import ACCEPT, needs_background
@@ -42,6 +42,10 @@ KEEP_FOR = timedelta(hours=24)
 # What a logged-out browser may leave here: enough for a bulk export, not a free file store.
 MAX_PENDING_FILES = 20
 MAX_PENDING_MB = 64
+# What all logged-out browsers together may leave (the oldest files are dropped to make room);
+# per address, ratelimit.py counts files and MB a day.
+GLOBAL_PENDING_FILES = 500
+GLOBAL_PENDING_MB = 512
 
 
 def _hash(token: str) -> str:
@@ -86,9 +90,30 @@ def receive():
         flash("Nothing to import: share a FIT, GPX, TCX, .gz or .zip file with Legday.")
         return redirect("/upload", 303)
     db = get_session()
-    if g.user is not None:
-        return _page(import_files(db, g.user, files))
+    if current_user.is_authenticated:
+        return _page(import_files(db, current_user, files))
     return _keep_for_login(db, files)
+
+
+def make_room(db, files: int, size: int) -> int:
+    """Drop the oldest pending shares until `files` more files of `size` bytes in all fit the
+    global bound (PENDING_SHARE_GLOBAL_FILES / _MB); returns how many were dropped (not
+    committed)."""
+    config = current_app.config
+    max_files = int(config.get("PENDING_SHARE_GLOBAL_FILES", GLOBAL_PENDING_FILES))
+    max_bytes = int(config.get("PENDING_SHARE_GLOBAL_MB", GLOBAL_PENDING_MB) * 1024 * 1024)
+    rows = db.execute(
+        select(PendingShare.id, func.length(PendingShare.content)).order_by(PendingShare.id.desc())
+    ).all()
+    kept_files, kept_bytes, drop = files, size, []
+    for row_id, length in rows:  # newest first: keep while they fit
+        if drop or kept_files + 1 > max_files or kept_bytes + (length or 0) > max_bytes:
+            drop.append(row_id)
+        else:
+            kept_files, kept_bytes = kept_files + 1, kept_bytes + (length or 0)
+    if drop:
+        db.execute(delete(PendingShare).where(PendingShare.id.in_(drop)))
+    return len(drop)
 
 
 def _keep_for_login(db, files: list[tuple[str, bytes]]):
@@ -102,6 +127,7 @@ def _keep_for_login(db, files: list[tuple[str, bytes]]):
     if waiting + len(files) > MAX_PENDING_FILES or sum(len(d) for _, d in files) > max_bytes:
         db.rollback()
         abort(413, "Log in first to share this many files (or this much) with Legday.")
+    make_room(db, len(files), sum(len(d) for _, d in files))
     for filename, data in files:
         db.add(PendingShare(token_hash=token_hash, filename=filename[:255], content=data))
     db.commit()
@@ -113,7 +139,7 @@ def _keep_for_login(db, files: list[tuple[str, bytes]]):
         token,
         max_age=int(KEEP_FOR.total_seconds()),
         path="/share",
-        secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+        secure=security.secure_cookies(),
         httponly=True,
         samesite="Lax",
     )
@@ -137,7 +163,7 @@ def pending():
         ).all()
         files = [(row.filename, row.content) for row in rows]
         ids = [row.id for row in rows]
-        batch = import_files(db, g.user, files) if files else None
+        batch = import_files(db, current_user, files) if files else None
         db.execute(delete(PendingShare).where(PendingShare.id.in_(ids)))
         db.commit()
     response = current_app.make_response(_page(batch))

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, g, redirect, request, url_for
+from flask import Blueprint, abort, current_app, redirect, request, url_for
+from flask_login import current_user, login_required
 from sqlalchemy import and_, or_, select
 
 from webapp import ingest, jobs
-from webapp.auth import login_required
 from webapp.db import get_session
+from webapp.forms import UploadForm
 from webapp.models import ImportJob, utcnow
 from webapp.views.fragments import page_or_fragment, wants_fragment
 
@@ -34,7 +35,7 @@ def _recent_jobs():
         .scalars(
             select(ImportJob)
             .where(
-                ImportJob.user_id == g.user.id,
+                ImportJob.user_id == current_user.id,
                 or_(ImportJob.status.in_(("queued", "running")), failed_lately),
             )
             .order_by(ImportJob.id.desc())
@@ -56,7 +57,7 @@ def index():
     status = 200
     if request.method == "POST":
         batch = {"results": [], "jobs": [], "error": None}
-        uploads = [f for f in request.files.getlist("files") if f and f.filename]
+        uploads = UploadForm().uploads()
         if not uploads:
             batch["error"] = NO_FILES
             status = 422
@@ -65,9 +66,9 @@ def index():
             data = upload.read()
             name = upload.filename or "upload"
             if needs_background(data):
-                batch["jobs"].append(jobs.start_import(current_app, db, g.user, name, data))
+                batch["jobs"].append(jobs.start_import(current_app, db, current_user, name, data))
             else:
-                batch["results"].extend(ingest.ingest(db, g.user, name, data))
+                batch["results"].extend(ingest.ingest(db, current_user, name, data))
     return page_or_fragment(
         "upload/index.html",
         "upload/_batch.html",
@@ -81,7 +82,7 @@ def index():
 
 def _own_job(job_id: int) -> ImportJob:
     found = get_session().scalar(
-        select(ImportJob).where(ImportJob.id == job_id, ImportJob.user_id == g.user.id)
+        select(ImportJob).where(ImportJob.id == job_id, ImportJob.user_id == current_user.id)
     )
     if found is None:
         abort(404)

@@ -4,25 +4,32 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, abort, g, redirect, request, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
+from flask_login import current_user, login_required
 from sqlalchemy import delete, select
 
-from webapp import plans, weeks
-from webapp.auth import login_required
+from engine.muscles import LABELS
+from webapp import bodymap, chart_data, plans, weeks
 from webapp.db import get_session
+from webapp.forms import SessionDoneForm, SwapForm
 from webapp.models import PlanAdjustment, StrengthLog
+from webapp.session_mode import steps as session_mode_steps
 from webapp.views.fragments import page_or_fragment, wants_fragment
 
 bp = Blueprint("week", __name__, url_prefix="/week")
+bp.add_app_template_global(bodymap.regions, "bodymap_regions")
+bp.add_app_template_global(
+    lambda view: chart_data.load_chart(view.trend, LABELS), "load_chart_data"
+)
 
 
 def _week_view(week: str | None):
     if week is not None:
         try:
-            weeks.parse_week(week, g.user, datetime.now(UTC).date())
+            weeks.parse_week(week, current_user, datetime.now(UTC).date())
         except ValueError:
             abort(404)
-    return weeks.weekly_context(get_session(), g.user, week)
+    return weeks.weekly_context(get_session(), current_user, week)
 
 
 def _render(view, message=None, status=200):
@@ -45,6 +52,22 @@ def _session(view, index: int) -> dict:
     return sessions[index]
 
 
+@bp.route("/<week>/sessions/<int:index>")
+@login_required
+def session_mode(week: str, index: int):
+    """One session full screen: tick the sets, rest between them, "done" posts to `done`."""
+    view = _week_view(week)
+    session = _session(view, index)
+    return render_template(
+        "week/session.html",
+        week=view,
+        index=index,
+        session=session,
+        steps=session_mode_steps(session),
+        log=view.logs.get(index),
+    )
+
+
 def _after_change(view_week: str, message: str):
     """The plan fragment for HTMX; for a plain form, back to the week page (post/redirect/get)."""
     if wants_fragment("plan"):
@@ -56,7 +79,7 @@ def _delete_log(db, week: str, index: int) -> None:
     """Forget what the runner logged for session `index` of `week`."""
     db.execute(
         delete(StrengthLog).where(
-            StrengthLog.user_id == g.user.id,
+            StrengthLog.user_id == current_user.id,
             StrengthLog.week == week,
             StrengthLog.session_index == index,
         )
@@ -69,13 +92,13 @@ def done(week: str, index: int):
     view = _week_view(week)
     session = _session(view, index)
     names = [ex["name"] for ex in session["exercises"]]
-    chosen = [n for n in names if n in set(request.form.getlist("exercises"))]
+    chosen = SessionDoneForm().chosen(names)
     db = get_session()
     # Replace (delete + insert) so that the log's id changes and cached weeks see it.
     _delete_log(db, view.week, index)
     db.add(
         StrengthLog(
-            user_id=g.user.id,
+            user_id=current_user.id,
             week=view.week,
             session_index=index,
             day=plans.session_day(session),
@@ -103,8 +126,8 @@ def undo(week: str, index: int):
 def swap(week: str, index: int):
     view = _week_view(week)
     session = _session(view, index)
-    original = request.form.get("exercise", "")
-    target = request.form.get("to", "")
+    form = SwapForm()
+    original, target = form.exercise.data or "", form.to.data or ""
     exercise = next(
         (ex for ex in session["exercises"] if ex.get("original", ex["name"]) == original), None
     )
@@ -113,11 +136,11 @@ def swap(week: str, index: int):
     db = get_session()
     adjustment = db.scalar(
         select(PlanAdjustment).where(
-            PlanAdjustment.user_id == g.user.id, PlanAdjustment.week == view.week
+            PlanAdjustment.user_id == current_user.id, PlanAdjustment.week == view.week
         )
     )
     if adjustment is None:
-        adjustment = PlanAdjustment(user_id=g.user.id, week=view.week, data={})
+        adjustment = PlanAdjustment(user_id=current_user.id, week=view.week, data={})
         db.add(adjustment)
     swaps = dict((adjustment.data or {}).get("swaps", {}))
     key = f"{index}:{original}"

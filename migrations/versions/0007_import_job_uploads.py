@@ -5,16 +5,16 @@ once), and the results JSON that was rewritten after every file becomes one impo
 row per finished file; import_jobs gains `attempts` and `heartbeat_at` for the reaper.
 Rows are carried over both ways (old results land as one row at position -1).
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0007_import_job_uploads
+Revises: 0006_activity_edits
 Create Date: 2026-11-30 12:30:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0007_import_job_uploads"
+down_revision = "0006_activity_edits"
 branch_labels = None
 depends_on = None
 
@@ -65,5 +65,25 @@ def downgrade() -> None:
         "UPDATE import_jobs SET payload = "
         "(SELECT content FROM import_uploads WHERE import_uploads.job_id = import_jobs.id)"
     )
+    _results_back_into_jobs()
     op.drop_table("import_job_files")
     op.drop_table("import_uploads")
+
+
+def _results_back_into_jobs() -> None:
+    """Each job's per-file results joined, in file order, into its one results list (done in
+    Python: SQLite and PostgreSQL aggregate JSON differently)."""
+    files = sa.table(
+        "import_job_files",
+        sa.column("job_id", sa.Integer()),
+        sa.column("position", sa.Integer()),
+        sa.column("results", sa.JSON()),
+    )
+    jobs = sa.table("import_jobs", sa.column("id", sa.Integer()), sa.column("results", sa.JSON()))
+    conn = op.get_bind()
+    joined: dict[int, list] = {}
+    rows = conn.execute(sa.select(files).order_by(files.c.job_id, files.c.position))
+    for job_id, _position, results in rows:
+        joined.setdefault(job_id, []).extend(results or [])
+    for job_id, results in joined.items():
+        conn.execute(sa.update(jobs).where(jobs.c.id == job_id).values(results=results))
