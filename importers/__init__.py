@@ -13,6 +13,7 @@ import dataclasses
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 from importers import archive, export_index, fit, gpx, limits, tcx
 from importers.activity import Activity
@@ -30,11 +31,14 @@ __all__ = [
     "CorruptFile",
     "FileTooLarge",
     "Imported",
+    "IndexEntry",
     "NoActivityData",
     "UnsupportedFormat",
     "detect",
     "iter_load",
+    "iter_members",
     "load",
+    "load_member",
 ]
 
 ACTIVITY_SUFFIXES = (".fit", ".gpx", ".tcx")
@@ -147,46 +151,66 @@ def iter_load(
     if kind != "zip":
         yield dataclasses.replace(_one(data, filename, kind), data=upload)
         return
-    yield from _zip_results(data, filename, limits, nested=False)
+    yield from _zip_results(data, filename, limits)
 
 
-def _zip_results(
-    data: bytes, filename: str, limits: archive.Limits, nested: bool
-) -> Iterator[Imported]:
+def _zip_results(data: bytes, filename: str, limits: archive.Limits) -> Iterator[Imported]:
     """One Imported per member; a zip inside (Garmin's account export) is opened once, with the
     same limits; a Strava export's activities.csv names the sport and title of each file."""
     try:
-        zf = archive.open_zip(data, filename)
+        for member, entry in iter_members(data, filename, limits=limits):
+            yield load_member(member, entry, limits=limits)
     except ActivityFileError as exc:
         yield Imported(filename, error=exc, data=data)
-        return
-    with zf:
-        yield from _zip_members(zf, data, filename, limits, nested)
 
 
-def _zip_members(zf, data: bytes, filename: str, limits: archive.Limits, nested: bool):
+IndexEntry = tuple[str | None, str | None]  # (sport, title) from an export's activities.csv
+
+
+def iter_members(
+    data: bytes | BinaryIO, filename: str, *, limits: archive.Limits = archive.LIMITS
+) -> Iterator[tuple[archive.Member, IndexEntry | None]]:
+    """Each member of a zip to parse (unread: skipped), in order, with its export-index entry;
+    a zip inside (Garmin's account export) is opened once and its members come in its place.
+    `data`: the zip's bytes or a seekable binary file. The web app's process pool parses
+    these one per task with `load_member`. Raises ActivityFileError when the archive itself
+    cannot be opened or is over its limits (a nested one yields its error as a member)."""
+    with archive.open_zip(data, filename) as zf:
+        yield from _members_of(zf, filename, limits, nested=False)
+
+
+def _members_of(zf, filename: str, limits: archive.Limits, nested: bool):
     index = export_index.read_index(zf, limits)
-    try:
-        for member in archive.iter_zip(zf, filename, limits, _wanted):
-            if member.skipped is not None:
-                yield Imported(member.name, skipped=member.skipped, total=member.total)
-                continue
-            if member.error is not None:
-                error = _family(member.error, member.name)
-                yield Imported(member.name, error=error, total=member.total)
-                continue
-            content = member.data or b""
-            if not nested and archive.is_zip(content):
-                yield from _zip_results(content, member.name, limits, nested=True)
-                continue
-            result = _member(member.name, content, limits)
-            entry = index.get(member.name)
-            if entry is not None and result.activities:
-                acts = [export_index.apply_index(a, entry) for a in result.activities]
-                result = dataclasses.replace(result, activities=acts)
-            yield dataclasses.replace(result, data=content, total=member.total)
-    except ActivityFileError as exc:
-        yield Imported(filename, error=exc, data=data)
+    for member in archive.iter_zip(zf, filename, limits, _wanted):
+        content = member.data
+        if nested or not content or not archive.is_zip(content):
+            yield member, index.get(member.name)
+            continue
+        try:
+            with archive.open_zip(content, member.name) as inner:
+                yield from _members_of(inner, member.name, limits, nested=True)
+        except ActivityFileError as exc:
+            yield archive.Member(member.name, content, exc, member.total), None
+
+
+def load_member(
+    member: archive.Member,
+    entry: IndexEntry | None = None,
+    *,
+    limits: archive.Limits = archive.LIMITS,
+) -> Imported:
+    """One member from `iter_members` parsed, as iter_load yields it. Never raises."""
+    if member.skipped is not None:
+        return Imported(member.name, skipped=member.skipped, total=member.total)
+    if member.error is not None:
+        error = _family(member.error, member.name)
+        return Imported(member.name, error=error, total=member.total, data=member.data or b"")
+    content = member.data or b""
+    result = _member(member.name, content, limits)
+    if entry is not None and result.activities:
+        acts = [export_index.apply_index(a, entry) for a in result.activities]
+        result = dataclasses.replace(result, activities=acts)
+    return dataclasses.replace(result, data=content, total=member.total)
 
 
 _READ_SUFFIXES = (*ACTIVITY_SUFFIXES, ".gz", ".zip")

@@ -13,6 +13,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from importers.errors import CorruptFile, FileTooLarge
 
@@ -91,10 +92,11 @@ def _broken(name: str, message: str, cause: Exception, total: int) -> Member:
     return Member(name, None, err, total)
 
 
-def open_zip(data: bytes, filename: str | None) -> zipfile.ZipFile:
-    """The archive opened (not yet read); CorruptFile when it cannot be."""
+def open_zip(data: bytes | BinaryIO, filename: str | None) -> zipfile.ZipFile:
+    """The archive opened (not yet read) from its bytes or a seekable binary file (a big
+    upload spooled to disk, read member by member, never whole); CorruptFile when it cannot be."""
     try:
-        return zipfile.ZipFile(io.BytesIO(data))
+        return zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
     except Exception as exc:  # BadZipFile, NotImplementedError('zip file version'), EOFError...
         raise CorruptFile(
             "This .zip archive is damaged or incomplete and cannot be opened.", filename=filename
@@ -102,7 +104,7 @@ def open_zip(data: bytes, filename: str | None) -> zipfile.ZipFile:
 
 
 def iter_zip(
-    data: bytes | zipfile.ZipFile,
+    data: bytes | BinaryIO | zipfile.ZipFile,
     filename: str | None,
     limits: Limits = LIMITS,
     wanted: Callable[[str], bool] | None = None,
@@ -111,7 +113,8 @@ def iter_zip(
 
     The one place a zip is opened on the way in: the importers read each member's bytes from
     here, and the web app stores and counts them from the same Members (`Member.total`).
-    `data` may be a ZipFile the caller opened with `open_zip` (to read an index member first).
+    `data`: the archive's bytes, a seekable binary file, or a ZipFile the caller opened with
+    `open_zip` (to read an index member first).
     A member whose name `wanted` refuses is yielded as skipped ("not an activity file")
     without being read, so no size limit applies to it (Apple Health's export.xml, photos).
 

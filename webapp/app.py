@@ -71,6 +71,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     register_commands(app)
     _register_error_pages(app)
+    if app.config.get("JOB_REAP_ON_START", True):
+        from webapp import jobs
+
+        jobs.reap_on_start(app)
     return app
 
 

@@ -22,6 +22,10 @@ def _secret_key(instance_path: str) -> str:
     return path.read_text().strip()
 
 
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value not in (None, "") else None
+
+
 def _flag(value: str | None) -> bool | None:
     """ "1"/"0" (also true/false, yes/no, on/off) -> True/False; unset or empty -> None."""
     if value is None or not value.strip():
@@ -59,6 +63,11 @@ def load_config(instance_path: str) -> dict:
         "SERVER_TIMING": os.environ.get("LEGDAY_SERVER_TIMING", "0") == "1",
         "RQ_QUEUE": os.environ.get("LEGDAY_RQ_QUEUE", "legday"),
         # Bigger uploads (and every .zip) are imported in the background.
+        # Import jobs: a running job's heartbeat, and when the reaper deems its process dead.
+        "JOB_HEARTBEAT_SECONDS": float(os.environ.get("LEGDAY_JOB_HEARTBEAT_SECONDS", "10")),
+        "JOB_STALE_SECONDS": float(os.environ.get("LEGDAY_JOB_STALE_SECONDS", "45")),
+        # Processes that parse a bulk import (unset: one per core; 0 or 1: in the job's own).
+        "IMPORT_WORKERS": _int_or_none(os.environ.get("LEGDAY_IMPORT_WORKERS")),
         "INLINE_IMPORT_MAX_BYTES": int(os.environ.get("LEGDAY_INLINE_IMPORT_KB", "2048")) * 1024,
         "SMTP_URL": os.environ.get("SMTP_URL") or None,
         "MAIL_FROM": os.environ.get("MAIL_FROM", "Legday <legday@localhost>"),

@@ -2,8 +2,9 @@
 
 In: a user, a file name and its bytes (FIT, GPX, TCX, .gz or a .zip of them), from the upload
 page, the background job, the JSON API and the share target. Out: one IngestResult per
-activity (or per refused/skipped file); each file (zip member) is one committed transaction,
-its original bytes stored once per user (deduplicated by SHA-256) as an OriginalFile.
+activity (or per refused/skipped file). Files are parsed (here, or in webapp.bulk's process
+pool) into row values, then one Writer commits them in batches; a file's original bytes are
+stored once per user (deduplicated by SHA-256) as an OriginalFile.
 `delete_activity` is the inverse: it removes a row and its original once nothing uses it.
 Errors never escape: a bad file becomes a "refused" result and leaves nothing behind.
 """
@@ -14,7 +15,8 @@ import dataclasses
 import hashlib
 import logging
 import math
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
@@ -60,8 +62,55 @@ class IngestResult:
         return dataclasses.asdict(self)
 
 
-# progress(results so far, files in the upload): called after each file and once at the end.
-ProgressCallback = Callable[[list[IngestResult], int], None]
+@dataclass
+class ParsedFile:
+    """One file (zip member) parsed and turned into Activity column values, ready for the
+    Writer: small and picklable, so a process pool can hand it back (webapp.bulk)."""
+
+    source_name: str
+    rows: list[dict[str, Any]] = dataclasses.field(default_factory=list)  # activity_values
+    summaries: list[dict[str, Any]] = dataclasses.field(default_factory=list)  # _summary
+    error: str | None = None
+    skipped: str | None = None
+
+
+@dataclass
+class FileItem:
+    """A ParsedFile with its position in the upload (0-based), the upload's file count and
+    the file's own bytes (stored once as its OriginalFile)."""
+
+    position: int
+    total: int
+    parsed: ParsedFile
+    content: bytes
+
+
+# before_commit(files of this batch as (position, results), files in the upload): runs inside
+# each batch's transaction, just before its commit (the job records its progress there).
+BeforeCommit = Callable[[list[tuple[int, list[IngestResult]]], int], None]
+
+
+def parse_imported(item: importers.Imported, filename: str, athlete: Athlete) -> ParsedFile:
+    """An importer's result for one file as row values (the CPU-heavy part: stimulus, charts)."""
+    name = item.source_name or filename
+    if item.error is not None:
+        return ParsedFile(name, error=str(item.error))
+    if not item.activities:
+        return ParsedFile(name, skipped=item.skipped or "Nothing to import in this file.")
+    return ParsedFile(
+        name,
+        rows=[activity_values(a, athlete) for a in item.activities],
+        summaries=[_summary(a) for a in item.activities],
+    )
+
+
+def parse_in_process(
+    data: bytes, filename: str, athlete: Athlete, skip: frozenset[int] = frozenset()
+) -> Iterator[FileItem]:
+    """Each file of the upload parsed here, one at a time (iter_load reads the upload once)."""
+    for position, item in enumerate(importers.iter_load(data, filename)):
+        if position not in skip:
+            yield FileItem(position, item.total, parse_imported(item, filename, athlete), item.data)
 
 
 # --- ingest ---------------------------------------------------------------------------------
@@ -73,43 +122,42 @@ def ingest(
     filename: str,
     data: bytes,
     *,
-    progress: ProgressCallback | None = None,
+    files: Iterable[FileItem] | None = None,
+    before_commit: BeforeCommit | None = None,
+    batch_files: int = 1,
 ) -> list[IngestResult]:
-    """Import every activity in `data`; one committed transaction per file (per zip member).
+    """Import every activity in `data` (FIT, GPX, TCX, .gz, .zip); returns one IngestResult
+    per activity or per skipped/refused file.
 
-    A file that fails leaves nothing behind (its transaction is rolled back); files before it
-    in the same archive stay imported. `progress(results_so_far, total)` runs after each file,
-    `total` being how many files the upload holds (an archive's members, else 1). The upload
-    is read once: importers.iter_load hands over each member's own bytes with its activities.
+    `files` are the upload's parsed files (default: parsed here, in order; webapp.bulk parses
+    them in a process pool). Files are committed `batch_files` at a time by one Writer; a
+    file that fails leaves nothing behind and the files around it stay imported.
     """
-    results: list[IngestResult] = []
-    total = 1
-    athlete = athlete_for(user, reprocess.history_rows(session, user.id))
+    writer = Writer(session, user, before_commit=before_commit, batch_files=batch_files)
+    if files is None:
+        athlete = athlete_for(user, reprocess.history_rows(session, user.id))
+        files = parse_in_process(data, filename, athlete)
     try:
-        for item in importers.iter_load(data, filename):
-            total = item.total
-            results.extend(_ingest_item(session, user, item, filename, athlete))
-            if progress is not None:
-                progress(results, total)
+        for item in files:
+            writer.add(item)
     except ActivityFileError as exc:
-        session.rollback()
-        results.append(IngestResult(exc.filename or filename, "refused", str(exc)))
+        writer.commit()
+        writer.results.append(IngestResult(exc.filename or filename, "refused", str(exc)))
     except Exception:
         # An importer bug must not become a 500 or a half-written file.
         log.exception("importing %r failed", filename)
-        session.rollback()
-        results.append(IngestResult(filename, "refused", READ_FAILED))
-    _refresh_days(session, user)
-    if any(r.status == "imported" for r in results):
+        writer.commit()
+        writer.results.append(IngestResult(filename, "refused", READ_FAILED))
+    writer.commit()
+    _refresh_days(session, user)  # once per upload (each stored activity marked its day)
+    if any(r.status == "imported" for r in writer.results):
         # A new best effort may move the threshold: the clock then recomputes the history.
         try:
             reprocess.request_if_threshold_moved(session, user)
         except Exception:
             log.exception("checking the threshold of user %s failed", user.id)
             session.rollback()
-    if progress is not None:
-        progress(results, total)
-    return results
+    return writer.results
 
 
 def _refresh_days(session: Session, user: User) -> None:
@@ -127,35 +175,99 @@ def is_archive(data: bytes) -> bool:
     return importers.detect(data) == "zip"
 
 
-def _ingest_item(session, user, item, filename, athlete) -> list[IngestResult]:
-    name = item.source_name or filename
-    if item.error is not None:
-        return [IngestResult(name, "refused", str(item.error))]
-    if not item.activities:
-        return [IngestResult(name, "skipped", item.skipped or "Nothing to import in this file.")]
-    try:
-        results = _store(session, user, name, item.data, item, athlete)
-        session.commit()
-        return results
-    except IntegrityError:
-        # The same run arrived twice at once (two tabs, the share target and the API).
-        session.rollback()
-        return [
-            IngestResult(name, "duplicate", "You already have this activity.", **_summary(a))
-            for a in item.activities
-        ]
-    except Exception:
-        log.exception("storing %r failed", name)
-        session.rollback()
+class Writer:
+    """The one writer of an import: takes each parsed file and commits them in batches of
+    `batch_files` files (or once `batch_seconds` have passed), not a commit per file.
+
+    A batch's rows are written only when it is committed, so the database's write lock (the
+    whole file, on SQLite) is held for the few milliseconds of the inserts, never while a
+    slow file is being parsed. When a file of the batch fails (the same run arriving twice at
+    once, a store error) the batch is rolled back and written again one transaction per
+    file, so only the file at fault is marked (duplicate, or refused) and nothing of it is
+    half written.
+    """
+
+    def __init__(self, session, user, *, before_commit=None, batch_files=1, batch_seconds=2.0):
+        self.session, self.user = session, user
+        self.before_commit, self.batch_files = before_commit, max(1, batch_files)
+        self.batch_seconds = batch_seconds
+        self.results: list[IngestResult] = []
+        self.commits = 0
+        self._pending: list[FileItem] = []
+        self._started = time.monotonic()
+        self._total = 1
+
+    def add(self, item: FileItem) -> None:
+        self._total = item.total
+        if not self._pending:
+            self._started = time.monotonic()
+        self._pending.append(item)
+        if (
+            len(self._pending) >= self.batch_files
+            or time.monotonic() - self._started >= self.batch_seconds
+        ):
+            self.commit()
+
+    def commit(self) -> None:
+        """Write and commit the pending files (before_commit runs inside the transaction)."""
+        pending, self._pending = self._pending, []
+        if not pending:
+            return
+        try:
+            self._commit([(item, self._stage(item)) for item in pending])
+        except Exception as exc:
+            if not isinstance(exc, IntegrityError):
+                log.exception("a batch of %d files failed: writing them one by one", len(pending))
+            self.session.rollback()
+            if len(pending) == 1:  # the file at fault: marked, not tried a second time
+                self._commit([(pending[0], self._failed(pending[0], exc))])
+                return
+            for item in pending:
+                self._write_alone(item)
+
+    def _commit(self, batch: list[tuple[FileItem, list[IngestResult]]]) -> None:
+        if self.before_commit is not None:
+            self.before_commit([(item.position, results) for item, results in batch], self._total)
+        self.session.commit()
+        self.commits += 1
+        for _item, results in batch:
+            self.results.extend(results)
+
+    def _write_alone(self, item: FileItem) -> None:
+        try:
+            self._commit([(item, self._stage(item))])
+        except Exception as exc:
+            self.session.rollback()
+            self._commit([(item, self._failed(item, exc))])
+
+    @staticmethod
+    def _failed(item: FileItem, exc: Exception) -> list[IngestResult]:
+        name = item.parsed.source_name
+        if isinstance(exc, IntegrityError):
+            # The same run arrived twice at once (two tabs, the share target and the API).
+            return [
+                IngestResult(name, "duplicate", "You already have this activity.", **summary)
+                for summary in item.parsed.summaries
+            ]
+        log.error("storing %r failed", name, exc_info=exc)
         return [IngestResult(name, "refused", STORE_FAILED)]
 
+    def _stage(self, item: FileItem) -> list[IngestResult]:
+        parsed = item.parsed
+        if parsed.error is not None:
+            return [IngestResult(parsed.source_name, "refused", parsed.error)]
+        if parsed.skipped is not None:
+            return [IngestResult(parsed.source_name, "skipped", parsed.skipped)]
+        return _store(self.session, self.user, parsed, item.content)
 
-def _store(session, user, name, content, item, athlete) -> list[IngestResult]:
+
+def _store(session, user, parsed: ParsedFile, content: bytes) -> list[IngestResult]:
     results: list[IngestResult] = []
+    name = parsed.source_name
     original = None
     seen: set[str] = set()
-    for activity in item.activities:
-        fingerprint = activity.fingerprint
+    for values, summary in zip(parsed.rows, parsed.summaries, strict=True):
+        fingerprint = values["fingerprint"]
         existing = session.scalar(
             select(Activity.id).where(
                 Activity.user_id == user.id, Activity.fingerprint == fingerprint
@@ -164,30 +276,25 @@ def _store(session, user, name, content, item, athlete) -> list[IngestResult]:
         if existing is not None or fingerprint in seen:
             results.append(
                 IngestResult(
-                    name,
-                    "duplicate",
-                    "You already have this activity.",
-                    existing,
-                    **_summary(activity),
+                    name, "duplicate", "You already have this activity.", existing, **summary
                 )
             )
             continue
         seen.add(fingerprint)
         if original is None:
             original = _original_file(session, user, name, content)
-        row = activity_row(activity, user.id, athlete)
-        row.original_file_id = original.id
+        row = Activity(user_id=user.id, original_file_id=original.id, **values)
         session.add(row)
         session.flush()
-        daily_loads.mark_stale(user, activity.start_time)  # a non-run too: its day is cheap
-        if activity.is_run:
+        daily_loads.mark_stale(user, row.start_time)  # a non-run too: its day is cheap
+        if row.is_run:
             status, message = "imported", ""
-        elif is_on_foot(activity.sport):
+        elif is_on_foot(row.sport):
             # Walks and hikes load the legs (the week's load) but are not counted as runs.
             status, message = "imported", ON_FOOT
         else:
             status, message = "skipped", NOT_A_RUN
-        results.append(IngestResult(name, status, message, row.id, **_summary(activity)))
+        results.append(IngestResult(name, status, message, row.id, **summary))
     return results
 
 
@@ -273,10 +380,14 @@ def stimulus_fields(activity, athlete=None) -> dict[str, Any]:
 def activity_row(activity, user_id: int, athlete=None) -> Activity:
     """An Activity row: summary, splits, chart series and (for runs, walks and hikes: on foot)
     the engine's stimulus."""
+    return Activity(user_id=user_id, **activity_values(activity, athlete))
+
+
+def activity_values(activity, athlete=None) -> dict[str, Any]:
+    """An Activity row's column values but its owner and file (plain data: picklable)."""
     engine_fields = stimulus_fields(activity, athlete)
     notes = engine_fields.pop("notes")
-    return Activity(
-        user_id=user_id,
+    return dict(
         index_in_file=activity.index,
         name=(activity.name or None) and activity.name[:255],
         source_format=activity.source_format,

@@ -168,7 +168,13 @@ class DailyLoad(Base):
 
 
 class ImportJob(Base):
-    """An upload processed in the background; the upload page polls it."""
+    """An upload processed in the background; the upload page polls it.
+
+    The upload's bytes live apart, in ImportUpload (so a progress commit rewrites a small
+    row), and each finished file appends one ImportJobFile: `done` counts files, `total`
+    is the upload's file count. `attempts` counts starts; `heartbeat_at` is refreshed while
+    a process works on it (webapp.jobs reaps a running job whose heartbeat went stale).
+    """
 
     __tablename__ = "import_jobs"
 
@@ -178,11 +184,46 @@ class ImportJob(Base):
     status: Mapped[str] = mapped_column(String(16), default="queued")  # queued|running|done|failed
     total: Mapped[int] = mapped_column(Integer, default=0)
     done: Mapped[int] = mapped_column(Integer, default=0)
-    results: Mapped[list] = mapped_column(JSON, default=list)
-    payload: Mapped[bytes | None] = mapped_column(LargeBinary)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    files: Mapped[list[ImportJobFile]] = relationship(
+        order_by="ImportJobFile.position", cascade="all, delete-orphan", passive_deletes=True
+    )
+    upload: Mapped[ImportUpload | None] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def results(self) -> list[dict]:
+        """Every file's results so far, in the upload's order (IngestResult.to_dict shapes)."""
+        return [result for file in self.files for result in file.results]
+
+
+class ImportUpload(Base):
+    """The bytes of an ImportJob's upload, kept until the job is done (for "Try again")."""
+
+    __tablename__ = "import_uploads"
+
+    job_id: Mapped[int] = mapped_column(
+        ForeignKey("import_jobs.id", ondelete="CASCADE"), primary_key=True
+    )
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+
+
+class ImportJobFile(Base):
+    """One finished file of an ImportJob: its position in the upload and its results."""
+
+    __tablename__ = "import_job_files"
+    __table_args__ = (UniqueConstraint("job_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("import_jobs.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    results: Mapped[list] = mapped_column(JSON, default=list)
 
 
 class ApiToken(Base):

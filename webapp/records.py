@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from webapp.models import Activity
+from webapp.models import Activity, ImportJob
 
 SUMMARY_FIELDS = (
     "name",
@@ -44,4 +44,23 @@ def activity_json(activity: Activity, *, detail: bool = False) -> dict:
     if detail:
         record["summary"] = activity.summary or {}
         record["stimulus"] = activity.stimulus or {}
+    return record
+
+
+def job_json(job: ImportJob) -> dict:
+    """An import job: `status` queued|running|done|failed, `files_done` of `files_total`
+    (files, not activities; the total is 0 until a worker opens the upload), `error` when
+    failed, and each finished file's `results` once it is done or failed."""
+    record = {
+        "id": job.id,
+        "filename": job.filename,
+        "status": job.status,
+        "files_done": job.done,
+        "files_total": job.total,
+        "error": job.error,
+        "created_at": iso(job.created_at),
+        "finished_at": iso(job.finished_at),
+    }
+    if job.status in ("done", "failed"):
+        record["results"] = job.results
     return record

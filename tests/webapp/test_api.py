@@ -1,4 +1,5 @@
 import io
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -168,15 +169,50 @@ def test_post_imports_files_then_marks_them_duplicates(app, client, account):
     assert client.get("/api/v1/activities", headers=bearer(account.token)).get_json()["total"] == 2
 
 
-def test_post_a_zip_and_a_non_run(client, account):
+def test_post_a_zip_is_a_job_202_with_its_location_and_a_non_run_is_inline(
+    client, account, monkeypatch
+):
     archive = zip_of({"run.fit": run_fit(recent_start(3)), "notes.txt": b"hello"})
     response = post_files(
         client, account.token, [("export.zip", archive), ("ride.fit", ride_fit())]
     )
-    assert response.status_code == 201
-    statuses = {r["source_name"]: r["status"] for r in response.get_json()["results"]}
-    assert statuses["run.fit"] == "imported"
-    assert statuses["ride.fit"] == "skipped"
+    assert response.status_code == 202, response.get_json()
+    body = response.get_json()
+    location = response.headers["Location"]
+    assert location == body["jobs"][0]["url"] and location.startswith("/api/v1/jobs/")
+    assert body["jobs"][0]["status"] in ("queued", "running", "done")
+    assert {r["source_name"]: r["status"] for r in body["results"]} == {"ride.fit": "skipped"}
+
+    job = poll_job(client, account.token, location)
+    assert job["status"] == "done", job
+    assert (job["files_done"], job["files_total"]) == (2, 2)  # files, not activities
+    statuses = {r["source_name"]: r["status"] for r in job["results"]}
+    assert statuses == {"run.fit": "imported", "notes.txt": "skipped"}
+    listed = client.get("/api/v1/activities", headers=bearer(account.token)).get_json()
+    assert listed["total"] == 2  # the run from the job and the ride
+    # Another account cannot see the job (404, as for activities).
+    other = add_account(client.application, "other@example.com")
+    assert_json_error(client.get(location, headers=bearer(other.token)), 404)
+
+
+def test_a_large_single_file_is_a_job_too(app, client, account):
+    app.config["INLINE_IMPORT_MAX_BYTES"] = 100
+    response = post_files(client, account.token, [("big.gpx", run_gpx(recent_start(1)))])
+    assert response.status_code == 202
+    job = poll_job(client, account.token, response.headers["Location"])
+    assert job["status"] == "done" and [r["status"] for r in job["results"]] == ["imported"]
+
+
+def poll_job(client, token, location, deadline_s=60.0):
+    """Follow the job URL until the job is over (a wait for the work, not a speed test)."""
+    end = time.monotonic() + deadline_s
+    while True:
+        response = client.get(location, headers=bearer(token))
+        assert response.status_code == 200
+        job = response.get_json()["job"]
+        if job["status"] in ("done", "failed") or time.monotonic() > end:
+            return job
+        time.sleep(0.05)
 
 
 def test_post_refusals(client, account):

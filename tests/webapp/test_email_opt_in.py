@@ -14,7 +14,7 @@ from tests.webapp.weekly_helpers import weekly_email_on
 from webapp import db as legday_db
 from webapp.db import get_session
 from webapp.ingest import IngestResult
-from webapp.models import Activity, ImportJob, User
+from webapp.models import Activity, ImportJob, ImportJobFile, User
 from webapp.views.settings import offer_weekly_email
 
 OFFER = "Send me this every Monday"
@@ -83,7 +83,8 @@ def test_a_finished_background_import_offers_it_too(app, client, auth):
         assert offer_weekly_email(as_json)
         assert not offer_weekly_email([{"status": "refused", "activity_id": None}])
         assert not offer_weekly_email([{"status": "imported", "activity_id": activity_id + 1}])
-        job = ImportJob(id=1, user_id=user_id, filename="all.zip", status="done", results=as_json)
+        job = ImportJob(id=1, user_id=user_id, filename="all.zip", status="done")
+        job.files = [ImportJobFile(position=0, results=as_json)]
         assert OFFER in render_template("upload/_job.html", job=job)
         job.status = "running"
         assert OFFER not in render_template("upload/_job.html", job=job)

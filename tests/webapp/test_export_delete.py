@@ -12,6 +12,8 @@ from webapp.models import (
     Base,
     EmailSend,
     ImportJob,
+    ImportJobFile,
+    ImportUpload,
     PlanAdjustment,
     StrengthLog,
     User,
@@ -75,6 +77,11 @@ def count_rows(app, user_id: int) -> dict[str, int]:
         counts = {}
         for table in Base.metadata.sorted_tables:
             column = table.c.id if table.name == "users" else table.c.get("user_id")
+            if column is None and "job_id" in table.c:  # a job's upload and files
+                jobs = select(ImportJob.id).where(ImportJob.user_id == user_id)
+                counts[table.name] = session.scalar(
+                    select(func.count()).select_from(table).where(table.c.job_id.in_(jobs))
+                )
             if column is not None:
                 counts[table.name] = session.scalar(
                     select(func.count()).select_from(table).where(column == user_id)
@@ -91,7 +98,12 @@ def fill_every_table(app, user_id: int) -> None:
         daily_loads.refresh(session, session.get(User, user_id))  # the runner's days
         session.add_all(
             [
-                ImportJob(user_id=user_id, filename="export.zip", payload=b"PK"),
+                ImportJob(
+                    user_id=user_id,
+                    filename="export.zip",
+                    upload=ImportUpload(size=2, content=b"PK"),
+                    files=[ImportJobFile(position=0, results=[])],
+                ),
                 StrengthLog(
                     user_id=user_id, week="2026-W45", session_index=0, day=day, status="done"
                 ),

@@ -110,8 +110,43 @@ def test_a_zip_reports_each_member_and_stores_each_members_own_bytes(db, user):
 def test_progress_is_reported_after_each_file(db, user):
     archive = zip_of({"a.fit": run_fit(recent_start(4)), "b.fit": run_fit(recent_start(6))})
     seen = []
-    ingest.ingest(db, user, "two.zip", archive, progress=lambda rs, n: seen.append((len(rs), n)))
-    assert seen[:2] == [(1, 2), (2, 2)]
+
+    def before_commit(batch, total):
+        seen.append(([position for position, _ in batch], total))
+
+    ingest.ingest(db, user, "two.zip", archive, before_commit=before_commit)
+    assert seen == [([0], 2), ([1], 2)]
+
+
+def test_files_are_committed_in_batches_and_rows_appear_per_batch(app, db, user):
+    """Five files, batches of two: three commits, and another connection sees the rows of a
+    batch only once it is committed (the first two files, then four, then five)."""
+    names = [f"{n}.fit" for n in range(5)]
+    archive = zip_of({name: run_fit(recent_start(n + 2)) for n, name in enumerate(names)})
+    visible, batches = [], []
+
+    def before_commit(batch, total):
+        batches.append([position for position, _ in batch])
+        with app.extensions["legday.sessionmaker"]() as other:  # what a reader sees now
+            visible.append(count(other, Activity))
+
+    results = ingest.ingest(
+        db, user, "five.zip", archive, before_commit=before_commit, batch_files=2
+    )
+    assert [r.status for r in results] == ["imported"] * 5
+    assert batches == [[0, 1], [2, 3], [4]]
+    assert visible == [0, 2, 4]  # each batch's rows are not there before its own commit
+    assert count(db, Activity) == 5
+
+
+def test_a_duplicate_inside_a_batch_rolls_back_only_that_file(db, user):
+    """The second copy of a run in one batch is told apart by the writer itself; a unique-key
+    clash at commit time rewrites the batch file by file, nothing lost or doubled."""
+    same = run_fit(recent_start(3))
+    archive = zip_of({"a.fit": same, "b.fit": run_fit(recent_start(5)), "c/a.fit": same})
+    results = ingest.ingest(db, user, "dups.zip", archive, batch_files=10)
+    assert [r.status for r in results] == ["imported", "imported", "duplicate"]
+    assert count(db, Activity) == 2 and count(db, OriginalFile) == 2
 
 
 def test_a_zip_is_opened_once_and_each_member_parsed_once(db, user, monkeypatch):
@@ -176,3 +211,29 @@ def test_a_file_that_fails_half_way_leaves_nothing_behind(db, user):
         "skipped",
         "imported",
     ]
+
+
+def test_a_store_error_in_a_batch_marks_only_its_file_and_keeps_the_others(db, user):
+    """Three files in one batch; the database refuses the second one's row every time: the
+    batch is rolled back and written file by file, so the first and third are kept."""
+    from sqlalchemy import event
+
+    starts = [recent_start(n) for n in (2, 3, 4)]
+    archive = zip_of({f"{n}.fit": run_fit(start) for n, start in enumerate(starts)})
+
+    def refuse_the_second(_mapper, _connection, target):
+        if target.start_time == starts[1]:
+            raise RuntimeError("disk full")
+
+    event.listen(Activity, "before_insert", refuse_the_second)
+    try:
+        results = ingest.ingest(db, user, "three.zip", archive, batch_files=10)
+    finally:
+        event.remove(Activity, "before_insert", refuse_the_second)
+    assert [(r.source_name, r.status) for r in results] == [
+        ("0.fit", "imported"),
+        ("1.fit", "refused"),
+        ("2.fit", "imported"),
+    ]
+    assert results[1].message == ingest.STORE_FAILED
+    assert count(db, Activity) == 2 and count(db, OriginalFile) == 2

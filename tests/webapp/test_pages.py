@@ -137,6 +137,28 @@ def test_a_running_job_fragment_polls_itself(app, client, auth):
     assert "3 of 10 files done" in part
 
 
+
+def test_another_runners_job_is_404_and_cannot_be_tried_again(app, client, auth):
+    from webapp.models import ImportJob
+
+    auth.register()
+    with app.app_context():
+        session = new_session()
+        job = ImportJob(user_id=1, filename="big.zip", status="failed", error="stopped")
+        session.add(job)
+        session.commit()
+        job_id = job.id
+        session.close()
+    assert client.get(f"/upload/jobs/{job_id}").status_code == 200
+    auth.logout()
+    auth.register(email="someone-else@example.com")
+    assert client.get(f"/upload/jobs/{job_id}").status_code == 404
+    assert auth.post(f"/upload/jobs/{job_id}/retry").status_code == 404
+    with app.app_context():
+        session = new_session()
+        assert session.get(ImportJob, job_id).status == "failed"  # left as it was
+        session.close()
+
 def test_activities_list_pages_with_more_and_filters_by_sport(app, client, auth):
     auth.register()
     now = recent_start(0)

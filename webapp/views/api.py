@@ -12,12 +12,13 @@ from sqlalchemy import func, select
 from werkzeug.exceptions import HTTPException
 
 import importers
-from webapp import bounds, ingest, weeks
+from webapp import bounds, ingest, jobs, weeks
 from webapp.auth import csrf
 from webapp.db import get_session
-from webapp.models import Activity
-from webapp.records import activity_json
+from webapp.models import Activity, ImportJob
+from webapp.records import activity_json, job_json
 from webapp.tokens import user_for_token
+from webapp.views.upload import needs_background
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer tokens, not the session cookie
@@ -154,8 +155,11 @@ def delete_activity(activity_id: int):
 def upload_activities():
     """Import one or more files (multipart field `file`): FIT, GPX, TCX, .gz or a .zip export.
 
-    201 when something new was stored; 200 when everything was already there (each marked
-    `"duplicate": true`); 415 when no file is an activity format; 422 when none could be read.
+    Small single files are imported now: 201 when something new was stored; 200 when
+    everything was already there (each marked `"duplicate": true`); 415 when no file is an
+    activity format; 422 when none could be read. A .zip or a file over the inline limit
+    goes to a background job, as on the upload page: 202 with the job's URL in `Location`
+    (the first job's, when several) and `jobs` in the body, beside the inline files' results.
     """
     if request.mimetype != "multipart/form-data":
         raise ApiError(415)
@@ -163,10 +167,13 @@ def upload_activities():
     if not uploads:
         raise ApiError(400, "Send one or more files in the multipart field 'file'.")
     session = get_session()
-    results, unknown = [], 0
+    results, unknown, started = [], 0, []
     for upload in uploads:
         data = upload.read()
         filename = upload.filename or "upload"
+        if needs_background(data):
+            started.append(jobs.start_import(current_app, session, g.api_user, filename, data))
+            continue
         unknown += importers.detect(data) is None
         for result in ingest.ingest(session, g.api_user, filename, data):
             results.append({"file": filename, **result.to_dict()})
@@ -179,6 +186,9 @@ def upload_activities():
             record |= {"status": result["status"], "duplicate": result["status"] == "duplicate"}
             activities.append(record)
     body = {"activities": activities, "results": results}
+    if started:
+        body["jobs"] = [job_json(job) | {"url": _job_url(job)} for job in started]
+        return jsonify(body), 202, {"Location": _job_url(started[0])}
     if any(r["status"] != "duplicate" for r in activities):
         return jsonify(body), 201
     refused = [r for r in results if r["status"] == "refused"]
@@ -186,6 +196,19 @@ def upload_activities():
         return jsonify(body), 200
     body["error"] = "; ".join(f"{r['source_name']}: {r['message']}" for r in refused)
     return jsonify(body), 415 if unknown == len(uploads) else 422
+
+
+def _job_url(job: ImportJob) -> str:
+    return url_for(".get_job", job_id=job.id)
+
+
+@bp.get("/jobs/<int:job_id>")
+def get_job(job_id: int):
+    """An import job's progress (files done of the upload's files) and, once over, results."""
+    job = get_session().get(ImportJob, job_id)
+    if job is None or job.user_id != g.api_user.id:
+        raise ApiError(404, "No import job with that id.")
+    return jsonify(job=job_json(job))
 
 
 @bp.get("/weeks/<week>")

@@ -33,8 +33,7 @@ from webapp import ingest, jobs, security
 from webapp.auth import csrf
 from webapp.db import get_session
 from webapp.models import PendingShare, utcnow
-from webapp.views.upload import ACCEPT
-from webapp.views.upload import _needs_background as needs_background
+from webapp.views.upload import ACCEPT, needs_background
 
 bp = Blueprint("share", __name__, url_prefix="/share")
 

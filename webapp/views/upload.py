@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, request
+from datetime import timedelta
+
+from flask import Blueprint, abort, current_app, redirect, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from webapp import ingest, jobs
 from webapp.db import get_session
 from webapp.forms import UploadForm
-from webapp.models import ImportJob
-from webapp.views.fragments import page_or_fragment
+from webapp.models import ImportJob, utcnow
+from webapp.views.fragments import page_or_fragment, wants_fragment
 
 bp = Blueprint("upload", __name__, url_prefix="/upload")
 
@@ -23,13 +25,19 @@ NO_FILES = "Choose one or more files first: FIT, GPX or TCX, on their own, gzipp
 
 
 def _recent_jobs():
-    """Imports still running, so that a reload of the page keeps showing their progress."""
+    """Imports still running, so that a reload of the page keeps showing their progress, and
+    those that failed in the last day (with their "Try again")."""
+    failed_lately = and_(
+        ImportJob.status == "failed", ImportJob.finished_at > utcnow() - timedelta(days=1)
+    )
     return (
         get_session()
         .scalars(
             select(ImportJob)
-            .where(ImportJob.user_id == current_user.id)
-            .where(ImportJob.status.in_(("queued", "running")))
+            .where(
+                ImportJob.user_id == current_user.id,
+                or_(ImportJob.status.in_(("queued", "running")), failed_lately),
+            )
             .order_by(ImportJob.id.desc())
             .limit(10)
         )
@@ -37,7 +45,7 @@ def _recent_jobs():
     )
 
 
-def _needs_background(data: bytes) -> bool:
+def needs_background(data: bytes) -> bool:
     limit = current_app.config.get("INLINE_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
     return len(data) > limit or ingest.is_archive(data)
 
@@ -57,7 +65,7 @@ def index():
         for upload in uploads:
             data = upload.read()
             name = upload.filename or "upload"
-            if _needs_background(data):
+            if needs_background(data):
                 batch["jobs"].append(jobs.start_import(current_app, db, current_user, name, data))
             else:
                 batch["results"].extend(ingest.ingest(db, current_user, name, data))
@@ -72,12 +80,28 @@ def index():
     )
 
 
-@bp.route("/jobs/<int:job_id>")
-@login_required
-def job(job_id: int):
+def _own_job(job_id: int) -> ImportJob:
     found = get_session().scalar(
         select(ImportJob).where(ImportJob.id == job_id, ImportJob.user_id == current_user.id)
     )
     if found is None:
         abort(404)
+    return found
+
+
+@bp.route("/jobs/<int:job_id>")
+@login_required
+def job(job_id: int):
+    found = _own_job(job_id)
+    return page_or_fragment("upload/job.html", "upload/_job.html", f"job-{job_id}", job=found)
+
+
+@bp.post("/jobs/<int:job_id>/retry")
+@login_required
+def retry(job_id: int):
+    """The "Try again" button of a failed import: queued again from the kept upload."""
+    found = _own_job(job_id)
+    jobs.retry(current_app, get_session(), found)
+    if not wants_fragment(f"job-{job_id}"):
+        return redirect(url_for(".job", job_id=job_id), 303)
     return page_or_fragment("upload/job.html", "upload/_job.html", f"job-{job_id}", job=found)
