@@ -25,7 +25,14 @@ from engine.state import compute_state
 from webapp import cache, loads
 from webapp.charts import BASELINE_DAYS, trend_rows
 from webapp.db import aware
-from webapp.models import Activity, PlanAdjustment, StrengthLog, User
+from webapp.models import (
+    Activity,
+    PlanAdjustment,
+    RunnerProfile,
+    SorenessCheckIn,
+    StrengthLog,
+    User,
+)
 from webapp.plans import plan_for
 
 WEEK_COLUMNS = (
@@ -208,9 +215,12 @@ def _data_key(session: Session, user: User, label: str) -> tuple:
             select(PlanAdjustment.data)
             .where(PlanAdjustment.user_id == user.id, PlanAdjustment.week == label)
             .scalar_subquery(),
+            of_user(func.max(RunnerProfile.updated_at), RunnerProfile),
+            of_user(func.max(SorenessCheckIn.id), SorenessCheckIn),
         )
     ).one()
     activities, logs, adjustment = (row[0], row[1]), (row[2], row[3]), row[4]
+    answers = (row[5], row[6])  # the profile's last change, the latest soreness check-in
     if not isinstance(adjustment, str):
         adjustment = json.dumps(adjustment, sort_keys=True)
     settings = (
@@ -223,7 +233,7 @@ def _data_key(session: Session, user: User, label: str) -> tuple:
         user.race_date,
         user.units,
     )
-    return (activities, logs, adjustment, settings)
+    return (activities, logs, adjustment, settings, answers)
 
 
 def clear_cache() -> None:
