@@ -48,6 +48,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         email,
         home,
         password,
+        profile,
         pwa,
         settings,
         share,
@@ -56,7 +57,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
 
     for module in (
-        *(home, auth, upload, activities, week, settings),
+        *(home, auth, upload, activities, week, settings, profile),
         *(password, account, api, email, pwa, share),
     ):
         app.register_blueprint(module.bp)

@@ -138,6 +138,7 @@ class SessionDoneForm(FlaskForm):
     """The exercises ticked when a strength session is marked done (any subset of the plan's)."""
 
     exercises = SelectMultipleField("Exercises", validate_choice=False)
+    version = StringField("Version")  # "short": the session's 15-minute version was done
 
     def chosen(self, names: list[str]) -> list[str]:
         """The plan's exercise names that were ticked, in the plan's order."""

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from webapp.db import get_session
 from webapp.forms import EQUIPMENT, FOCUSES, UNITS, WEEKDAYS, SettingsForm, timezones
 from webapp.views.fragments import page_or_fragment, wants_fragment
+from webapp.views.profile import profile_form_context
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 
@@ -30,6 +31,7 @@ def _render(form: SettingsForm, saved=False, status=200):
         equipment_choices=EQUIPMENT,
         unit_choices=UNITS,
         timezones=timezones(),
+        **profile_form_context(),
     )
 
 
