@@ -242,3 +242,12 @@ def test_the_check_in_needs_its_csrf_token(client, auth):
         session = new_session()
         assert session.scalar(select(func.count(SorenessCheckIn.id))) == 0
         session.close()
+
+
+def test_the_first_import_asks_for_the_profile_until_it_is_answered(client, auth):
+    auth.register()
+    first = upload(auth, [("a.fit", run_fit(recent_start(2)))]).get_data(as_text=True)
+    assert 'href="/profile"' in first and "six quick answers" in first
+    auth.post("/profile", data=PROFILE)
+    later = upload(auth, [("b.fit", run_fit(recent_start(3)))]).get_data(as_text=True)
+    assert "Imported" in later and 'href="/profile"' not in later

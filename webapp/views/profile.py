@@ -21,6 +21,15 @@ from webapp.views.fragments import page_or_fragment, wants_fragment
 bp = Blueprint("profile", __name__, url_prefix="/profile")
 
 
+@bp.app_template_global("needs_profile")
+def needs_profile() -> bool:
+    """True while the logged-in runner has not answered the profile (pages then ask)."""
+    return (
+        current_user.is_authenticated
+        and profiles.stored_profile(get_session(), current_user) is None
+    )
+
+
 def profile_form_context(
     form: ProfileForm | None = None, saved: bool = False, inline: bool = True
 ) -> dict:
