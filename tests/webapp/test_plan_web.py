@@ -251,3 +251,13 @@ def test_the_first_import_asks_for_the_profile_until_it_is_answered(client, auth
     auth.post("/profile", data=PROFILE)
     later = upload(auth, [("b.fit", run_fit(recent_start(3)))]).get_data(as_text=True)
     assert "Imported" in later and 'href="/profile"' not in later
+
+
+def test_the_settings_focus_and_the_profile_goal_stay_the_same(app, client, auth):
+    from tests.webapp.test_settings import GOOD
+
+    _runner_with_runs(auth, days=(1, 3))
+    auth.post("/profile", data=PROFILE)
+    auth.post("/settings", data={**GOOD, "focus": "endurance"})
+    assert _rows(app, RunnerProfile)[0].profile_goal == "half_marathon"
+    assert _plan(client)["profile"]["goal"] == "half_marathon"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
+from webapp import profiles
 from webapp.db import get_session
 from webapp.forms import EQUIPMENT, FOCUSES, UNITS, WEEKDAYS, SettingsForm, timezones
 from webapp.views.fragments import page_or_fragment, wants_fragment
@@ -43,7 +44,11 @@ def index():
     form = SettingsForm()
     if not form.validate():
         return _render(form, status=422)
-    for name, value in form.values().items():
+    values = form.values()
+    if values.get("focus") != current_user.focus:
+        # The older "focus" setting and the profile's goal say the same thing: keep them equal.
+        profiles.follow_focus(get_session(), current_user, values["focus"])
+    for name, value in values.items():
         setattr(current_user, name, value)
     get_session().commit()
     if wants_fragment("settings-form"):
