@@ -7,7 +7,15 @@ from sqlalchemy import func, select
 
 from tests.webapp.factories import add_account, add_activity, bearer, gpx_text
 from webapp.db import new_session
-from webapp.models import Base, EmailSend, ImportJob, PlanAdjustment, StrengthLog
+from webapp.models import (
+    Base,
+    EmailSend,
+    ImportJob,
+    PlanAdjustment,
+    RunnerProfile,
+    SorenessCheckIn,
+    StrengthLog,
+)
 
 
 def login(auth, account):
@@ -87,6 +95,8 @@ def fill_every_table(app, user_id: int) -> None:
                 ),
                 PlanAdjustment(user_id=user_id, week="2026-W45", data={"swaps": {}}),
                 EmailSend(user_id=user_id, week="2026-W45", status="sent"),
+                RunnerProfile(user_id=user_id, profile_minutes=30),
+                SorenessCheckIn(user_id=user_id, day=day, level="a_bit_sore"),
             ]
         )
         session.commit()
