@@ -51,6 +51,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         email,
         home,
         password,
+        profile,
         pwa,
         settings,
         share,
@@ -59,7 +60,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
 
     for module in (
-        *(home, auth, upload, activities, week, calendar, settings),
+        *(home, auth, upload, activities, week, calendar, settings, profile),
         *(password, account, credentials, api, email, pwa, share),
     ):
         app.register_blueprint(module.bp)

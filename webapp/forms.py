@@ -15,6 +15,8 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    DecimalField,
+    Form,
     IntegerField,
     MultipleFileField,
     PasswordField,
@@ -35,6 +37,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from engine.plan.profile import GOAL_LABELS
 from webapp.bounds import check_day
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -72,6 +75,15 @@ SPORTS = (
 def sport_name(sport: str) -> str:
     """ "trail_running" -> "Trail running"."""
     return sport.replace("_", " ").capitalize()
+
+
+GOAL_CHOICES = tuple(GOAL_LABELS.items())
+EXPERIENCE_CHOICES = (
+    ("new", "New to it"),
+    ("some", "Some (now and then)"),
+    ("regular", "Regular (most weeks)"),
+)
+SORENESS_CHOICES = (("fresh", "Fresh"), ("a_bit_sore", "A bit sore"), ("very_sore", "Very sore"))
 
 
 def _choices(pairs) -> list[SelectChoice]:
@@ -167,11 +179,66 @@ class SessionDoneForm(FlaskForm):
     """The exercises ticked when a strength session is marked done (any subset of the plan's)."""
 
     exercises = SelectMultipleField("Exercises", validate_choice=False)
+    version = StringField("Version")  # "short": the session's 15-minute version was done
 
     def chosen(self, names: list[str]) -> list[str]:
         """The plan's exercise names that were ticked, in the plan's order."""
         ticked = set(self.exercises.data or [])
         return [name for name in names if name in ticked]
+
+
+class ExerciseLogForm(Form):
+    """What was done of one exercise (all optional; empty = done as prescribed).
+
+    Rendered and read with the prefix "log-<i>-" (i = the exercise's place in the session)."""
+
+    sets = IntegerField("Sets", validators=[Optional(), NumberRange(1, 20, "Sets: give 1-20.")])
+    reps = IntegerField(
+        "Reps or seconds", validators=[Optional(), NumberRange(1, 600, "Reps: give 1-600.")]
+    )
+    load_kg = DecimalField(
+        "Extra kg",
+        places=None,
+        validators=[Optional(), NumberRange(0, 500, "Load: give 0-500 kg.")],
+    )
+
+    def detail(self, dose: str) -> dict:
+        """{"sets", "reps" | "seconds" (by the exercise's `dose`), "load_kg"}: only what was
+        given."""
+        out: dict = {}
+        if self.sets.data is not None:
+            out["sets"] = self.sets.data
+        if self.reps.data is not None:
+            out[dose] = self.reps.data
+        if self.load_kg.data is not None:
+            out["load_kg"] = float(self.load_kg.data)
+        return out
+
+
+def exercise_logs(formdata, exercises: list[dict]) -> tuple[dict[str, dict], list[str]]:
+    """({name: detail} for the exercises with something logged, [plain error messages]).
+
+    `exercises` are the plan's exercise dicts (name, and "seconds" for a timed one)."""
+    details, errors = {}, []
+    for i, ex in enumerate(exercises):
+        form = ExerciseLogForm(formdata, prefix=f"log-{i}-")
+        if not form.validate():
+            errors += [f"{ex['name']}: {m[0]}" for m in form.errors.values()]
+            continue
+        detail = form.detail("seconds" if "seconds" in ex else "reps")
+        if detail:
+            details[ex["name"]] = detail
+    return details, errors
+
+
+class SorenessForm(FlaskForm):
+    """The week page's check-in: how the legs feel today."""
+
+    level = RadioField(
+        "Legs today",
+        choices=_choices(SORENESS_CHOICES),
+        validators=[InputRequired("Pick how your legs feel today.")],
+    )
 
 
 class SwapForm(FlaskForm):
@@ -282,3 +349,42 @@ class SettingsForm(FlaskForm):
                 value = [] if isinstance(field, SelectMultipleField) else ""
             shown[name] = value
         return shown
+
+
+class ProfileForm(FlaskForm):
+    """The runner profile (first-run form and Settings' "Your training"); each field's empty
+    value is refused except body mass (then loads are relative to body weight)."""
+
+    goal = RadioField("What do you want to be strong for?", choices=_choices(GOAL_CHOICES))
+    experience = RadioField("Strength training so far", choices=_choices(EXPERIENCE_CHOICES))
+    body_mass_kg = DecimalField(
+        "Body mass (kg)",
+        places=None,
+        validators=[
+            Optional(),
+            NumberRange(30, 250, "Body mass: give 30-250 kg, or leave it empty."),
+        ],
+    )
+    minutes = _whole("Minutes per session", 15, 90)
+    sessions_per_week = _whole("Sessions per week", 1, 3)
+    equipment = SelectMultipleField("Equipment", choices=_choices(EQUIPMENT))
+
+    def answers(self) -> dict:
+        """The validated answers as RunnerProfile columns (and equipment for User)."""
+        mass = self.body_mass_kg.data
+        return {
+            "profile_goal": self.goal.data,
+            "profile_experience": self.experience.data,
+            "profile_body_mass_kg": None if mass is None else round(float(mass), 1),
+            "profile_minutes": self.minutes.data,
+            "profile_sessions_per_week": self.sessions_per_week.data,
+            "equipment": list(self.equipment.data or []) or ["none"],
+        }
+
+    def shown(self) -> dict:
+        """What the page shows: the text as typed for numbers, else the value."""
+        return {
+            name: (field._value() if isinstance(field, IntegerField | DecimalField) else field.data)
+            for name, field in self._fields.items()
+            if name != "csrf_token"
+        }

@@ -251,6 +251,56 @@ class StrengthLog(Base):
     day: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(8))  # done | skipped
     exercises: Mapped[list] = mapped_column(JSON, default=list)
+    # What was done per exercise when the runner said so: {name: {"sets", "reps" | "seconds",
+    # "load_kg"}} (each optional); an exercise absent here was done as prescribed.
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class RunnerProfile(Base):
+    """The runner's answers to the training profile (engine.plan.Profile's fields).
+
+    One row per user, written by the first-run form and Settings; a NULL field was not given
+    and is inferred from the runs each time (engine.plan.infer_profile). Equipment lives on
+    User.equipment.
+    """
+
+    __tablename__ = "runner_profiles"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    profile_goal: Mapped[str | None] = mapped_column(String(16))
+    profile_experience: Mapped[str | None] = mapped_column(String(8))
+    profile_body_mass_kg: Mapped[float | None] = mapped_column(Float)
+    profile_minutes: Mapped[int | None] = mapped_column(Integer)
+    profile_sessions_per_week: Mapped[int | None] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    def given(self) -> dict:
+        """The stored answers as infer_profile's `given` (None = infer it)."""
+        return {
+            "goal": self.profile_goal,
+            "experience": self.profile_experience,
+            "body_mass_kg": self.profile_body_mass_kg,
+            "minutes": self.profile_minutes,
+            "sessions_per_week": self.profile_sessions_per_week,
+        }
+
+
+class SorenessCheckIn(Base):
+    """ "Legs today: fresh / a bit sore / very sore", as the runner said it on `day`.
+
+    Every check-in is kept (calibration data for the damage model); the latest of a day counts.
+    """
+
+    __tablename__ = "soreness_checkins"
+    __table_args__ = (Index("ix_soreness_user_day", "user_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    level: Mapped[str] = mapped_column(String(10))  # fresh | a_bit_sore | very_sore
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

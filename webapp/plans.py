@@ -1,23 +1,51 @@
 """A week's strength plan: engine.plan.recommend with the runner's settings, logs and swaps.
 
-In: the user (focus, equipment, days, race date, units), the engine state on the plan's day,
-the recent runs and the stored StrengthLog and PlanAdjustment rows. Out: `plan_for` gives
-(plan dict as Plan.to_dict() with phase, notes and each session's note, the runner's swaps
-applied and each exercise's alternatives listed; {session index: logged status, exercises,
-day}). `apply_swaps` and `session_day` serve the week page's swap and log forms.
+In: the user (equipment, days, race date, units), their RunnerProfile answers (the others are
+inferred from the runs: engine.plan.infer_profile), the latest soreness check-in, the engine
+state on the plan's day, the recent runs and the stored StrengthLog and PlanAdjustment rows.
+Out: `plan_for` gives (plan dict as Plan.to_dict() with phase, notes and each session's note,
+the runner's swaps applied and each exercise's alternatives listed; {session index: logged
+status, exercises, details, day}). `apply_swaps` and `session_day` serve the swap and log forms.
 """
 
 from __future__ import annotations
 
 import copy
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import catalogue
 from engine import plan as planner
-from webapp.models import PlanAdjustment, StrengthLog, User
+from webapp.models import PlanAdjustment, SorenessCheckIn, StrengthLog, User
+from webapp.profiles import runner_profile
+
+SORENESS_DAYS = 3  # a check-in speaks for its day and the two after it (engine.plan.Soreness)
+
+
+def latest_soreness(session: Session, user: User, day: date) -> planner.Soreness | None:
+    """The latest check-in still speaking for `day` (its day or the two before), or None."""
+    row = session.scalars(
+        select(SorenessCheckIn)
+        .where(
+            SorenessCheckIn.user_id == user.id,
+            SorenessCheckIn.day <= day,
+            SorenessCheckIn.day > day - timedelta(days=SORENESS_DAYS),
+        )
+        .order_by(SorenessCheckIn.day.desc(), SorenessCheckIn.id.desc())
+        .limit(1)
+    ).first()
+    return planner.Soreness(row.day, row.level) if row is not None else None
+
+
+def logged_exercises(log: StrengthLog) -> list:
+    """A StrengthLog's exercises for engine.plan.SessionLog: names, or dicts with what was done."""
+    details = log.details or {}
+    return [
+        {"name": name, **details[name]} if isinstance(details.get(name), dict) else name
+        for name in (log.exercises or [])
+    ]
 
 
 def plan_for(
@@ -44,58 +72,54 @@ def plan_for(
     ).all()
     # This week's own logs do not change this week's prescription (it would move under you).
     history = [
-        planner.SessionLog(day=log.day, status=log.status, exercises=list(log.exercises or []))
+        planner.SessionLog(day=log.day, status=log.status, exercises=logged_exercises(log))
         for log in all_logs
         if log.week != label and log.day < start
     ]
-    equipment = tuple(user.equipment or ("none",))
-    base = (
-        copy.deepcopy(frozen)
-        if frozen
-        else _recommend(user, plan_day, state, recent, zone, history)
-    )
+    runs = planner.summarise_runs(recent, zone)
+    profile = runner_profile(session, user, runs, plan_day, history)
+    if frozen:
+        base = copy.deepcopy(frozen)
+    else:
+        ctx = planner.PlanContext(
+            as_of=plan_day,
+            state=state,
+            recent=runs,
+            race_date=user.race_date,
+            profile=profile,
+            soreness=latest_soreness(session, user, plan_day),
+            focus=profile.focus,
+            equipment=profile.equipment,
+            available_days=tuple(user.available_days or range(7)),
+            long_run_day=user.long_run_day,
+            week_start=user.week_start or 0,
+            logs=history,
+            units=user.units or "km",
+        )
+        result = planner.recommend(ctx)
+        base = result.to_dict()
+        base["phase"] = result.phase
+        base["notes"] = list(result.notes)
+        for out, sess in zip(base["sessions"], result.sessions, strict=True):
+            out["note"] = " ".join(sess.notes)
     plan = copy.deepcopy(base)
     adjustment = session.scalar(
         select(PlanAdjustment.data).where(
             PlanAdjustment.user_id == user.id, PlanAdjustment.week == label
         )
     )
-    apply_swaps(plan, (adjustment or {}).get("swaps", {}), equipment)
+    apply_swaps(plan, (adjustment or {}).get("swaps", {}), profile.equipment)
     logs = {
         log.session_index: {
             "status": log.status,
             "exercises": list(log.exercises or []),
+            "details": dict(log.details or {}),
             "day": log.day.isoformat(),
         }
         for log in all_logs
         if log.week == label
     }
     return plan, logs, base
-
-
-def _recommend(user: User, plan_day: date, state, recent, zone, history) -> dict:
-    """engine.plan.recommend with the user's settings, as a dict with phase, notes and each
-    session's note."""
-    ctx = planner.PlanContext(
-        as_of=plan_day,
-        state=state,
-        recent=planner.summarise_runs(recent, zone),
-        race_date=user.race_date,
-        focus=user.focus or "general",
-        equipment=tuple(user.equipment or ("none",)),
-        available_days=tuple(user.available_days or range(7)),
-        long_run_day=user.long_run_day,
-        week_start=user.week_start or 0,
-        logs=history,
-        units=user.units or "km",
-    )
-    result = planner.recommend(ctx)
-    plan = result.to_dict()
-    plan["phase"] = result.phase
-    plan["notes"] = list(result.notes)
-    for out, sess in zip(plan["sessions"], result.sessions, strict=True):
-        out["note"] = " ".join(sess.notes)
-    return plan
 
 
 def apply_swaps(plan: dict, swaps: dict[str, str], equipment) -> None:
@@ -128,6 +152,9 @@ def _swap_in(ex: dict, replacement) -> None:
         swapped_from=original,
         name=replacement.name,
         muscles=list(replacement.muscles),
+        how_to=replacement.how_to_card(),
+        drawing=replacement.drawing,
+        progress="",
     )
     if replacement.dose == "seconds" and "seconds" not in ex:
         ex.pop("reps", None)

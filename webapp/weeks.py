@@ -26,7 +26,16 @@ from engine.state import DAY_S
 from webapp import cache, daily_loads, loads
 from webapp.charts import BASELINE_DAYS, trend_rows
 from webapp.db import aware
-from webapp.models import Activity, PlanAdjustment, ReprocessRun, StrengthLog, User, WeekPlan
+from webapp.models import (
+    Activity,
+    PlanAdjustment,
+    ReprocessRun,
+    RunnerProfile,
+    SorenessCheckIn,
+    StrengthLog,
+    User,
+    WeekPlan,
+)
 from webapp.plans import plan_for
 
 WEEK_COLUMNS = (
@@ -220,9 +229,12 @@ def _data_key(session: Session, user: User, label: str) -> tuple:
             select(PlanAdjustment.data)
             .where(PlanAdjustment.user_id == user.id, PlanAdjustment.week == label)
             .scalar_subquery(),
+            of_user(func.max(RunnerProfile.updated_at), RunnerProfile),
+            of_user(func.max(SorenessCheckIn.id), SorenessCheckIn),
         )
     ).one()
     activities, logs, adjustment = (row[0], row[1], row[2], row[3]), (row[4], row[5]), row[6]
+    answers = (row[7], row[8])  # the profile's last change, the latest soreness check-in
     if not isinstance(adjustment, str):
         adjustment = json.dumps(adjustment, sort_keys=True)
     settings = (
@@ -235,7 +247,7 @@ def _data_key(session: Session, user: User, label: str) -> tuple:
         user.race_date,
         user.units,
     )
-    return (activities, logs, adjustment, settings)
+    return (activities, logs, adjustment, settings, answers)
 
 
 def clear_cache() -> None:

@@ -91,7 +91,7 @@ def test_a_new_runner_walks_through_on_a_phone(live_server, page):
     page.evaluate("() => { window.stillHere = true; }")
     first = session.locator(".exercise").first
     before = first.locator(".exercise-name").inner_text()
-    first.locator("summary").click()
+    first.locator("details.how-to summary").click()  # the swap is under How to
     alternative = first.locator(".alternatives button").first
     chosen = alternative.inner_text()
     alternative.click()

@@ -15,6 +15,8 @@ from webapp.models import (
     ImportJobFile,
     ImportUpload,
     PlanAdjustment,
+    RunnerProfile,
+    SorenessCheckIn,
     StrengthLog,
     User,
     WeekPlan,
@@ -110,6 +112,8 @@ def fill_every_table(app, user_id: int) -> None:
                 PlanAdjustment(user_id=user_id, week="2026-W45", data={"swaps": {}}),
                 WeekPlan(user_id=user_id, week="2026-W45", plan={"sessions": []}),
                 EmailSend(user_id=user_id, week="2026-W45", status="sent"),
+                RunnerProfile(user_id=user_id, profile_minutes=30),
+                SorenessCheckIn(user_id=user_id, day=day, level="a_bit_sore"),
             ]
         )
         session.commit()

@@ -11,7 +11,7 @@ from engine.athlete import estimate_threshold
 from tests.importers.samples import fit_bytes, make_track
 from tests.webapp.files import WEDNESDAY, easy_fit, intervals_fit
 from webapp import ingest, weeks
-from webapp.models import Activity
+from webapp.models import Activity, RunnerProfile
 
 NORDIC = "Nordic"
 
@@ -28,6 +28,8 @@ def _week_after(db, user, data: bytes):
     weeks.clear_cache()
     user.available_days = [2, 3, 4]  # Wednesday to Friday
     user.long_run_day = None
+    # a regular lifter: no lead-in, so only the run's structure can keep Nordic curls away
+    db.merge(RunnerProfile(user_id=user.id, profile_experience="regular"))
     db.commit()
     results = ingest.ingest(db, user, "session.fit", data)
     assert [r.status for r in results] == ["imported"], results

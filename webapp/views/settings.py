@@ -8,10 +8,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from webapp import profiles
 from webapp.db import get_session
 from webapp.forms import EQUIPMENT, FOCUSES, UNITS, WEEKDAYS, ButtonForm, SettingsForm, timezones
 from webapp.models import Activity
 from webapp.views.fragments import page_or_fragment, wants_fragment
+from webapp.views.profile import profile_form_context
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 OFFER_ID = "email-offer"
@@ -66,6 +68,7 @@ def _render(form: SettingsForm, saved=False, status=200):
         equipment_choices=EQUIPMENT,
         unit_choices=UNITS,
         timezones=timezones(),
+        **profile_form_context(),
     )
 
 
@@ -77,7 +80,11 @@ def index():
     form = SettingsForm()
     if not form.validate():
         return _render(form, status=422)
-    for name, value in form.values().items():
+    values = form.values()
+    if values.get("focus") != current_user.focus:
+        # The older "focus" setting and the profile's goal say the same thing: keep them equal.
+        profiles.follow_focus(get_session(), current_user, values["focus"])
+    for name, value in values.items():
         setattr(current_user, name, value)
     get_session().commit()
     if wants_fragment("settings-form"):

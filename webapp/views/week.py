@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import delete, select
 
 from engine.muscles import LABELS
-from webapp import bodymap, chart_data, plans, week_calendar, weeks
+from webapp import bodymap, chart_data, plans, profiles, week_calendar, weeks
 from webapp.db import get_session
-from webapp.forms import SessionDoneForm, SwapForm
-from webapp.models import PlanAdjustment, StrengthLog, WeekPlan
+from webapp.forms import SORENESS_CHOICES, SessionDoneForm, SorenessForm, SwapForm, exercise_logs
+from webapp.models import PlanAdjustment, SorenessCheckIn, StrengthLog, WeekPlan
 from webapp.session_mode import steps as session_mode_steps
 from webapp.views.fragments import page_or_fragment, wants_fragment
 
@@ -33,9 +33,12 @@ def _week_view(week: str | None):
 
 
 def _render(view, message=None, status=200, notice=None):
+    db = get_session()
     gap = None
     if view.runs:
-        gap = week_calendar.weeks_since_previous_run(get_session(), current_user, view.start)
+        gap = week_calendar.weeks_since_previous_run(db, current_user, view.start)
+    today = datetime.now(UTC).astimezone(weeks.user_zone(current_user)).date()
+    soreness = plans.latest_soreness(db, current_user, today) if view.is_current else None
     return page_or_fragment(
         "week/index.html",
         "week/_plan.html",
@@ -45,6 +48,10 @@ def _render(view, message=None, status=200, notice=None):
         message=message,
         notice=notice,
         quiet_weeks=gap,
+        # Today's check-in ("fresh" | "a_bit_sore" | "very_sore"), None when not said today.
+        soreness=soreness.level if soreness is not None and soreness.day == today else None,
+        soreness_choices=SORENESS_CHOICES,
+        profile_missing=profiles.stored_profile(db, current_user) is None,
     )
 
 
@@ -115,8 +122,17 @@ def _delete_log(db, week: str, index: int) -> None:
 def done(week: str, index: int):
     view = _week_view(week)
     session = _session(view, index)
-    names = [ex["name"] for ex in session["exercises"]]
-    chosen = SessionDoneForm().chosen(names)
+    form = SessionDoneForm()
+    if form.version.data == "short":  # the 15-minute version, done as prescribed
+        exercises = (session.get("short") or {}).get("exercises") or session["exercises"]
+        names = [ex["name"] for ex in exercises]
+        chosen, details, problems = names, {}, []
+    else:
+        names = [ex["name"] for ex in session["exercises"]]
+        chosen = form.chosen(names)
+        details, problems = exercise_logs(request.form, session["exercises"])
+    if problems:
+        return _render(view, message="Not saved: " + " ".join(problems), status=422)
     db = get_session()
     # Replace (delete + insert) so that the log's id changes and cached weeks see it.
     _delete_log(db, view.week, index)
@@ -128,6 +144,7 @@ def done(week: str, index: int):
             day=plans.session_day(session),
             status="done",
             exercises=chosen,
+            details={name: detail for name, detail in details.items() if name in chosen},
         )
     )
     # The week keeps the plan that was done, whatever a later reprocessing recomputes.
@@ -142,6 +159,23 @@ def done(week: str, index: int):
         db.add(WeekPlan(user_id=current_user.id, week=view.week, plan=view.base_plan))
     db.commit()
     return _after_change(view.week, f"Nice work: {len(chosen)} of {len(names)} exercises logged.")
+
+
+@bp.route("/<week>/soreness", methods=("POST",))
+@login_required
+def soreness(week: str):
+    """Today's check-in: "Legs today: fresh / a bit sore / very sore". Kept as data (every one,
+    for calibration); the plan of today and the two days after follows the latest."""
+    view = _week_view(week)
+    form = SorenessForm()
+    if not form.validate():
+        return _render(view, message="Pick how your legs feel today.", status=422)
+    today = datetime.now(UTC).astimezone(weeks.user_zone(current_user)).date()
+    db = get_session()
+    db.add(SorenessCheckIn(user_id=current_user.id, day=today, level=form.level.data))
+    db.commit()
+    said = dict(SORENESS_CHOICES)[form.level.data].lower()
+    return _after_change(view.week, f"Thanks: legs {said} today. The plan below follows it.")
 
 
 @bp.route("/<week>/sessions/<int:index>/undo", methods=("POST",))

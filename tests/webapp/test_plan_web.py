@@ -1,0 +1,264 @@
+"""The plan for this runner on the web (issue 15): the profile form, the soreness check-in,
+per-exercise logging, and the plan's minutes, how-to and "Why?" on the week page and the API."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from engine import catalogue
+from tests.webapp.factories import add_account, bearer
+from tests.webapp.files import recent_start, run_fit
+from tests.webapp.test_pages import HX_PLAN, upload
+from webapp import plans, weeks
+from webapp.db import new_session
+from webapp.models import RunnerProfile, SorenessCheckIn, StrengthLog, User
+
+HX_PROFILE = {"HX-Request": "true", "HX-Target": "profile-form"}
+PROFILE = {
+    "goal": "speed_5k_10k",
+    "experience": "regular",
+    "body_mass_kg": "68.5",
+    "minutes": "25",
+    "sessions_per_week": "1",
+    "equipment": ["dumbbells"],
+}
+
+
+def _runner_with_runs(auth, days=(1, 3, 6, 9, 13, 20, 27)):
+    auth.register()
+    for d in days:  # one file a request: small bodies, no spooled temporary files
+        upload(auth, [(f"r{d}.fit", run_fit(recent_start(d), seconds=2400))])
+
+
+def _rows(app, model):
+    with app.app_context():
+        session = new_session()
+        try:
+            return session.scalars(select(model)).all()
+        finally:
+            session.close()
+
+
+def _plan(client) -> dict:
+    """This week's plan as the week page's data (via the API's twin, weekly_context)."""
+    with client.application.app_context():
+        session = new_session()
+        user = session.scalar(select(User))
+        weeks.clear_cache()
+        plan = weeks.weekly_context(session, user).plan
+        session.close()
+    return plan
+
+
+def test_the_profile_form_starts_from_defaults_read_from_the_runs(client, auth):
+    _runner_with_runs(auth)
+    week = client.get("/week").get_data(as_text=True)
+    assert 'href="/profile"' in week, "no profile yet: the week page asks for one"
+    html = client.get("/profile").get_data(as_text=True)
+    assert re.search(r'name="minutes" type="number"[^>]*value="40"', html)
+    assert re.search(r'name="sessions_per_week" type="number"[^>]*value="2"', html)
+    # Each inferred default says where it comes from, beside its field.
+    assert "40 minutes per session unless you say." in html
+    goal = re.search(r'<input type="radio" name="goal" value="(\w+)" checked', html).group(1)
+    assert goal in {"speed_5k_10k", "half_marathon", "ultra_trail", "general"}
+    assert re.search(r'id="p-goal-hint">[^<]*(long run|fast|climbed)', html)
+    assert 'id="p-experience-hint"' in html
+
+
+def test_a_wrong_profile_field_is_refused_beside_it_and_nothing_is_saved(app, client, auth):
+    _runner_with_runs(auth, days=(1, 5))
+    bad = {**PROFILE, "minutes": "5", "body_mass_kg": "12"}
+    response = auth.post("/profile", data=bad, headers=HX_PROFILE)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "<html" not in html
+    minutes = re.search(r'id="p-minutes".*?</div>', html, re.S).group(0)
+    assert "Minutes per session must be between 15 and 90." in minutes
+    assert 'aria-invalid="true"' in minutes
+    mass = re.search(r'id="p-body_mass_kg".*?</div>', html, re.S).group(0)
+    assert "Body mass: give 30-250 kg" in mass
+    assert 'value="5"' in minutes, "what the runner typed stays in the field"
+    assert _rows(app, RunnerProfile) == []
+
+
+def test_the_profile_saved_makes_the_plan_fit_it(app, client, auth):
+    _runner_with_runs(auth)
+    response = auth.post("/profile", data=PROFILE)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/week#plan")
+    (row,) = _rows(app, RunnerProfile)
+    assert (row.profile_goal, row.profile_minutes, row.profile_body_mass_kg) == (
+        "speed_5k_10k",
+        25,
+        68.5,
+    )
+    plan = _plan(client)
+    assert plan["profile"]["goal"] == "speed_5k_10k" and plan["profile"]["minutes"] == 25
+    assert plan["profile"]["equipment"] == ["dumbbells"]
+    assert len(plan["sessions"]) <= 1
+    assert all(0 < s["minutes"] <= 25 for s in plan["sessions"])
+    assert 'href="/profile"' not in client.get("/week").get_data(as_text=True)
+    # Settings shows the same form with the answers; HTMX saves it in place.
+    settings = client.get("/settings").get_data(as_text=True)
+    assert 'id="profile-form"' in settings and re.search(r'name="minutes"[^>]*value="25"', settings)
+    again = auth.post("/profile", data={**PROFILE, "minutes": "60"}, headers=HX_PROFILE)
+    assert again.status_code == 200 and "Saved." in again.get_data(as_text=True)
+    assert _rows(app, RunnerProfile)[0].profile_minutes == 60
+
+
+def _today_session_setup(app):
+    """Lift today and every day: the check-in speaks for today and the next two days."""
+    with app.app_context():
+        session = new_session()
+        user = session.scalar(select(User))
+        user.available_days = list(range(7))
+        session.commit()
+        session.close()
+
+
+def test_a_very_sore_check_in_takes_heavy_legs_out_of_the_next_days(app, client, auth):
+    _runner_with_runs(auth, days=(2, 5, 9, 12, 16, 19, 23, 26, 30))
+    _today_session_setup(app)
+    plan = _plan(client)
+    today = datetime.now(UTC).date()
+    window = {(today + timedelta(days=d)).isoformat() for d in range(3)}
+    before = {s["day"]: s["leg_block"] for s in plan["sessions"] if s["day"] in window}
+    assert before and set(before.values()) & {"heavy", "moderate"}, before
+    week = plan["week"]
+    html = auth.post(
+        f"/week/{week}/soreness", data={"level": "very_sore"}, headers=HX_PLAN
+    ).get_data(as_text=True)
+    assert "<html" not in html and "Legs today:" in html
+    assert re.search(r'value="very_sore" class="[^"]*chosen[^"]*" aria-pressed="true"', html)
+    after = {s["day"]: s["leg_block"] for s in _plan(client)["sessions"] if s["day"] in window}
+    assert after and not set(after.values()) & {"heavy", "moderate"}, after
+    # Every check-in is kept (calibration data); the latest of the day counts.
+    auth.post(f"/week/{week}/soreness", data={"level": "fresh"}, headers=HX_PLAN)
+    levels = [r.level for r in _rows(app, SorenessCheckIn)]
+    assert levels == ["very_sore", "fresh"]
+    refused = auth.post(f"/week/{week}/soreness", data={"level": "broken"}, headers=HX_PLAN)
+    assert refused.status_code == 422 and len(_rows(app, SorenessCheckIn)) == 2
+
+
+def test_the_week_page_shows_minutes_reasons_why_and_how_to(client, auth):
+    _runner_with_runs(auth)
+    plan = _plan(client)
+    # this week by its label (an empty current week sends /week to the last run's week)
+    html = client.get(f"/week/{plan['week']}").get_data(as_text=True)
+    first = plan["sessions"][0]
+    assert f"about {round(first['minutes'])} min" in html
+    assert re.search(r"Short on time\? \d+-minute version", html)
+    ex = first["exercises"][0]
+    assert ex["reason"] in html.replace("&#39;", "'")
+    assert re.search(r'<details class="why-more"><summary>Why\?', html)
+    for step in ex["how_to"]["steps"]:
+        assert step.replace("'", "&#39;") in html
+    assert f'src="/static/{ex["drawing"]}"' in html
+    assert f'alt="Line drawing: {ex["name"]}"' in html
+    for note in plan["notes"]:
+        assert html.count(note.replace("'", "&#39;")) == 1, "a plan note is said once"
+
+
+def test_the_api_week_carries_minutes_and_how_to(app, client):
+    account = add_account(app, "api@example.com")
+    from tests.webapp.test_api import post_files
+
+    post_files(client, account.token, [("a.fit", run_fit(recent_start(1)))])
+    body = client.get("/api/v1/weeks/" + _label(recent_start(0)), headers=bearer(account.token))
+    plan = body.get_json()["plan"]
+    assert plan["sessions"]
+    for session in plan["sessions"]:
+        assert 0 < session["minutes"] <= 40 and session["short"]["minutes"] <= 15
+        for ex in session["exercises"]:
+            assert len(ex["how_to"]["steps"]) >= 3 and ex["how_to"]["cue"]
+            assert ex["drawing"].startswith("img/exercises/") and ex["reason"]
+
+
+def _label(moment: datetime) -> str:
+    year, number, _ = moment.isocalendar()
+    return f"{year}-W{number:02d}"
+
+
+def test_what_was_done_per_exercise_is_logged_and_a_bad_number_saves_nothing(app, client, auth):
+    _runner_with_runs(auth, days=(1, 4))
+    plan = _plan(client)
+    week, first = plan["week"], plan["sessions"][0]["exercises"]
+    names = [ex["name"] for ex in first]
+    bad = {"exercises": names, "log-0-sets": "99"}
+    refused = auth.post(f"/week/{week}/sessions/0/done", data=bad, headers=HX_PLAN)
+    assert refused.status_code == 422
+    assert f"{names[0]}: Sets: give 1-20." in refused.get_data(as_text=True)
+    assert _rows(app, StrengthLog) == []
+    data = {"exercises": names, "log-0-sets": "2", "log-0-reps": "12", "log-0-load_kg": "7.5"}
+    html = auth.post(f"/week/{week}/sessions/0/done", data=data, headers=HX_PLAN).get_data(
+        as_text=True
+    )
+    (log,) = _rows(app, StrengthLog)
+    dose = "seconds" if "seconds" in first[0] else "reps"
+    assert log.details == {names[0]: {"sets": 2, dose: 12, "load_kg": 7.5}}
+    assert "Logged: 2 × 12 · 7.5 kg" in html
+    # The engine reads it as what was done (progression from the log).
+    logged = plans.logged_exercises(log)
+    assert logged[0] == {"name": names[0], "sets": 2, dose: 12, "load_kg": 7.5}
+    assert logged[1:] == names[1:]
+
+
+def test_the_short_version_marks_its_own_exercises_done(app, client, auth):
+    _runner_with_runs(auth, days=(1, 4))
+    plan = _plan(client)
+    short = [ex["name"] for ex in plan["sessions"][0]["short"]["exercises"]]
+    assert short
+    auth.post(f"/week/{plan['week']}/sessions/0/done", data={"version": "short"}, headers=HX_PLAN)
+    (log,) = _rows(app, StrengthLog)
+    assert log.exercises == short and log.status == "done"
+
+
+def test_a_swap_brings_the_new_exercises_how_to_and_drawing():
+    original = next(e for e in catalogue.exercises() if catalogue.alternatives(e.name, ("gym",)))
+    alternative = catalogue.alternatives(original.name, ("gym",))[0]
+    ex = {
+        "name": original.name,
+        "muscles": list(original.muscles),
+        "reps": 10,
+        "how_to": original.how_to_card(),
+        "drawing": original.drawing,
+        "progress": "last time 3 x 8, this time 3 x 10",
+    }
+    plan = {"sessions": [{"exercises": [ex]}]}
+    plans.apply_swaps(plan, {f"0:{original.name}": alternative.name}, ("gym",))
+    assert ex["name"] == alternative.name and ex["swapped_from"] == original.name
+    assert ex["how_to"] == alternative.how_to_card() and ex["how_to"] != original.how_to_card()
+    assert ex["drawing"] == alternative.drawing
+    assert ex["progress"] == "", "the old exercise's progress does not carry over"
+
+
+def test_the_check_in_needs_its_csrf_token(client, auth):
+    _runner_with_runs(auth, days=(1,))
+    week = _plan(client)["week"]
+    response = client.post(f"/week/{week}/soreness", data={"level": "fresh"})
+    assert response.status_code == 400
+    with client.application.app_context():
+        session = new_session()
+        assert session.scalar(select(func.count(SorenessCheckIn.id))) == 0
+        session.close()
+
+
+def test_the_first_import_asks_for_the_profile_until_it_is_answered(client, auth):
+    auth.register()
+    first = upload(auth, [("a.fit", run_fit(recent_start(2)))]).get_data(as_text=True)
+    assert 'href="/profile"' in first and "six quick answers" in first
+    auth.post("/profile", data=PROFILE)
+    later = upload(auth, [("b.fit", run_fit(recent_start(3)))]).get_data(as_text=True)
+    assert "Imported" in later and 'href="/profile"' not in later
+
+
+def test_the_settings_focus_and_the_profile_goal_stay_the_same(app, client, auth):
+    from tests.webapp.test_settings import GOOD
+
+    _runner_with_runs(auth, days=(1, 3))
+    auth.post("/profile", data=PROFILE)
+    auth.post("/settings", data={**GOOD, "focus": "endurance"})
+    assert _rows(app, RunnerProfile)[0].profile_goal == "half_marathon"
+    assert _plan(client)["profile"]["goal"] == "half_marathon"
