@@ -13,7 +13,6 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
@@ -30,20 +29,8 @@ WAIT = 60  # seconds a process may take before the test gives up (not a speed ta
 
 
 @pytest.fixture
-def queue(app):
-    redis = pytest.importorskip("redis")
-    connection = redis.Redis.from_url(REDIS_URL)
-    try:
-        connection.ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip(f"no Redis at {REDIS_URL}")
-    from rq import Queue
-
-    name = f"legday-test-{uuid.uuid4().hex[:12]}"
-    app.config.update(REDIS_URL=REDIS_URL, RQ_QUEUE=name)
-    yield Queue(name, connection=connection)
-    Queue(name, connection=connection).delete(delete_jobs=True)
-    connection.close()
+def queue(redis_queue):
+    return redis_queue
 
 
 @pytest.fixture

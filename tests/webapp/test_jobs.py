@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import time
-import uuid
 
-import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -72,22 +70,6 @@ def test_without_redis_a_zip_is_imported_in_a_background_thread(app):
         session.close()
 
 
-@pytest.fixture
-def redis_queue(app):
-    redis = pytest.importorskip("redis")
-    connection = redis.Redis.from_url(REDIS_URL)
-    try:
-        connection.ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip(f"no Redis at {REDIS_URL}")
-    name = f"legday-test-{uuid.uuid4().hex[:12]}"
-    app.config.update(REDIS_URL=REDIS_URL, RQ_QUEUE=name)
-    from rq import Queue
-
-    queue = Queue(name, connection=connection)
-    yield queue
-    queue.delete(delete_jobs=True)
-    connection.close()
 
 
 def test_with_redis_the_job_waits_on_the_queue_until_a_worker_runs_it(app, redis_queue):
