@@ -45,7 +45,7 @@ DAYS_CACHE = "legday.daily_loads"
 DAYS_CACHE_SIZE = 64
 SYSTEMIC = "systemic"
 CARRY_BACK_DAYS = 240  # the checkpoint: this week's trend (42 + 180 days) starts after it
-BASIS_SETTINGS = ("timezone", "hr_max", "hr_rest", "sex", "body_mass_kg")
+BASIS_SETTINGS = ("timezone", "hr_max", "hr_rest", "sex", "mass_kg")
 COLUMNS = (
     DailyLoad.day,
     DailyLoad.muscle,

@@ -104,6 +104,8 @@ def save_answers(session: Session, user: User, answers: dict) -> None:
     for name, value in answers.items():
         setattr(row, name, value)
     row.updated_at = utcnow()
+    # the load model's athlete (webapp.ingest.athlete_for) reads the same body mass
+    user.mass_kg = answers.get("profile_body_mass_kg")
     goal = answers.get("profile_goal")
     if goal:
         user.focus = planner.Profile(goal=goal).focus  # the older Settings focus follows

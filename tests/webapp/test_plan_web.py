@@ -12,7 +12,7 @@ from engine import catalogue
 from tests.webapp.factories import add_account, bearer
 from tests.webapp.files import recent_start, run_fit
 from tests.webapp.test_pages import HX_PLAN, upload
-from webapp import plans, weeks
+from webapp import ingest, plans, weeks
 from webapp.db import new_session
 from webapp.models import RunnerProfile, SorenessCheckIn, StrengthLog, User
 
@@ -94,6 +94,9 @@ def test_the_profile_saved_makes_the_plan_fit_it(app, client, auth):
         25,
         68.5,
     )
+    # the load model reads the same body mass (engine.athlete through webapp.ingest)
+    (user,) = _rows(app, User)
+    assert user.mass_kg == 68.5 and ingest.athlete_for(user).mass_kg == 68.5
     plan = _plan(client)
     assert plan["profile"]["goal"] == "speed_5k_10k" and plan["profile"]["minutes"] == 25
     assert plan["profile"]["equipment"] == ["dumbbells"]
