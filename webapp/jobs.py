@@ -330,3 +330,7 @@ def reap_on_start(app: Flask) -> None:
             enqueue(app, job_id)
     except SQLAlchemyError as exc:
         log.warning("import jobs not checked at start-up: %r", exc)
+    finally:
+        # Hold no connection from start-up: a forking server would share it, and an app that
+        # is dropped (a test, a CLI command) would leave it open.
+        app.extensions["legday.engine"].dispose()

@@ -154,7 +154,9 @@ def test_privacy_page_is_public_and_says_what_is_kept(client):
     page = client.get("/privacy")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
-    for words in ("heart rate", "positions", "SQLite", "first and last 200 m", "Export"):
+    url = client.application.config["DATABASE_URL"]
+    database = "PostgreSQL" if url.startswith("postgresql") else "SQLite"  # the one in use
+    for words in ("heart rate", "positions", database, "first and last 200 m", "Export"):
         assert words in text
 
 
