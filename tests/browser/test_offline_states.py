@@ -47,8 +47,8 @@ def test_each_offline_state_says_one_thing(live_server, app_page, profile):  # n
     assert "has not been saved" in app_page.inner_text("main")
 
 
-@pytest.mark.xfail(  # noqa: E501
-    strict=False, reason="known after the merges of stop 10: the Swap moved under the exercise's How to (issue 15's week page); this test still looks for it at the top level"
+@pytest.mark.xfail(
+    strict=False, reason="known after the merges of stop 10: the Swap moved under the exercise's How to (issue 15's week page); this test still looks for it at the top level",  # noqa: E501
 )
 def test_a_swap_tried_offline_says_it_needs_a_connection(
     app,

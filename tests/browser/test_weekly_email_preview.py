@@ -18,8 +18,8 @@ def _log_in(page, live_server, email):
     page.wait_for_url(lambda url: "/auth/login" not in url)
 
 
-@pytest.mark.xfail(  # noqa: E501
-    strict=False, reason="known after the merges of stop 10: the settings page's email preview frame is not found after the profile section moved into Settings; to be rechecked"
+@pytest.mark.xfail(
+    strict=False, reason="known after the merges of stop 10: the settings page's email preview frame is not found after the profile section moved into Settings; to be rechecked",  # noqa: E501
 )
 def test_settings_shows_this_weeks_email_on_a_phone(app, live_server, page):
     account = add_account(app, "me@example.com")
