@@ -65,7 +65,8 @@ _RECOVERY_DAYS: tuple[tuple[float, int], ...] = (
 
 
 def race_distance(ctx: PlanContext) -> float | None:
-    """The race's distance: as given, else the longest run on race day, else None."""
+    """The distance (m) of the runner's race (`ctx.race_date`): as given, else the longest run
+    on race day, else None."""
     if ctx.race_distance_m:
         return float(ctx.race_distance_m)
     on_day = [r.distance_m for r in ctx.recent if r.day == ctx.race_date]
@@ -91,6 +92,8 @@ def _plain_block(b: SessionBuilder, block: str, why: str) -> str:
         return f"{plain.FELT[felt.level]}: {plain.BLOCK[block][0].lower()}{plain.BLOCK[block][1:]}"
     if "race was" in why:
         return plain.AFTER_RACE
+    if " run was " in why and "ago: " in why:
+        return plain.AFTER_LONG_EFFORT
     if why.startswith("Race in"):
         return plain.BEFORE_RACE
     if "long run is on" in why:
@@ -100,6 +103,15 @@ def _plain_block(b: SessionBuilder, block: str, why: str) -> str:
     if b.lead_in and block == "moderate":
         return plain.LEAD_IN
     return plain.BLOCK[block]
+
+
+def _effort_name(ctx: PlanContext, week: Week, d: date | None) -> str:
+    """"race" for a race (given, marked or detected), else "<distance> run" (a long effort)."""
+    if d is None or d == ctx.race_date:
+        return "race"
+    if any(r.day == d and (r.is_race or r.run_type == "race") for r in ctx.recent):
+        return "race"
+    return f"{week.distance(week.race_days.get(d, 0.0))} run"
 
 
 def _leg_block(b: SessionBuilder) -> tuple[str, str]:
@@ -134,7 +146,10 @@ def _leg_block(b: SessionBuilder) -> tuple[str, str]:
         )
 
     race = ctx.race_date
-    last_race = max((d for d in (race, *week.race_days) if d is not None and d < day), default=None)
+    efforts = dict(week.race_days)
+    if race is not None and race < day:
+        efforts[race] = max(efforts.get(race, 0.0), race_distance(ctx) or 0.0)
+    last_race = max((d for d in efforts if d < day), default=None)
     if race is not None or last_race is not None:
         to_race = (race - day).days if race is not None else -1
         since_race = (day - last_race).days if last_race is not None else 0
@@ -150,19 +165,20 @@ def _leg_block(b: SessionBuilder) -> tuple[str, str]:
                 "so moderate weight only."
             )
         else:
-            window = recovery_days(race_distance(ctx))
+            window = recovery_days(efforts.get(last_race) or None) if last_race else 3
+            what = _effort_name(ctx, week, last_race)
             holds = max(3, round(0.4 * window))
             if 0 < since_race <= holds and LEG_BLOCKS.index(block) < LEG_BLOCKS.index("isometric"):
                 block = "isometric"
                 reason = (
-                    f"Your race was {days_text(since_race)} ago: holds only while the legs "
+                    f"Your {what} was {days_text(since_race)} ago: holds only while the legs "
                     f"recover (no heavy legs or jumps for {days_text(window)} after it)."
                 )
             elif holds < since_race <= window and block == "heavy":
                 block = "moderate"
                 reason = (
-                    f"Your race was {days_text(since_race)} ago: no heavy legs or jumps for "
-                    f"{days_text(window)} after a race of that distance, so moderate weight."
+                    f"Your {what} was {days_text(since_race)} ago: no heavy legs or jumps for "
+                    f"{days_text(window)} after a {what}, so moderate weight."
                 )
     if block == "heavy" and b.lead_in:
         block = "moderate"

@@ -60,6 +60,9 @@ BLOCK: dict[str, str] = {
 BEFORE_LONG_RUN = "Your long run is close: moderate weights so your legs are fresh for it."
 BEFORE_RACE = "Your race is close: lighter leg work so your legs are fresh on the day."
 AFTER_RACE = "Your legs are still recovering from your race: no heavy legs and no jumps yet."
+AFTER_LONG_EFFORT = (
+    "Your legs are still recovering from a marathon-length run: no heavy legs and no jumps yet."
+)
 AFTER_DESCENT = "Your thighs are still recovering from a long downhill: moderate weights only."
 LEAD_IN = "A lighter start: fewer sets, no jumps, while your body gets used to it."
 FELT = {

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import combinations
 
@@ -64,7 +64,9 @@ class Week:
     long_weekday_source: str  # "setting" | "typical" | "none"
     history_days: int  # days from the first run given to as_of
     units: str = "km"
-    race_days: frozenset[date] = frozenset()  # days of past runs the runner marked as races
+    # day -> distance (m) of a past race effort that day (gates.race_effort): the runner's race,
+    # a run the structure calls a race, or one of marathon length
+    race_days: dict[date, float] = field(default_factory=dict)
 
     def distance(self, metres: float) -> str:
         return distance_text(metres, self.units)
@@ -186,8 +188,23 @@ def describe_week(ctx: PlanContext, days: Sequence[date]) -> Week:
         long_weekday_source=source,
         history_days=(as_of - runs[0].day).days if runs else 0,
         units=ctx.units,
-        race_days=frozenset(r.day for r in runs if r.is_race),
+        race_days=race_efforts(runs),
     )
+
+
+# A run this long is a race-sized effort whether or not it was marked a race: a marathon's
+# muscle damage and strength loss last days (Takayama 2017) [A].
+RACE_EFFORT_M = 40_000.0
+
+
+def race_efforts(runs: Sequence[RunSummary]) -> dict[date, float]:
+    """Day -> distance (m) of the longest race effort that day: a run marked a race, one the
+    structure calls a race, or one of RACE_EFFORT_M or more."""
+    out: dict[date, float] = {}
+    for r in runs:
+        if r.is_race or r.run_type == "race" or r.distance_m >= RACE_EFFORT_M:
+            out[r.day] = max(out.get(r.day, 0.0), r.distance_m)
+    return out
 
 
 # --- scheduling -------------------------------------------------------------------------------

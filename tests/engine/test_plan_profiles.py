@@ -188,6 +188,29 @@ def test_a_marathon_keeps_heavy_legs_and_jumps_away_for_ten_days():
     assert [e for e in later.sessions[0].exercises if e.category == "plyometric"]
 
 
+def test_a_flat_marathon_not_marked_a_race_still_keeps_heavy_legs_and_jumps_away():
+    """Issue 14's done-when: a flat marathon at 3.9 m/s, with no race date and no race flag,
+    leaves no heavy leg block and no jumps in the next 7 days; a 25 km long run does not."""
+    race = MONDAY - timedelta(days=1)
+    history = race_history(race, 3.9, 42_195)
+    blocks = []
+    for k in range(1, 8):
+        as_of = race + timedelta(days=k)
+        plan = recommend(plan_context(history, as_of=as_of))
+        for s in plan.sessions:
+            if 0 < (s.day - race).days <= 7:
+                blocks.append(s.leg_block)
+                assert s.leg_block != "heavy", (as_of, s.day, s.leg_block)
+                assert not [e for e in s.exercises if e.category == "plyometric"], s.day
+    assert blocks, "sessions fell inside the 7 days"
+    legs = [e for s in plan.sessions for e in s.exercises if e.category == "legs"]
+    assert legs and "marathon-length run" in legs[0].reason and "42" in legs[0].why
+    # A long training run of 25 km is not a race-sized effort: heavy legs come back.
+    long_run = race_history(race, 3.5, 25_000)
+    later = recommend(plan_context(long_run, as_of=MONDAY + timedelta(days=2)))
+    assert "heavy" in [s.leg_block for s in later.sessions]
+
+
 def test_race_week_says_once_that_a_session_was_dropped():
     plan = recommend(plan_context(RUNNERS["jogger"], race_date=MONDAY + timedelta(days=5)))
     assert plan.phase == "race_week" and len(plan.sessions) == 1
