@@ -5,7 +5,8 @@ In: the user's Activity row and the new values. Out: the row changed (caller com
 `edited_at` set, which is part of the week views' cache key (webapp.weeks), so the weeks, the
 load records and the plan recompute in every process. A sport that becomes a run gets its
 stimulus computed from the stored original file (engine.stimulus, the user's heart-rate
-settings); a run that becomes another sport loses it, as a non-run has none at import.
+settings), as does one that becomes a walk or a hike (on-foot load, engine.gait); one that
+becomes a ride or a swim loses it, as such an activity has none at import.
 Errors: `EditRefused` with a message for the runner (the original file is gone); nothing changed.
 """
 
@@ -16,6 +17,7 @@ import dataclasses
 from sqlalchemy.orm import Session
 
 import importers
+from engine.gait import is_on_foot
 from importers.activity import RUN_SPORTS
 from webapp import daily_loads
 from webapp.ingest import athlete_for, stimulus_fields
@@ -37,7 +39,7 @@ def edit_activity(
 ) -> None:
     """Apply the runner's corrections to `row` (one of `user`'s); caller commits."""
     if sport != row.sport:
-        if sport in RUN_SPORTS:
+        if sport in RUN_SPORTS or is_on_foot(sport):
             _restimulate(session, user, row, sport)
         else:
             row.stimulus, row.systemic_load, row.model_version = {}, None, None
@@ -50,7 +52,7 @@ def edit_activity(
 
 
 def _restimulate(session: Session, user: User, row: Activity, sport: str) -> None:
-    """The stimulus of `row` read again from its original file, as a `sport` run."""
+    """The stimulus of `row` read again from its original file, as a `sport` activity."""
     original = session.get(OriginalFile, row.original_file_id) if row.original_file_id else None
     if original is None:
         raise EditRefused(NO_ORIGINAL)

@@ -71,7 +71,8 @@ def test_account_section_email_offer_and_activity_edit_on_a_phone(
     form.get_by_role("button", name="Save").click()
     page.get_by_text("Saved. Your week and this week's plan now follow the change.").wait_for()
     assert page.locator("#sport").input_value() == "walking"
-    assert page.get_by_text("This walk is not a run").is_visible()
+    walk_note = "This walk is not counted as a run: its load on your legs counts"
+    assert page.get_by_text(walk_note).is_visible()
     looks_right(page, "activity-edited")
 
     # Settings → Account and devices.

@@ -77,19 +77,27 @@ def test_a_run_edited_to_a_walk_leaves_the_weeks_run_count(app, client, two_runs
     assert after.totals["runs"] == 1
     assert [r.id for r in after.runs] == [monday]
     assert [r.id for r in after.other] == [tuesday]
-    assert _quads(after) < _quads(before)
     with app.app_context():
         session = new_session()
         row = session.get(Activity, tuesday)
-        assert (row.sport, row.is_run, row.stimulus, row.systemic_load) == (
-            "walking",
-            False,
-            {},
-            None,
-        )
+        assert (row.sport, row.is_run) == ("walking", False)
+        # A walk is on foot: it keeps a leg load (walking gait), no longer a run's.
+        walk_quads = row.stimulus["muscles"]["quadriceps"]["total"]
+        assert walk_quads > 0 and row.systemic_load is not None
+        assert row.stimulus["structure"]["run_type"] == "walk"
         session.close()
+    # The file's cadence says running: the legs did the same work, only the run count changes.
+    assert _quads(after) == pytest.approx(_quads(before), rel=0.01)
     page = client.get(f"/activities/{tuesday}").get_data(as_text=True)
-    assert "This walk is not a run" in page
+    assert "This walk is not counted as a run: its load on your legs counts" in page
+    # A ride is not on foot: its leg load goes.
+    assert edit(client, tuesday, sport="cycling").status_code == 302
+    with app.app_context():
+        session = new_session()
+        row = session.get(Activity, tuesday)
+        assert (row.sport, row.stimulus, row.systemic_load) == ("cycling", {}, None)
+        session.close()
+    assert _quads(_week(app)) < _quads(after)
 
 
 def test_leaving_a_run_out_removes_its_load_from_the_weeks_muscles(app, client, two_runs):
