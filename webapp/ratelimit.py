@@ -122,4 +122,7 @@ def init_app(app: Flask) -> Limiter:
             cost=rule.cost,
             error_message="Too many attempts. Please wait a little and try again.",
         )(view)
+    # The wrapped views hold the limiter weakly, and Flask-Limiter keeps none of its own when
+    # RATELIMIT_ENABLED is off: the app holds it, or the first wrapped request fails.
+    app.extensions["legday.limiter"] = limiter
     return limiter

@@ -127,3 +127,16 @@ def test_redis_counts_across_apps_and_its_absence_does_not_break_login(app_confi
     assert _wrong_login(first).status_code == 429
     gone = create_app(dict(app_config, REDIS_URL="redis://127.0.0.1:1/0"))
     assert _wrong_login(gone.test_client()).status_code == 422
+
+
+def test_limits_switched_off_still_let_the_limited_views_answer(app_config):
+    """RATELIMIT_ENABLED off (a load test, a trusted network): Flask-Limiter then keeps no
+    reference to the limiter, so the app must, or a collected limiter turns a login into a 500."""
+    import gc
+
+    app = create_app({**app_config, "RATELIMIT_ENABLED": False})
+    gc.collect()
+    client = app.test_client()
+    for _ in range(15):
+        assert _wrong_login(client).status_code == 422
+    app.extensions["legday.engine"].dispose()
