@@ -38,13 +38,17 @@ from engine.muscles import ALL_MUSCLES
 from engine.state import DAY_S
 from webapp import cache
 from webapp.db import aware
-from webapp.loads import load_record, loads_legs
+from webapp.loads import CHART_DAYS, TREND_HORIZON_DAYS, load_record, loads_legs
 from webapp.models import Activity, DailyLoad, ReprocessRun, User
 
 DAYS_CACHE = "legday.daily_loads"
 DAYS_CACHE_SIZE = 64
 SYSTEMIC = "systemic"
-CARRY_BACK_DAYS = 240  # the checkpoint: this week's trend (42 + 180 days) starts after it
+# The checkpoint: the current week's 12-week chart and its 180-day horizon start after it (the
+# week may end 6 days after today), so this week's page never reads the days before it.
+CARRY_BACK_DAYS = CHART_DAYS + TREND_HORIZON_DAYS + 7
+# A checkpoint older than this is moved up (once a month), so a read stays about 9 months long.
+CARRY_MAX_AGE_DAYS = 62
 BASIS_SETTINGS = ("timezone", "hr_max", "hr_rest", "sex", "mass_kg")
 COLUMNS = (
     DailyLoad.day,
@@ -146,6 +150,12 @@ def days_for(session: Session, user: User, key: tuple, needed_from: date) -> tup
     caller reads); every day and None otherwise. Refreshed first when out of date."""
     refresh(session, user, key)
     checkpoint, carry = _carry(user)
+    if _checkpoint_moves(user, checkpoint):
+        from webapp.weeks import user_zone
+
+        _set_carry(session, user, user_zone(user))
+        session.commit()
+        checkpoint, carry = _carry(user)
     recent = checkpoint is not None and checkpoint <= needed_from
     cache_key = (user.loads_basis, checkpoint if recent else None)
     days_cache = cache.lru(DAYS_CACHE)
@@ -155,6 +165,19 @@ def days_for(session: Session, user: User, key: tuple, needed_from: date) -> tup
     value = (_read(session, user, checkpoint), carry) if recent else (_read(session, user), None)
     cache.remember(days_cache, (user.id, recent), (cache_key, value), DAYS_CACHE_SIZE)
     return value
+
+
+def _checkpoint_moves(user: User, checkpoint: date | None) -> bool:
+    """Whether the stored checkpoint is too recent for this week's reads (a change of
+    CARRY_BACK_DAYS) or more than CARRY_MAX_AGE_DAYS behind where it belongs; days stored."""
+    from webapp.weeks import user_zone
+
+    if user.loads_basis is None:
+        return False
+    wanted = checkpoint_for(datetime.now(UTC).astimezone(user_zone(user)).date())
+    if checkpoint is None:
+        return True
+    return checkpoint > wanted or (wanted - checkpoint).days > CARRY_MAX_AGE_DAYS
 
 
 def checkpoint_for(today: date) -> date:

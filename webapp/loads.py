@@ -16,6 +16,7 @@ from webapp.db import aware
 
 TREND_DAYS = 42
 TREND_HORIZON_DAYS = 180  # older runs weigh under 0.02 % in a 42-day average after 180 days
+CHART_DAYS = 84  # the week page's load chart: the 12 weeks up to the end of the week
 LEVEL_WORDS = ("none", "light", "moderate", "high", "highest")
 DAMAGE_FROM = (0.3, 0.6)  # Dn where the recommender starts easing the legs (model doc 2.5)
 

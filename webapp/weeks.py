@@ -57,7 +57,7 @@ WEEK_COLUMNS = (
     Activity.excluded,
 )
 TREND_DAYS = loads.TREND_DAYS
-CHART_DAYS = 84  # the week page's load chart: the 12 weeks up to the end of the week
+CHART_DAYS = loads.CHART_DAYS
 WEEK_CACHE = "legday.week_views"
 CACHE_SIZE = 256
 AS_OF_STEP_S = 600  # the current week is recomputed at most every 10 minutes per user

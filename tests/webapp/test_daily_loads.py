@@ -144,3 +144,26 @@ def test_an_import_stores_its_days_at_once(db, user):
     ingest.ingest(db, user, "late.fit", run_fit(start + timedelta(hours=2)))
     runs = db.execute(select(DailyLoad.day, DailyLoad.runs).where(DailyLoad.user_id == user.id))
     assert set(runs) == {(start.date(), 2)}
+
+
+def test_this_weeks_page_reads_only_the_days_after_the_checkpoint(db, user):
+    """The current week's chart and trend start after the checkpoint, so the cold week reads
+    the recent days and a carry; a checkpoint left too recent (or too old) is moved on read."""
+    weeks.clear_cache()
+    add_runs(db, user, days=900, seed=5)
+    weeks.weekly_context(db, user)
+    checkpoint, carry = daily_loads._carry(user)
+    assert carry is not None and carry.runs > 300
+    today = NOW.date()
+    assert (today - checkpoint).days >= daily_loads.CARRY_BACK_DAYS
+    cached = daily_loads.cache.lru(daily_loads.DAYS_CACHE)
+    assert [k for k in cached if k == (user.id, True)], "the week read from the checkpoint"
+    assert not [k for k in cached if k == (user.id, False)], "and not every stored day"
+    # A checkpoint stored too recent (as by an older CARRY_BACK_DAYS) is moved back on read.
+    user.loads_carry = {**user.loads_carry, "day": (today - timedelta(days=200)).isoformat()}
+    db.commit()
+    weeks.clear_cache()
+    view = weeks.weekly_context(db, user)
+    moved, _ = daily_loads._carry(user)
+    assert moved == checkpoint
+    assert_same(view.state, per_run_state(db, user, view.as_of))
