@@ -96,6 +96,8 @@ class Activity(Base):
     __table_args__ = (
         UniqueConstraint("user_id", "fingerprint"),
         Index("ix_activities_user_start", "user_id", "start_time"),
+        # the week's cache key asks for max(edited_at) on every view (webapp.weeks._data_key)
+        Index("ix_activities_user_edited", "user_id", "edited_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -37,6 +37,12 @@ def latest_run_start(session: Session, user: User, before: datetime | None = Non
     return aware(found) if found is not None else None
 
 
+def latest_activity_start(session: Session, user: User):
+    """The UTC start of the user's latest activity of any sport, or None."""
+    found = session.scalar(select(func.max(Activity.start_time)).where(Activity.user_id == user.id))
+    return aware(found) if found is not None else None
+
+
 def week_of(moment: datetime, user: User) -> str:
     """The "YYYY-Www" label of the user's week holding `moment` (a UTC instant)."""
     day = aware(moment).astimezone(user_zone(user)).date()

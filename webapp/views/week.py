@@ -59,16 +59,20 @@ def _render(view, message=None, status=200, notice=None):
 @bp.route("/<week>")
 @login_required
 def index(week: str | None = None):
-    view = _week_view(week)
     notice = None
-    if week is None and not (view.runs or view.other):
-        # Home for a runner with a history but no run this week: the week of the last run.
-        last = week_calendar.latest_run_start(get_session(), current_user)
-        if last is not None and week_calendar.week_of(last, current_user) != view.week:
-            view = _week_view(week_calendar.week_of(last, current_user))
+    if week is None:
+        # Home for a runner with a history but nothing this week: the week of the last run
+        # (one indexed query decides, so the empty week is never built first).
+        db, this_week = get_session(), _this_week_start()
+        latest = week_calendar.latest_activity_start(db, current_user)
+        starts = weeks.local_midnight_utc(this_week, weeks.user_zone(current_user))
+        empty = latest is not None and latest < starts
+        last = week_calendar.latest_run_start(db, current_user) if empty else None
+        if last is not None:
+            week = week_calendar.week_of(last, current_user)
             local = last.astimezone(weeks.user_zone(current_user)).date()
-            notice = {"last_run": local, "this_week": weeks.week_label(_this_week_start())}
-    return _render(view, notice=notice)
+            notice = {"last_run": local, "this_week": weeks.week_label(this_week)}
+    return _render(_week_view(week), notice=notice)
 
 
 def _this_week_start():
