@@ -243,6 +243,11 @@ def measure(db: str, zip_path: Path, workers: int | None) -> dict:
             if not pg.available():
                 return {"db": db, "skipped": f"no PostgreSQL answers at {pg.ADMIN_URL}"}
             env["DATABASE_URL"], name = pg.create_database()
+            # as the Procfile's release step does (`legday db upgrade`): the app does not migrate
+            # a server database on start
+            from webapp.db import upgrade
+
+            upgrade(env["DATABASE_URL"])
         try:
             args = [sys.executable, __file__, "--child", db, "--zip", str(zip_path)]
             if workers is not None:
