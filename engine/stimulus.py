@@ -23,7 +23,7 @@ from engine.systemic import pace_load, trimp
 from importers.activity import Activity
 
 # Stored with every stimulus; a new version means stored activities are to be recomputed.
-MODEL_VERSION = "load-2"
+MODEL_VERSION = "load-3"  # load-3: intervals and hill repeats need alike reps; fartlek
 # Heart rate must cover this share of the moving time for TRIMP to be used [A].
 HR_COVERAGE = 0.8
 # A power meter may scale the stance concentric work within these bounds [A].

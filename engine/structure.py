@@ -9,11 +9,12 @@ level, and must average at least the level. Fast bursts shorter than 150 m and 3
 above the base, are strides. Thresholds marked [A] are assumptions.
 
 Run types: race (one effort near what the runner can sustain for its duration: Riegel
-1981's exponent), tempo (>= 15 min of reps of 8 min or more), intervals (3+ reps), sprints
-(short reps far above threshold, or 6+ such strides), hills (3+ reps uphill, hard when they
-are repeats with recoveries back down; or >= 30 m of climb per km), long (>= 75 min or
-16 km), easy; walks and hikes are "walk" and "hike". `hard_day` is what the plan treats as
-a hard session: race, tempo, intervals, sprints and hill repeats.
+1981's exponent), tempo (>= 15 min of reps of 8 min or more; or >= 15 min and a fifth of the
+run in unlike reps on the flat: a fartlek, a fast finish), intervals (3+ reps alike in time
+or distance), sprints (short reps far above threshold, or 6+ such strides), hills (3+ alike
+reps uphill, hard when they are repeats with recoveries back down; or >= 30 m of climb per
+km), long (>= 75 min or 16 km), easy; walks and hikes are "walk" and "hike". `hard_day` is
+what the plan treats as a hard session: race, tempo, intervals, sprints and hill repeats.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ REP_ENTER = 0.92  # of threshold speed [A]
 REP_EXIT = 0.85  # of the entry level [A]
 CONTRAST = 1.15  # times the run's base effort [A]
 RECOVERY_CONTRAST = 1.3  # intervals: reps this much harder than the recoveries [A]
+# Intervals and hill repeats: reps alike in time or distance (coefficient of variation); a
+# pyramid 200-400-800-400-200 m has 0.55, a hilly run's climbs 1.0 and more [A].
+REGULAR_CV = 0.6
 STRIDE_CONTRAST = 1.3  # a stride is at least this much faster than the base [A]
 SMOOTH_S = 10  # seconds of effort averaged before a second is labelled
 BASE_PERCENTILE = 40.0
@@ -39,6 +43,7 @@ STRIDE_MAX_M = 150.0
 STRIDE_MAX_S = 35.0
 TEMPO_REP_S = 8 * 60.0
 TEMPO_TOTAL_S = 15 * 60.0
+FARTLEK_SHARE = 0.2  # of the moving time in unlike reps on the flat [A]
 SPRINT_RATIO = 1.45  # mean rep effort over threshold for sprints [A]
 SPRINT_REP_S = 40.0
 SPRINT_STRIDES = 6
@@ -211,6 +216,16 @@ def _mean_effort(segs: list[Segment]) -> float:
     return sum(g.effort_mps * (g.end_s - g.start_s) for g in segs) / max(seconds, 1.0)
 
 
+def _regular(reps: list[Segment]) -> bool:
+    """Reps of a planned session: alike in time or in distance (coefficient of variation at
+    most REGULAR_CV), unlike the climbs of a hilly run or the surges of a varied one."""
+    for values in ([g.end_s - g.start_s for g in reps], [g.distance_m for g in reps]):
+        a = np.asarray(values, dtype=float)
+        if a.mean() > 0 and float(a.std() / a.mean()) <= REGULAR_CV:
+            return True
+    return False
+
+
 def _stands_out(reps: list[Segment], recoveries: list[Segment]) -> bool:
     """Reps clearly harder than the recoveries between them (not a steady run's ups)."""
     return not recoveries or _mean_effort(reps) >= RECOVERY_CONTRAST * _mean_effort(recoveries)
@@ -224,8 +239,8 @@ def _run_type(segs: list[Segment], s: Samples, effort: np.ndarray, thr: float, k
     rep_s = np.array([g.end_s - g.start_s for g in reps])
     rep_time = float(rep_s.sum())
     uphill = [g for g in reps if g.grade >= HILL_REP_GRADE]
-    if len(uphill) >= 3 and 2 * len(uphill) >= len(reps):
-        # hill repeats jog back down between the climbs; a hilly run's climbs need not
+    if len(uphill) >= 3 and 2 * len(uphill) >= len(reps) and _regular(uphill):
+        # hill repeats jog back down between alike climbs; a hilly run's climbs need not
         down = [g.grade for g in segs if g.kind == "recovery"]
         return "hills", bool(down) and float(np.mean(down)) <= -HILL_REP_GRADE / 2
     if known and reps and len(reps) <= 2 and rep_time >= max(RACE_MIN_S, RACE_SHARE * moving):
@@ -244,8 +259,12 @@ def _run_type(segs: list[Segment], s: Samples, effort: np.ndarray, thr: float, k
     if len(fast_strides) >= SPRINT_STRIDES and not reps:
         return "sprints", True
     recoveries = [g for g in segs if g.kind == "recovery"]
-    if len(reps) >= 3 and _stands_out(reps, recoveries):
+    if len(reps) >= 3 and _regular(reps) and _stands_out(reps, recoveries):
         return "intervals", True
+    flat_rep_s = sum(g.end_s - g.start_s for g in reps if g.grade < HILL_REP_GRADE)
+    varied = flat_rep_s >= max(TEMPO_TOTAL_S, FARTLEK_SHARE * moving)
+    if len(reps) >= 3 and varied and _stands_out(reps, recoveries):
+        return "tempo", True  # varied reps on the flat: a fartlek or a fast finish
     if known and len(s) >= RACE_MIN_S:
         running = effort[effort > 0]
         if running.mean() >= RACE_FRACTION * sustainable_speed(thr, moving):

@@ -143,6 +143,37 @@ def test_hill_repeats_are_reps_by_effort_not_speed():
     assert all(g["grade"] > 0.05 for g in ups)
 
 
+def _climbs(lengths_m, grade=0.08):
+    """A steady 3 m/s run over climbs of the given lengths, each followed by as long a descent."""
+    parts, grades = [sc.block(3.0, 1500)], [0.0]
+    for metres in lengths_m:
+        parts += [sc.block(2.6, metres), sc.block(3.2, metres), sc.block(3.0, 800)]
+        grades += [grade, -grade, 0.0]
+    per_second = [np.full(len(parts[0]), grades[0])]
+    for part, g in zip(parts[1:], grades[1:], strict=True):
+        per_second.append(np.full(len(part) + 3, g))
+    return make_activity(sc.session(parts), np.concatenate(per_second))
+
+
+def test_unlike_climbs_of_a_hilly_run_are_not_hill_repeats():
+    """Repeats are alike; a hilly run's climbs of 100 to 1,500 m are not a hard session."""
+    hilly = compute_stimulus(_climbs([120, 1500, 300, 90, 900, 200]))
+    assert not hilly.hard_day and hilly.run_type != "intervals"
+    repeats = compute_stimulus(_climbs([300] * 6))
+    assert (repeats.run_type, repeats.hard_day) == ("hills", True)
+
+
+def test_unlike_fast_blocks_on_the_flat_are_a_fartlek():
+    """Varied fast blocks (300 m to 2.6 km at 3.6-3.9 m/s, a third of the run) are a hard tempo
+    session, not intervals (they are not alike) and not an easy run."""
+    parts = [sc.block(2.8, 2000)]
+    for metres in (800, 300, 1200, 2600, 400):
+        parts += [sc.block(3.8, metres), sc.block(2.8, 600)]
+    stim = compute_stimulus(make_activity(sc.session(parts)))
+    assert (stim.run_type, stim.hard_day) == ("tempo", True)
+    assert abs(stim.structure["reps"] - 5) <= 1
+
+
 def test_a_race_needs_a_known_threshold():
     fit = Athlete(threshold_pace_s_per_km=240)  # the marathon at 94 % of threshold speed
     assert compute_stimulus(sc.marathon(), fit).run_type == "race"
@@ -233,4 +264,4 @@ def test_body_mass_gives_absolute_work_in_kj():
     assert heavy.energy_kj == pytest.approx(3.6 * 70 * 10, rel=0.02)  # Minetti's Cr(0)
     assert heavy.work_kj == pytest.approx(plain.total / 100 * 1.70 * 70, rel=0.02)
     assert heavy.to_dict()["work_kj"] == pytest.approx(heavy.work_kj)
-    assert MODEL_VERSION == "load-2" and heavy.to_dict()["model_version"] == "load-2"
+    assert heavy.to_dict()["model_version"] == MODEL_VERSION
