@@ -1,10 +1,13 @@
-"""Stored rows as JSON-safe dicts: the API's answers and the export's activities.json."""
+"""Stored rows as JSON-safe dicts: the API's answers and the export's activities.json and
+training.json."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from webapp.models import Activity, ImportJob
+from sqlalchemy import select
+
+from webapp.models import Activity, ImportJob, RunnerProfile, SorenessCheckIn, StrengthLog, User
 
 SUMMARY_FIELDS = (
     "name",
@@ -64,3 +67,41 @@ def job_json(job: ImportJob) -> dict:
     if job.status in ("done", "failed"):
         record["results"] = job.results
     return record
+
+
+def training_json(db, user: User) -> dict:
+    """What the runner told Legday about their training: the profile's answers (None: never
+    given), every soreness check-in and every strength session marked done or skipped."""
+    profile = db.get(RunnerProfile, user.id)
+    checkins = db.scalars(
+        select(SorenessCheckIn)
+        .where(SorenessCheckIn.user_id == user.id)
+        .order_by(SorenessCheckIn.day, SorenessCheckIn.id)
+    )
+    logs = db.scalars(
+        select(StrengthLog)
+        .where(StrengthLog.user_id == user.id)
+        .order_by(StrengthLog.week, StrengthLog.session_index)
+    )
+    answers = None
+    if profile is not None:  # equipment lives on User (the settings' and the profile's answer)
+        answers = {**profile.given(), "equipment": user.equipment}
+        answers["updated_at"] = iso(profile.updated_at)
+    return {
+        "profile": answers,
+        "soreness_checkins": [
+            {"day": iso(c.day), "level": c.level, "created_at": iso(c.created_at)} for c in checkins
+        ],
+        "strength_logs": [
+            {
+                "week": log.week,
+                "session_index": log.session_index,
+                "day": iso(log.day),
+                "status": log.status,
+                "exercises": log.exercises,
+                "details": log.details,
+                "created_at": iso(log.created_at),
+            }
+            for log in logs
+        ],
+    }

@@ -105,12 +105,14 @@ def test_an_imported_history_lands_on_a_week_with_runs_and_any_week_is_two_taps_
     assert f"{oldest.day} {oldest:%b}" in page.locator(".week-runs").inner_text()
     check(page, "week-past", top="#trend-h")
 
-    # The activity links back to its week; the picker opens any week from a date.
+    # The activity links back to its week; the picker on All weeks opens any week from a date.
     page.locator(".week-runs a").first.click()
     page.wait_for_url("**/activities/*")
     page.get_by_role("link", name="Its week").click()
     page.wait_for_url(re.compile(r".*/week/\d{4}-W\d{2}$"))
     assert page.get_by_role("heading", level=1).inner_text() == heading
+    page.get_by_role("link", name="All weeks").click()
+    page.wait_for_url("**/weeks")
     middle = starts[RUNS // 2]
     page.get_by_label("Week of", exact=True).fill(middle.date().isoformat())
     page.get_by_role("button", name="Open", exact=True).click()

@@ -64,8 +64,40 @@ def test_export_holds_every_original_file_and_the_summaries(app, client, auth):
 def test_export_of_an_empty_account_is_a_valid_zip(app, client, auth):
     login(auth, add_account(app))
     archive = zipfile.ZipFile(io.BytesIO(client.get("/settings/export").data))
-    assert archive.namelist() == ["activities.json"]
+    assert archive.namelist() == ["activities.json", "training.json"]
     assert json.loads(archive.read("activities.json"))["activities"] == []
+    training = json.loads(archive.read("training.json"))
+    assert training["profile"] is None
+    assert training["soreness_checkins"] == training["strength_logs"] == []
+
+
+def test_export_holds_the_profile_check_ins_and_strength_sessions(app, client, auth):
+    me = add_account(app)
+    other = add_account(app, "other@example.com")
+    fill_every_table(app, me.id)
+    with app.app_context():
+        session = new_session()
+        day = datetime(2026, 11, 5, tzinfo=UTC).date()
+        session.add(SorenessCheckIn(user_id=me.id, day=day, level="very_sore"))
+        session.add(RunnerProfile(user_id=other.id, profile_minutes=75, profile_goal="hills"))
+        session.add(SorenessCheckIn(user_id=other.id, day=day, level="fresh"))
+        session.get(User, me.id).equipment = ["dumbbells"]
+        session.commit()
+        session.close()
+    login(auth, me)
+
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/settings/export").data))
+    training = json.loads(archive.read("training.json"))
+    assert training["format"] == "legday-training-1"
+    profile = training["profile"]
+    assert profile["minutes"] == 30 and profile["goal"] is None  # as given: the rest is inferred
+    assert profile["equipment"] == ["dumbbells"]
+    assert [(c["day"], c["level"]) for c in training["soreness_checkins"]] == [
+        ("2026-11-03", "a_bit_sore"),
+        ("2026-11-05", "very_sore"),
+    ]
+    (log,) = training["strength_logs"]
+    assert (log["week"], log["session_index"], log["status"]) == ("2026-W45", 0, "done")
 
 
 def test_export_needs_a_login(client):

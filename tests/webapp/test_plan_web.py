@@ -208,6 +208,25 @@ def test_what_was_done_per_exercise_is_logged_and_a_bad_number_saves_nothing(app
     assert logged[1:] == names[1:]
 
 
+def test_each_exercise_on_the_page_has_its_own_log_fields(app, client, auth):
+    """The log fields are named by the exercise's place in its session, as the form reads them:
+    what is typed under the second exercise is logged for the second exercise."""
+    _runner_with_runs(auth, days=(1, 4))
+    plan = _plan(client)
+    week, first = plan["week"], plan["sessions"][0]["exercises"]
+    names = [ex["name"] for ex in first]
+    page = client.get(f"/week/{week}").get_data(as_text=True)
+    session_0 = page.split('id="session-1"')[0]
+    ids = re.findall(r'<li class="exercise" id="(ex-0-\d+)"', session_0)
+    assert ids == [f"ex-0-{k}" for k in range(len(names))]
+    fields = re.findall(r'name="(log-\d+-sets)" form="done-form-0"', session_0)
+    assert fields == [f"log-{k}-sets" for k in range(len(names))]
+    data = {"exercises": names, fields[1]: "3"}
+    auth.post(f"/week/{week}/sessions/0/done", data=data, headers=HX_PLAN)
+    (log,) = _rows(app, StrengthLog)
+    assert log.details == {names[1]: {"sets": 3}}
+
+
 def test_the_short_version_marks_its_own_exercises_done(app, client, auth):
     _runner_with_runs(auth, days=(1, 4))
     plan = _plan(client)

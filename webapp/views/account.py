@@ -30,7 +30,7 @@ from werkzeug.security import check_password_hash
 from webapp.db import get_session, new_session
 from webapp.forms import DeleteAccountForm, TokenForm, normalise_email
 from webapp.models import Activity, OriginalFile, User, utcnow
-from webapp.records import activity_json
+from webapp.records import activity_json, training_json
 from webapp.tokens import create_token, live_tokens, revoke_token
 from webapp.views.fragments import page_or_fragment, wants_fragment
 
@@ -157,6 +157,8 @@ def export_chunks(db, user: User) -> Iterator[bytes]:
                 if sink.offset > 1 << 20:
                     yield sink.take()
             out.write(b"]}")
+        training = {"format": "legday-training-1", **training_json(db, user)}
+        archive.writestr("training.json", json.dumps(training, indent=1))
     yield sink.take()
 
 
@@ -172,7 +174,8 @@ def _export_stream(app, user_id: int) -> Iterator[bytes]:
 @bp.get("/export")
 @login_required
 def export():
-    """Download every original file and a JSON of the summaries, as one zip."""
+    """Download every original file, a JSON of the summaries and one of the training (profile,
+    check-ins, strength sessions), as one zip."""
     stamp = utcnow().strftime("%Y-%m-%d")
     response = Response(_export_stream(current_app._get_current_object(), current_user.id))
     response.mimetype = "application/zip"
