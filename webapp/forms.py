@@ -301,8 +301,7 @@ class SettingsForm(FlaskForm):
         validators=[AnyOf(timezones(), message="Please pick a time zone from the list.")],
     )
     week_start = _whole("Week start", 0, 6)
-    focus = SelectField("Focus", choices=_choices(FOCUSES), default="general")
-    equipment = SelectMultipleField("Equipment", choices=_choices(EQUIPMENT))
+    # The goal ("focus") and the equipment are asked once, in the profile form (ProfileForm).
     available_days = SelectMultipleField(
         "Days",
         coerce=int,
@@ -332,7 +331,6 @@ class SettingsForm(FlaskForm):
     def values(self) -> dict:
         """The validated settings as User column values."""
         values = {name: field.data for name, field in self._fields.items() if name != "csrf_token"}
-        values["equipment"] = values["equipment"] or ["none"]
         values["available_days"] = sorted(set(values["available_days"]))
         values["sex"] = values["sex"] or None
         return values

@@ -110,11 +110,3 @@ def save_answers(session: Session, user: User, answers: dict) -> None:
     if goal:
         user.focus = planner.Profile(goal=goal).focus  # the older Settings focus follows
     session.commit()
-
-
-def follow_focus(session: Session, user: User, focus: str) -> None:
-    """A changed Settings focus becomes the profile's goal (when there is a profile)."""
-    row = stored_profile(session, user)
-    if row is not None:
-        row.profile_goal = FOCUS_GOAL.get(focus, "general")
-        row.updated_at = utcnow()

@@ -276,11 +276,15 @@ def test_the_first_import_asks_for_the_profile_until_it_is_answered(client, auth
     assert "Imported" in later and 'href="/profile"' not in later
 
 
-def test_the_settings_focus_and_the_profile_goal_stay_the_same(app, client, auth):
+def test_settings_asks_the_goal_and_the_equipment_once(app, client, auth):
+    """The goal and the equipment are the profile form's; saving the other settings keeps them."""
     from tests.webapp.test_settings import GOOD
 
     _runner_with_runs(auth, days=(1, 3))
     auth.post("/profile", data=PROFILE)
-    auth.post("/settings", data={**GOOD, "focus": "endurance"})
-    assert _rows(app, RunnerProfile)[0].profile_goal == "half_marathon"
-    assert _plan(client)["profile"]["goal"] == "half_marathon"
+    html = client.get("/settings").get_data(as_text=True)
+    assert html.count("What do you want to be strong for?") == 1
+    assert html.count("Equipment you have") == 1
+    auth.post("/settings", data=GOOD)
+    assert _rows(app, RunnerProfile)[0].profile_goal == PROFILE["goal"]
+    assert _plan(client)["profile"]["goal"] == PROFILE["goal"]

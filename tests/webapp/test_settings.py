@@ -11,8 +11,6 @@ GOOD = {
     "units": "mi",
     "timezone": "Europe/Paris",
     "week_start": "6",
-    "focus": "speed",
-    "equipment": ["band", "dumbbells"],
     "available_days": ["1", "4"],
     "long_run_day": "5",
     "race_date": "2027-04-11",
@@ -56,8 +54,6 @@ def test_saving_settings_stores_every_field(app, client, auth):
     assert user.units == "mi"
     assert user.timezone == "Europe/Paris"
     assert user.week_start == 6
-    assert user.focus == "speed"
-    assert user.equipment == ["band", "dumbbells"]
     assert user.available_days == [1, 4]
     assert user.long_run_day == 5
     assert user.race_date == date(2027, 4, 11)

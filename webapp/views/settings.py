@@ -1,4 +1,5 @@
-"""Settings: units, time, training focus, equipment, days, race, heart rate, weekly email; and
+"""Settings: units, time, strength days, long run, race, heart rate, weekly email (the goal and
+equipment are the profile form's, shown on the same page); and
 the one-tap weekly-email offer shown after a runner's first import (the email is an opt-in).
 """
 
@@ -8,9 +9,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from webapp import profiles
 from webapp.db import get_session
-from webapp.forms import EQUIPMENT, FOCUSES, UNITS, WEEKDAYS, ButtonForm, SettingsForm, timezones
+from webapp.forms import UNITS, WEEKDAYS, ButtonForm, SettingsForm, timezones
 from webapp.models import Activity
 from webapp.views.fragments import page_or_fragment, wants_fragment
 from webapp.views.profile import profile_form_context
@@ -64,8 +64,6 @@ def _render(form: SettingsForm, saved=False, status=200):
         saved=saved,
         shown=form.shown(),
         weekdays=WEEKDAYS,
-        focuses=FOCUSES,
-        equipment_choices=EQUIPMENT,
         unit_choices=UNITS,
         timezones=timezones(),
         **profile_form_context(),
@@ -81,9 +79,6 @@ def index():
     if not form.validate():
         return _render(form, status=422)
     values = form.values()
-    if values.get("focus") != current_user.focus:
-        # The older "focus" setting and the profile's goal say the same thing: keep them equal.
-        profiles.follow_focus(get_session(), current_user, values["focus"])
     for name, value in values.items():
         setattr(current_user, name, value)
     get_session().commit()
