@@ -153,7 +153,10 @@ def logout():
     logout_user()
     session.clear()
     flash("You are logged out.")
-    return redirect(url_for("home.index"))
+    response = redirect(url_for("home.index"))
+    # Back after logging out must not show the runner's pages from the browser's cache.
+    response.headers["Clear-Site-Data"] = '"cache"'
+    return response
 
 
 __all__ = ["bp", "create_user", "csrf", "current_user", "login_manager", "login_user"]

@@ -6,6 +6,10 @@ Every response gets:
   told not to inject its indicator <style> by the `htmx-config` meta tag in base.html); images
   from this origin, `data:` and the map tile server (`TILE_URL`); nothing may frame a page but the
   app itself (`frame-ancestors 'self'`: Settings frames its email preview).
+- `Cache-Control: no-store` on every page of a logged-in runner (their runs, heart rate and
+  plan): after logging out, Back must not show them from the browser's cache (the app's own
+  offline copies are the service worker's, kept apart and cleared at logout); logging out also
+  sends `Clear-Site-Data: "cache"`.
 - `X-Content-Type-Options: nosniff`, `Referrer-Policy: strict-origin-when-cross-origin` (tile
   servers such as OpenStreetMap's refuse requests that carry no referrer), and for old browsers
   `X-Frame-Options: SAMEORIGIN`.
@@ -25,6 +29,7 @@ import functools
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, request
+from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 # The email preview: an inline-styled document, shown sandboxed in an <iframe> on Settings.
@@ -98,6 +103,8 @@ def add_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+    if request.endpoint != "static" and current_user.is_authenticated:
+        response.headers.setdefault("Cache-Control", "no-store")
     return response
 
 

@@ -60,9 +60,21 @@ def test_every_get_route_carries_the_headers_logged_out_and_in(app, client, auth
                 assert csp["style-src"] == ["'self'"], url
                 assert "'unsafe-inline'" not in response.headers["Content-Security-Policy"]
                 assert "https://tile.openstreetmap.org" in csp["img-src"], url
+                if logged_in:  # Back after logging out must not show the runner's pages
+                    assert "no-store" in response.headers.get("Cache-Control", ""), url
         if logged_in:
             auth.logout()
     assert seen_pages >= 20
+
+
+def test_logging_out_clears_the_browsers_cache_of_the_runners_pages(client, auth):
+    auth.register()
+    week = client.get("/week")
+    assert week.status_code == 200 and week.headers["Cache-Control"] == "no-store"
+    assert auth.logout().headers.get("Clear-Site-Data") == "\"cache\""
+    static = client.get("/static/css/app.css")
+    static.close()
+    assert static.headers.get("Cache-Control") != "no-store"  # files anyone may cache
 
 
 def test_the_email_preview_is_inline_styled_and_runs_nothing(app, client, auth):
