@@ -38,6 +38,9 @@ SMOOTH_S = 10  # seconds of effort averaged before a second is labelled
 BASE_PERCENTILE = 40.0
 MIN_REP_S = 8.0
 MIN_WALK_S = 20.0
+# A warm-up or cool-down is at most 20 min or a quarter of the run, in a session of 2+ reps [A].
+WARM_UP_MAX_S = 20 * 60.0
+EDGE_SHARE = 0.25
 MIN_RECOVERY_S = 20.0  # a slower stretch between two reps shorter than this joins them [A]
 STRIDE_MAX_M = 150.0
 STRIDE_MAX_S = 35.0
@@ -193,6 +196,13 @@ def _kinds(runs: list[list[int]], s: Samples, effort: np.ndarray) -> list[Segmen
         if not is_stride:
             reps.append(i)
     first, last = (reps[0], reps[-1]) if reps else (len(runs), -1)
+    # A warm-up and a cool-down belong to a session of reps, and are short beside it: the
+    # running before one surge, or the fast second half of a progression run, is "steady".
+    moving = float(s.time_s[-1]) + 1.0 if len(s) else 0.0
+    edge_max = max(WARM_UP_MAX_S, EDGE_SHARE * moving)
+    session = len(reps) >= 2
+    warm_up = session and float(s.time_s[runs[first][1]]) <= edge_max
+    cool_down = session and moving - float(s.time_s[runs[last][2] - 1]) <= edge_max
     out = []
     for i, (label, a, b) in enumerate(runs):
         if label == FAST:
@@ -201,9 +211,9 @@ def _kinds(runs: list[list[int]], s: Samples, effort: np.ndarray) -> list[Segmen
             kind = "recovery"
         elif label == WALK:
             kind = "walk"
-        elif i < first and reps:
+        elif i < first and warm_up:
             kind = "warm-up"
-        elif i > last and reps:
+        elif i > last and cool_down:
             kind = "cool-down"
         else:
             kind = "steady"

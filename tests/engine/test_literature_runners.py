@@ -174,6 +174,25 @@ def test_unlike_fast_blocks_on_the_flat_are_a_fartlek():
     assert abs(stim.structure["reps"] - 5) <= 1
 
 
+def test_warm_up_and_cool_down_belong_to_a_session_of_reps():
+    """One surge in a steady run has no warm-up or cool-down around it, and a long fast
+    second half is not a cool-down; a session of reps keeps its short warm-up and cool-down."""
+    surge = compute_stimulus(
+        make_activity(sc.session([sc.block(3.0, 4000), sc.block(4.2, 800), sc.block(3.0, 4000)]))
+    )
+    kinds = {g["kind"] for g in surge.structure["segments"]}
+    assert "rep" in kinds and not kinds & {"warm-up", "cool-down"}
+    parts = [sc.block(3.0, 2000)]
+    for _ in range(3):
+        parts += [sc.block(4.2, 1000), sc.block(2.8, 400)]
+    parts.append(sc.block(3.0, 9000))  # 50 min after the last rep: more of the run than a cool-down
+    late = compute_stimulus(make_activity(sc.session(parts)))
+    kinds = [g["kind"] for g in late.structure["segments"]]
+    assert kinds[0] == "warm-up" and kinds[-1] == "steady"
+    reps = compute_stimulus(sc.reps_1k()).structure["segments"]
+    assert (reps[0]["kind"], reps[-1]["kind"]) == ("warm-up", "cool-down")
+
+
 def test_a_race_needs_a_known_threshold():
     fit = Athlete(threshold_pace_s_per_km=240)  # the marathon at 94 % of threshold speed
     assert compute_stimulus(sc.marathon(), fit).run_type == "race"
