@@ -160,9 +160,14 @@ def infer_experience(
     if done >= 3:
         return "some", f"You logged {done} strength sessions in the past 12 weeks."
     recent = [r for r in runs if as_of - timedelta(days=42) <= r.day < as_of]
-    first = min((r.day for r in runs), default=as_of)
+    if not recent:
+        return "new", "No runs in the past six weeks: we start gently."
+    first = min(r.day for r in runs)
     if (as_of - first).days < FIRST_WEEKS_DAYS:
-        return "new", "Your runs start less than three weeks ago: we start gently."
+        return "new", (
+            "Your recent runs start less than three weeks ago (new to running, or back after a "
+            "break): we start gently."
+        )
     weeks = max(1.0, min(42, (as_of - first).days) / 7)
     per_week = sum(r.distance_m for r in recent) / 1000 / weeks
     if per_week < NEW_BELOW_KM_PER_WEEK:
@@ -201,7 +206,7 @@ def infer_profile(
             values[name], evidence[name] = infer()
             inferred.add(name)
     defaults = {
-        "minutes": (DEFAULT_MINUTES, f"{DEFAULT_MINUTES} minutes per session unless you say."),
+        "minutes": (DEFAULT_MINUTES, f"Up to {DEFAULT_MINUTES} minutes a session unless you say."),
         "sessions_per_week": (DEFAULT_SESSIONS, "Two sessions a week suit most runners."),
         "equipment": (("none",), "Bodyweight only until you tell us what you have."),
         "body_mass_kg": (None, "Not given: loads are given relative to your body weight."),

@@ -308,3 +308,14 @@ def test_an_exercise_logged_as_missed_loads_nothing():
     missed = SessionLog(MONDAY, "done", [{"name": "Nordic hamstring curl", "done": False}])
     assert session_muscle_load(done)["hamstrings"][0] > 0
     assert session_muscle_load(missed) == {}
+
+
+def test_the_experience_evidence_says_why_without_claiming_a_new_runner():
+    from engine.plan.profile import infer_experience
+
+    old = [r for _, r in weeks(lambda sun: [run(sun, 3.0, 50)], 6, end=MONDAY - timedelta(days=70))]
+    level, why = infer_experience(old, MONDAY)
+    assert level == "new" and why == "No runs in the past six weeks: we start gently."
+    lately = [r for _, r in weeks(lambda sun: [run(sun, 3.0, 50)], 2)]
+    level, why = infer_experience(lately, MONDAY)
+    assert level == "new" and "back after a break" in why

@@ -61,7 +61,7 @@ def test_the_profile_form_starts_from_defaults_read_from_the_runs(client, auth):
     assert re.search(r'name="minutes" type="number"[^>]*value="40"', html)
     assert re.search(r'name="sessions_per_week" type="number"[^>]*value="2"', html)
     # Each inferred default says where it comes from, beside its field.
-    assert "40 minutes per session unless you say." in html
+    assert "Up to 40 minutes a session unless you say." in html
     goal = re.search(r'<input type="radio" name="goal" value="(\w+)" checked', html).group(1)
     assert goal in {"speed_5k_10k", "half_marathon", "ultra_trail", "general"}
     assert re.search(r'id="p-goal-hint">[^<]*(long run|fast|climbed)', html)
