@@ -273,9 +273,12 @@ def weekly_context(
     label = week_label(start)
     current = week_start_for(today, user.week_start or 0)
     end_utc = local_midnight_utc(start + timedelta(days=7), zone)
-    # The state at the end of a past week; "now" (in steps, so it can be cached) otherwise.
+    # The state at the end of a past week (its last second: at midnight the daily averages
+    # would already have stepped into Monday, a day without runs, and the table would read a
+    # quarter below the chart's Sunday); "now" (in steps, so it can be cached) otherwise.
     stepped = datetime.fromtimestamp(now.timestamp() // AS_OF_STEP_S * AS_OF_STEP_S, UTC)
-    as_of = min(stepped, end_utc) if start <= current else stepped
+    week_end = end_utc - timedelta(seconds=1)
+    as_of = min(stepped, week_end) if start <= current else stepped
     data_key = _data_key(session, user, label)
     key = (user.id, label, as_of, data_key)
     views = cache.lru(WEEK_CACHE)

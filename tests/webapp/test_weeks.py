@@ -128,3 +128,18 @@ def test_the_cached_week_follows_uploads_and_deletes(db, user):
     after_delete = weeks.weekly_context(db, user, None, now=now)
     assert after_delete.state.activities == 1
     assert [r.id for r in after_delete.runs] == [second.activity_id]
+
+
+def test_a_past_weeks_table_and_chart_give_the_same_last_7_days(db, user):
+    """The table's "last 7 days" and "usual week" are the chart's values for the week's last
+    day (the state at the end of Sunday, not after the step into Monday)."""
+    weeks.clear_cache()
+    for days in (3, 5, 9, 12, 16, 19):
+        ingest.ingest(db, user, f"r{days}.fit", run_fit(WEDNESDAY - timedelta(days=days)))
+    past = weeks.weekly_context(db, user, (WEDNESDAY - timedelta(days=7)).date(), now=WEDNESDAY)
+    assert not past.is_current and past.trend["days"][-1] == past.end.isoformat()
+    for m in past.muscles:
+        chart = past.trend["muscles"][m["key"]]
+        assert m["acute"] == pytest.approx(chart["acute"][-1], abs=0.6), m["key"]
+        assert m["chronic"] == pytest.approx(chart["chronic"][-1], abs=0.6), m["key"]
+    assert max(m["acute"] for m in past.muscles) > 0
