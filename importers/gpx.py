@@ -118,7 +118,9 @@ def _as_11_if_extended(text: str) -> str:
     return _VERSION_10.sub(r"\g<1>1.1\g<2>", text, count=1)
 
 
-_XMLNS_WITHOUT_VALUE = re.compile(r"\sxmlns[^=]{200}")
+# r"\sxmlns[^=]{200}", written to start with its literal so that the search skips to each "xmlns"
+# instead of trying every character of the file
+_XMLNS_WITHOUT_VALUE = re.compile(r"xmlns(?<=\sxmlns)[^=]{200}")
 _PREFIX_USE = re.compile(r"</?([A-Za-z_][\w.-]*):[A-Za-z_]")
 _PREFIX_DECL = re.compile(r"xmlns:([A-Za-z_][\w.-]*)\s*=")
 _GPX_START = re.compile(r"<gpx\b")
