@@ -1,7 +1,8 @@
 """GPX 1.0 and 1.1 (Strava, Garmin Connect, Apple Watch, phone apps) read with gpxpy.
 
 gpxpy is forced onto the standard-library XML backend (it would pick lxml when installed, which
-is slower here), and a defusedxml pre-check refuses DTDs and entities before gpxpy sees the file.
+is slower here), and an expat check of the prolog (`refuse_dtd`) and the prescan
+(importers/limits.py) refuse DTDs, entities and hostile sizes before gpxpy sees the file.
 The points of every track go through the plausibility pass (importers/plausibility.py), which
 also splits the file into outings (tracks or gaps hours apart); a new segment or a new track
 of the same outing is a pause (no distance or moving time is counted across it). Points
