@@ -106,7 +106,10 @@ def prescan_xml(doc: bytes | str, kind: str, filename: str | None) -> None:
     Text (GPX) is first measured at C speed (`_within_limits`): when that proves every bound,
     expat only checks that the document is well-formed and has no DTD, with no Python call per
     element; otherwise (and for bytes) expat counts every element, as the refusal needs. The
-    same fault gives the same error either way.
+    same fault gives the same error either way. The well-formedness check is part of the
+    bound: gpxpy deletes the first ` xmlns="..."` of the text before it parses it, and on a
+    malformed text that deletion could close what was open (end tags inside it) and nest far
+    deeper; from a well-formed text it can only remove.
     """
     max_points = min(MAX_SAMPLES, MAX_GPX_POINTS) if kind == "GPX" else MAX_SAMPLES
     counted = isinstance(doc, str) and _within_limits(doc, max_points)
@@ -219,18 +222,18 @@ def _within_limits(text: str, max_points: int) -> bool:
             return False
         starts.append(p)
         ends.append(q + len(closing))
-    step = np.where(after == _SLASH, -1, 1).astype(np.int32)
-    if starts:
-        first, last = np.asarray(starts), np.asarray(ends)
-        k = np.searchsorted(first, lt, side="right") - 1
-        step[(k >= 0) & (lt < last[np.maximum(k, 0)])] = 0  # a section and what it holds
-    is_start = step > 0
-    elements = int(np.count_nonzero(is_start))
+    step = (after != _SLASH).astype(np.int8)  # 1 a start tag, 0 an end tag ...
+    step *= 2
+    step -= 1  # ... then +1 and -1
+    bounds = zip(lt.searchsorted(starts).tolist(), lt.searchsorted(ends).tolist(), strict=True)
+    for first, last in bounds:
+        step[first:last] = 0  # a section and what it holds
+    elements = int(np.count_nonzero(step == 1))
     if elements > MAX_XML_ELEMENTS:
         return False
     if elements > max_points and _point_tags_bound(raw) > max_points:
         return False
-    if step.size and int(np.cumsum(step).max()) > MAX_XML_DEPTH:
+    if step.size and int(np.cumsum(step, dtype=np.int32).max()) > MAX_XML_DEPTH:
         return _depth_with_empty_elements(b, lt, step)
     return True
 
@@ -244,7 +247,7 @@ def _depth_with_empty_elements(b: np.ndarray, lt: np.ndarray, step: np.ndarray) 
     one = np.diff(first, append=gt.size) == 1  # a single ">" before the next "<"
     closing = gt[np.minimum(first, gt.size - 1)] if gt.size else lt
     empty = (step > 0) & one & (b[np.maximum(closing - 1, 0)] == _SLASH)
-    depth = np.cumsum(step - empty) + empty  # an empty element is one deeper while it lasts
+    depth = np.cumsum(step - empty, dtype=np.int32) + empty  # one deeper while it lasts
     return int(depth.max()) <= MAX_XML_DEPTH
 
 

@@ -238,3 +238,16 @@ def test_a_real_gpx_is_bounded_by_counting_alone():
     text = gpx_text(make_track(seconds=600))
     assert limits._within_limits(text, limits.MAX_GPX_POINTS)
     assert not limits._within_limits(text.replace("<trk>", "<!DOCTYPE x><trk>"), 10**6)
+
+
+def test_end_tags_gpxpy_would_delete_cannot_hide_nesting():
+    # gpxpy deletes the first ` xmlns="..."` before parsing: here it holds 200 end tags, so
+    # the text after it would nest 200 deeper in gpxpy's tree than in the file. The file is
+    # malformed (those end tags close nothing), and the prescan refuses it as such.
+    pts = [(46.0, 7.0, "2025-02-01T07:00:00Z"), (46.001, 7.0, "2025-02-01T07:00:10Z")]
+    n = 2 * limits.MAX_XML_DEPTH
+    inner = '<extensions> xmlns="' + "</a>" * n + '"' + "<a>" * n + "</a>" * n + "</extensions>"
+    data = gpx_points(*pts, inner=inner).replace(b' xmlns="http://www.topografix.com/GPX/1/1"', b"")
+    assert limits._within_limits(data.decode(), limits.MAX_GPX_POINTS)  # counting alone passes
+    with pytest.raises(CorruptFile, match="not well-formed"):
+        importers.load(data, "hidden.gpx")
