@@ -233,9 +233,11 @@ def _within_limits(text: str, max_points: int) -> bool:
         return False
     if elements > max_points and _point_tags_bound(raw) > max_points:
         return False
-    if step.size and int(np.cumsum(step, dtype=np.int32).max()) > MAX_XML_DEPTH:
-        return _depth_with_empty_elements(b, lt, step)
-    return True
+    peak = int(np.cumsum(step, dtype=np.int32).max()) if step.size else 0
+    if peak <= MAX_XML_DEPTH:
+        return True
+    # each empty element (`<a/>`, one "/>" each) can have raised the count by one at most
+    return peak - raw.count(b"/>") <= MAX_XML_DEPTH and _depth_with_empty_elements(b, lt, step)
 
 
 def _depth_with_empty_elements(b: np.ndarray, lt: np.ndarray, step: np.ndarray) -> bool:
