@@ -197,8 +197,9 @@ def _collect(doc: gpxpy.gpx.GPX) -> tuple[Track, int]:
             new_trk += [False] * (len(timed) - 1)
             first_of_track = False
     n = len(times)
-    arrays = {k: np.array(cols[k], dtype=float) if n else np.full(n, np.nan) for k in cols}
-    arrays = {k: arrays[k] if k in arrays else np.full(n, np.nan) for k in CHANNELS}
+    arrays = {  # numpy turns None into NaN
+        k: np.array(cols[k], dtype=float) if k in cols else np.full(n, np.nan) for k in CHANNELS
+    }
     breaks = np.asarray(brk, dtype=bool)
     tracks = np.asarray(new_trk, dtype=bool)
     if n:

@@ -254,8 +254,10 @@ def _depth_with_empty_elements(b: np.ndarray, lt: np.ndarray, step: np.ndarray) 
 
 
 def _point_tags_bound(raw: bytes) -> int:
-    """At least the number of start tags whose name ends in a _POINT_TAGS name: each holds an
-    occurrence of it not preceded by "/", and each "/trkpt" is an occurrence that is not."""
+    """At least the number of start tags whose name ends in one of _POINT_TAGS (what the exact
+    scan counts). Each such name holds an occurrence of the tag that bytes.count counts (it
+    skips one only for an overlapping counted one, which cannot reach back over the "<", so
+    lies in the same name), not preceded by "/"; each "/" + tag is a counted one that is."""
     total = 0
     for tag in _POINT_TAGS:
         name = tag.encode()
