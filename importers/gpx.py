@@ -1,7 +1,8 @@
 """GPX 1.0 and 1.1 (Strava, Garmin Connect, Apple Watch, phone apps) read with gpxpy.
 
 gpxpy is forced onto the standard-library XML backend (it would pick lxml when installed, which
-is slower here), and a defusedxml pre-check refuses DTDs and entities before gpxpy sees the file.
+is slower here), and an expat check of the prolog (`refuse_dtd`) and the prescan
+(importers/limits.py) refuse DTDs, entities and hostile sizes before gpxpy sees the file.
 The points of every track go through the plausibility pass (importers/plausibility.py), which
 also splits the file into outings (tracks or gaps hours apart); a new segment or a new track
 of the same outing is a pause (no distance or moving time is counted across it). Points
@@ -14,6 +15,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as stdlib_et
 from datetime import UTC, datetime
+from operator import attrgetter, methodcaller
 
 import gpxpy
 import gpxpy.gpx
@@ -118,7 +120,9 @@ def _as_11_if_extended(text: str) -> str:
     return _VERSION_10.sub(r"\g<1>1.1\g<2>", text, count=1)
 
 
-_XMLNS_WITHOUT_VALUE = re.compile(r"\sxmlns[^=]{200}")
+# r"\sxmlns[^=]{200}", written to start with its literal so that the search skips to each "xmlns"
+# instead of trying every character of the file
+_XMLNS_WITHOUT_VALUE = re.compile(r"xmlns(?<=\sxmlns)[^=]{200}")
 _PREFIX_USE = re.compile(r"</?([A-Za-z_][\w.-]*):[A-Za-z_]")
 _PREFIX_DECL = re.compile(r"xmlns:([A-Za-z_][\w.-]*)\s*=")
 _GPX_START = re.compile(r"<gpx\b")
@@ -169,8 +173,8 @@ def _collect_nothing() -> Track:
 
 def _collect(doc: gpxpy.gpx.GPX) -> tuple[Track, int]:
     """Every timed point of every track (file order) and the count of points without time."""
-    cols: dict[str, list] = {k: [] for k in CHANNELS}
-    ts: list[float] = []
+    times: list[datetime] = []
+    cols: dict[str, list] = {k: [] for k in ("lat", "lon", "alt", "hr", "cad", "power")}
     brk: list[bool] = []
     new_trk: list[bool] = []
     untimed = 0
@@ -178,45 +182,63 @@ def _collect(doc: gpxpy.gpx.GPX) -> tuple[Track, int]:
     for track in doc.tracks:
         first_of_track = True
         for segment in track.segments:
-            first = True
-            for p in segment.points:
-                if p.time is None:
-                    untimed += 1
-                    continue
-                ts.append(_unix(p.time))
-                cols["lat"].append(p.latitude)
-                cols["lon"].append(p.longitude)
-                cols["alt"].append(p.elevation)
-                h = c = w = None
-                for ext in p.extensions:
-                    for el in ext.iter():
-                        kind = tag_kind.get(el.tag)
-                        if kind is None:
-                            kind = tag_kind[el.tag] = _tag_kind(el.tag)
-                        if kind == "hr":
-                            h = _number(el.text)
-                        elif kind == "cad":
-                            c = _number(el.text)
-                        elif kind == "power":
-                            w = _number(el.text)
-                cols["hr"].append(h)
-                cols["cad"].append(c)
-                cols["power"].append(w)
-                brk.append(first)
-                new_trk.append(first_of_track)
-                first = first_of_track = False
-    n = len(ts)
-    arrays = {
-        k: np.array([np.nan if v is None else v for v in cols[k]], dtype=float)
-        if cols[k]
-        else np.full(n, np.nan)
-        for k in CHANNELS
+            timed = [p for p in segment.points if p.time is not None]
+            untimed += len(segment.points) - len(timed)
+            if not timed:
+                continue
+            times += map(_TIME, timed)
+            cols["lat"] += map(_LATITUDE, timed)
+            cols["lon"] += map(_LONGITUDE, timed)
+            cols["alt"] += map(_ELEVATION, timed)
+            _extension_values(timed, tag_kind, cols["hr"], cols["cad"], cols["power"])
+            brk.append(True)
+            brk += [False] * (len(timed) - 1)
+            new_trk.append(first_of_track)
+            new_trk += [False] * (len(timed) - 1)
+            first_of_track = False
+    n = len(times)
+    arrays = {  # numpy turns None into NaN
+        k: np.array(cols[k], dtype=float) if k in cols else np.full(n, np.nan) for k in CHANNELS
     }
     breaks = np.asarray(brk, dtype=bool)
     tracks = np.asarray(new_trk, dtype=bool)
     if n:
         breaks[0] = tracks[0] = False
-    return Track(np.asarray(ts, dtype=float), arrays, breaks, tracks), untimed
+    return Track(_unix_times(times), arrays, breaks, tracks), untimed
+
+
+_TIME = attrgetter("time")
+_LATITUDE = attrgetter("latitude")
+_LONGITUDE = attrgetter("longitude")
+_ELEVATION = attrgetter("elevation")
+
+
+def _extension_values(
+    points: list[gpxpy.gpx.GPXTrackPoint],
+    tag_kind: dict[object, str],
+    hr: list[float | None],
+    cad: list[float | None],
+    power: list[float | None],
+) -> None:
+    """Append each point's heart rate, cadence and power (None when it has none): the last
+    element of that kind among its extensions, in document order."""
+    for p in points:
+        h = c = w = None
+        for ext in p.extensions:
+            for el in ext.iter():
+                kind = tag_kind.get(el.tag)
+                if kind is None:
+                    kind = tag_kind[el.tag] = _tag_kind(el.tag)
+                if kind:
+                    if kind == "hr":
+                        h = _number(el.text)
+                    elif kind == "cad":
+                        c = _number(el.text)
+                    else:
+                        w = _number(el.text)
+        hr.append(h)
+        cad.append(c)
+        power.append(w)
 
 
 def _activity(
@@ -289,6 +311,36 @@ def _unix(t: datetime) -> float:
     else:
         offset = tz.utcoffset(t).total_seconds()
     return (t.replace(tzinfo=None) - _EPOCH).total_seconds() - offset
+
+
+_EPOCH_ORDINAL = _EPOCH.toordinal()
+_DAY_FIELDS = tuple(attrgetter(f) for f in ("hour", "minute", "second", "microsecond"))
+
+
+def _unix_times(times: list[datetime]) -> np.ndarray:
+    """`_unix` of every time, as an array: computed on numpy columns of the datetimes' fields
+    when they share one kind of zone (gpxpy's SimpleTZ, or none), with the same integer
+    microseconds and the same float operations, so the figures are the same to the bit."""
+    n = len(times)
+    zones = list(map(_TZINFO, times))
+    kinds = set(map(type, zones))
+    if kinds == {SimpleTZ}:
+        offset = np.fromiter(map(_OFFSET, zones), dtype=np.int64, count=n) * 60.0
+    elif kinds == {type(None)}:
+        offset = 0.0
+    else:
+        return np.asarray([_unix(t) for t in times], dtype=float)
+    days = np.fromiter(map(_TOORDINAL, times), dtype=np.int64, count=n) - _EPOCH_ORDINAL
+    h, m, s, us = (np.fromiter(map(f, times), dtype=np.int64, count=n) for f in _DAY_FIELDS)
+    micros = ((days * 86_400 + h * 3_600 + m * 60 + s) * 1_000_000) + us
+    if n and np.abs(micros).max() >= 2**53:  # not exact as a float: as timedelta does it
+        return np.asarray([_unix(t) for t in times], dtype=float)
+    return micros / 1e6 - offset
+
+
+_TZINFO = attrgetter("tzinfo")
+_OFFSET = attrgetter("offset")
+_TOORDINAL = methodcaller("toordinal")
 
 
 def _number(text: str | None) -> float | None:

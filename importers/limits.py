@@ -8,7 +8,8 @@ array or loop whose size comes from the file is bounded by one of the constants 
   no recursion) and refuses nesting deeper than MAX_XML_DEPTH, more than MAX_XML_ELEMENTS
   elements, more than MAX_SAMPLES track points (MAX_GPX_POINTS for GPX), and any DTD, before
   gpxpy or ElementTree build a tree (gpxpy copies <extensions> recursively: 200,000 nested
-  elements crash the process).
+  elements crash the process). For text (GPX) the three counts are first bounded by counting
+  its "<" at C speed; expat then counts element by element only when that cannot prove them.
 - samples: a FIT file with more than MAX_SAMPLES records is refused while it is decoded;
 - sessions: more than MAX_ACTIVITIES_PER_FILE activities (TCX <Activity>, FIT sessions) in one
   file is refused;
@@ -31,6 +32,8 @@ from __future__ import annotations
 
 import math
 from xml.parsers import expat
+
+import numpy as np
 
 from importers.errors import CorruptFile, FileTooLarge
 
@@ -97,12 +100,21 @@ def prescan_xml(doc: bytes | str, kind: str, filename: str | None) -> None:
     `doc` must be exactly what the real parser will be given (bytes for TCX, the decoded text
     for GPX), so that both see the same elements. Raises CorruptFile (malformed XML, a DTD),
     FileTooLarge (deeper than MAX_XML_DEPTH, more than MAX_XML_ELEMENTS elements, more than
-    MAX_SAMPLES track points, or MAX_GPX_POINTS in a GPX). Memory: one chunk of the document;
-    time: linear in its size.
+    MAX_SAMPLES track points, or MAX_GPX_POINTS in a GPX). Memory: one chunk of the document
+    (and, for text, arrays of one integer per "<"); time: linear in its size.
+
+    Text (GPX) is first measured at C speed (`_within_limits`): when that proves every bound,
+    expat only checks that the document is well-formed and has no DTD, with no Python call per
+    element; otherwise (and for bytes) expat counts every element, as the refusal needs. The
+    same fault gives the same error either way. The well-formedness check is part of the
+    bound: gpxpy deletes the first ` xmlns="..."` of the text before it parses it, and on a
+    malformed text that deletion could close what was open (end tags inside it) and nest far
+    deeper; from a well-formed text it can only remove.
     """
+    max_points = min(MAX_SAMPLES, MAX_GPX_POINTS) if kind == "GPX" else MAX_SAMPLES
+    counted = isinstance(doc, str) and _within_limits(doc, max_points)
     parser = expat.ParserCreate()
     depth = elements = points = 0
-    max_points = min(MAX_SAMPLES, MAX_GPX_POINTS) if kind == "GPX" else MAX_SAMPLES
 
     def start(name: str, _attrs: object) -> None:
         nonlocal depth, elements, points
@@ -130,8 +142,9 @@ def prescan_xml(doc: bytes | str, kind: str, filename: str | None) -> None:
     def dtd(*_args: object) -> None:
         raise _Refused("dtd")
 
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
+    if not counted:
+        parser.StartElementHandler = start
+        parser.EndElementHandler = end
     parser.StartDoctypeDeclHandler = dtd
     parser.EntityDeclHandler = dtd
     try:
@@ -157,6 +170,99 @@ def prescan_xml(doc: bytes | str, kind: str, filename: str | None) -> None:
             f"This {kind} file declares a text encoding that does not exist; it may be damaged.",
             filename=filename,
         ) from exc
+
+
+_LT, _GT, _SLASH, _BANG, _QUESTION = b"<>/!?"
+_SECTION_ENDS = ((b"<!--", b"-->"), (b"<![CDATA[", b"]]>"), (b"<?", b"?>"))
+_MAX_SECTIONS = 10_000
+
+
+def _within_limits(text: str, max_points: int) -> bool:
+    """True when counting the "<" of `text` proves the bounds `prescan_xml` checks for
+    whatever prefix of it expat accepts: nesting at most MAX_XML_DEPTH, at most
+    MAX_XML_ELEMENTS elements and at most `max_points` track points. False when it cannot
+    tell (a DOCTYPE, a malformed or unclosed section, too many "<"): the exact scan decides.
+
+    expat parses text as its UTF-8 bytes, where markup characters are single ASCII bytes. In
+    the part of a document expat accepts, text and attribute values hold no "<", so every "<"
+    outside comments, CDATA sections and processing instructions (each skipped here up to its
+    first terminator, as expat ends it) opens a tag: "</" an end tag, any other a start tag.
+    The running count (start +1, end -1) is therefore at least the depth at every element (an
+    empty element `<a/>` is counted as left open, so it can only be over), and the starts are
+    the elements. Only if they are over MAX_XML_DEPTH, empty elements are told apart: a start
+    tag is empty when the one ">" before the next "<" follows a "/" (a tag cannot hold a "<").
+    """
+    try:
+        raw = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: the exact scan reports it
+        return False
+    b = np.frombuffer(raw, dtype=np.uint8)
+    is_lt = b == _LT
+    if np.count_nonzero(is_lt) > 2 * MAX_XML_ELEMENTS:  # bounds the arrays below
+        return False
+    lt = np.flatnonzero(is_lt)
+    del is_lt
+    if lt.size and lt[-1] == len(raw) - 1:
+        return False
+    after = b[lt + 1]
+    special = lt[(after == _BANG) | (after == _QUESTION)]
+    if special.size > _MAX_SECTIONS:
+        return False
+    starts, ends = [], []
+    for p in special.tolist():
+        if ends and p < ends[-1]:
+            continue  # inside the previous comment, CDATA section or instruction
+        for opening, closing in _SECTION_ENDS:
+            if raw.startswith(opening, p):
+                q = raw.find(closing, p + len(opening))
+                break
+        else:
+            return False  # a DOCTYPE (or a stray "<!"): for the exact scan
+        if q < 0:
+            return False
+        starts.append(p)
+        ends.append(q + len(closing))
+    step = (after != _SLASH).astype(np.int8)  # 1 a start tag, 0 an end tag ...
+    step *= 2
+    step -= 1  # ... then +1 and -1
+    bounds = zip(lt.searchsorted(starts).tolist(), lt.searchsorted(ends).tolist(), strict=True)
+    for first, last in bounds:
+        step[first:last] = 0  # a section and what it holds
+    elements = int(np.count_nonzero(step == 1))
+    if elements > MAX_XML_ELEMENTS:
+        return False
+    if elements > max_points and _point_tags_bound(raw) > max_points:
+        return False
+    peak = int(np.cumsum(step, dtype=np.int32).max()) if step.size else 0
+    if peak <= MAX_XML_DEPTH:
+        return True
+    # each empty element (`<a/>`, one "/>" each) can have raised the count by one at most
+    return peak - raw.count(b"/>") <= MAX_XML_DEPTH and _depth_with_empty_elements(b, lt, step)
+
+
+def _depth_with_empty_elements(b: np.ndarray, lt: np.ndarray, step: np.ndarray) -> bool:
+    """True when the depth is at most MAX_XML_DEPTH with empty elements (`<a/>`) told apart.
+    `b`: the document's bytes, `lt`: where its "<" are, `step`: +1 a start tag, -1 an end
+    tag, 0 in a section (see `_within_limits`)."""
+    gt = np.flatnonzero(b == _GT)
+    first = np.searchsorted(gt, lt)  # the first ">" after each "<"
+    one = np.diff(first, append=gt.size) == 1  # a single ">" before the next "<"
+    closing = gt[np.minimum(first, gt.size - 1)] if gt.size else lt
+    empty = (step > 0) & one & (b[np.maximum(closing - 1, 0)] == _SLASH)
+    depth = np.cumsum(step - empty, dtype=np.int32) + empty  # one deeper while it lasts
+    return int(depth.max()) <= MAX_XML_DEPTH
+
+
+def _point_tags_bound(raw: bytes) -> int:
+    """At least the number of start tags whose name ends in one of _POINT_TAGS (what the exact
+    scan counts). Each such name holds an occurrence of the tag that bytes.count counts (it
+    skips one only for an overlapping counted one, which cannot reach back over the "<", so
+    lies in the same name), not preceded by "/"; each "/" + tag is a counted one that is."""
+    total = 0
+    for tag in _POINT_TAGS:
+        name = tag.encode()
+        total += raw.count(name) - raw.count(b"/" + name)
+    return total
 
 
 def _content_start(doc: bytes | str) -> int:

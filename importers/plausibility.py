@@ -182,22 +182,23 @@ def _spikes(t: np.ndarray, lat: np.ndarray, lon: np.ndarray, limit: float) -> np
     dropped: list[int] = []
     pending: list[int] = []  # fixes that look like a spike since the last good fix
     good = 0
-    for k in range(1, idx.size):
-        a, b = idx[good], idx[k]
-        d = _metres(lat[a], lon[a], lat[b], lon[b])
-        if d > SPIKE_MIN_STEP_M and d / max(t[b] - t[a], 1.0) > limit:
-            pending.append(int(b))
+    ids, la, lo, ts = idx.tolist(), lat.tolist(), lon.tolist(), t.tolist()  # floats: same values
+    for k in range(1, len(ids)):
+        a, b = ids[good], ids[k]
+        d = _metres(la[a], lo[a], la[b], lo[b])
+        if d > SPIKE_MIN_STEP_M and d / max(ts[b] - ts[a], 1.0) > limit:
+            pending.append(b)
             if len(pending) <= MAX_SPIKE_RUN:
                 continue
             # too many in a row: the track really went there, or the first fix was the spike
             if good == 0:
-                dropped.append(int(idx[0]))
+                dropped.append(ids[0])
         else:
             dropped.extend(pending)
         pending = []
         good = k
     if pending and good == 0:
-        dropped.append(int(idx[0]))  # the first fix was the odd one out
+        dropped.append(ids[0])  # the first fix was the odd one out
     else:
         dropped.extend(pending)
     return np.asarray(sorted(set(dropped)), dtype=int)

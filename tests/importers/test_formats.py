@@ -203,6 +203,28 @@ def test_gpx_10_bom_and_no_elevation():
     assert any("does not say which sport" in w for w in act.warnings)
 
 
+@pytest.mark.parametrize(
+    "stamps",
+    [
+        ["2024-05-01T07:00:00Z", "2024-05-01T07:00:01.5Z", "2024-05-01T07:00:02.123456789Z"],
+        ["2024-05-01T09:00:00+02:00", "2024-05-01T02:00:01-05:00", "2024-05-01T07:00:02+0000"],
+        ["2024-05-01T07:00:00", "2024-05-01T07:00:01.000001"],  # no zone: UTC
+        ["2024-05-01T07:00:00Z", "2024-05-01T07:00:01"],  # mixed: one at a time
+        ["2300-05-01T07:00:00Z", "2300-05-01T07:00:01.7Z"],  # past 2**53 microseconds
+        ["1969-12-31T23:59:59.9Z", "1970-01-01T00:00:00.1Z"],
+    ],
+)
+def test_gpx_times_are_the_same_unix_seconds_point_by_point(stamps):
+    # _unix_times computes on numpy columns; it must give _unix's figures to the bit
+    from gpxpy.gpxfield import parse_time
+
+    from importers import gpx
+
+    times = [parse_time(s) for s in stamps]
+    expected = np.array([gpx._unix(t) for t in times])
+    assert gpx._unix_times(times).tobytes() == expected.tobytes()
+
+
 def test_tcx_laps_are_device_totals(track):
     [act] = importers.load(tcx_text(track, laps=3).encode(), "run.tcx")
     assert act.source_format == "tcx" and act.is_run

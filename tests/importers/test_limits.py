@@ -185,3 +185,69 @@ def test_the_even_pace_fallback_is_bounded(monkeypatch):
     assert samples.time_s[-1] == pytest.approx(limits.MAX_DURATION_S)
     assert samples.distance_m[-1] == pytest.approx(act.distance_m)
     assert np.isfinite(samples.speed_mps).all()
+
+
+def _prescan_outcome(doc: str, exact: bool, monkeypatch) -> str | None:
+    with monkeypatch.context() as m:
+        if exact:
+            m.setattr(limits, "_within_limits", lambda *_a: False)
+        try:
+            limits.prescan_xml(doc, "GPX", "f.gpx")
+        except (CorruptFile, FileTooLarge) as exc:
+            return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        # end tags inside a comment, a CDATA section or an instruction close nothing
+        "<r><!--" + "</a>" * 10 + "-->" + "<a>" * 5 + "</a>" * 5 + "</r>",
+        "<r><![CDATA[" + "</a>" * 10 + "]]>" + "<a>" * 5 + "</a>" * 5 + "</r>",
+        "<r><?pi " + "</a>" * 10 + "?>" + "<a>" * 5 + "</a>" * 5 + "</r>",
+        "<r><!-- <![CDATA[ -->" + "<a>" * 5 + "</a>" * 5 + "<!-- ]]> --></r>",
+        # empty elements: one deeper while they last, closed after
+        "<r>" + "<a/>" * 20 + "<a><a><a><a/></a></a></a></r>",
+        "<r>" + "<a/>" * 20 + "<a><a><a><a><a/></a></a></a></a></r>",
+        "<r>" + "<a x='/>'>" * 5 + "</a>" * 5 + "</r>",
+        '<r><a x="1>2"/><a/><a/><a/><a/><a/></r>',
+        # points: prefixed, overlapping names, end tags
+        "<r>" + "<g:trkpt/>" * 4 + "</r>",
+        "<r>" + "<trkptrkpt></trkptrkpt>" * 4 + "</r>",
+        "<r>" + "<trkpt></trkpt>" * 3 + "<b>trkpt trkpt</b></r>",
+        # damaged documents: the same error either way
+        "<r>" + "<a>" * 6,
+        "<r><!-- never closed <a><a><a><a><a><a></r>",
+        "<r><!DOCTYPE r><a/></r>",
+        '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY e "x">]><r>&e;</r>',
+        "<r><a></b></r><",
+    ],
+)
+def test_counting_bounds_give_the_exact_scans_verdict(doc, monkeypatch):
+    # the counting shortcut of prescan_xml must refuse exactly what the expat count refuses
+    monkeypatch.setattr(limits, "MAX_XML_DEPTH", 5)
+    monkeypatch.setattr(limits, "MAX_XML_ELEMENTS", 30)
+    monkeypatch.setattr(limits, "MAX_GPX_POINTS", 3)
+    fast = _prescan_outcome(doc, exact=False, monkeypatch=monkeypatch)
+    assert fast == _prescan_outcome(doc, exact=True, monkeypatch=monkeypatch)
+    if limits._within_limits(doc, 3):
+        assert fast is None or "FileTooLarge" not in fast
+
+
+def test_a_real_gpx_is_bounded_by_counting_alone():
+    text = gpx_text(make_track(seconds=600))
+    assert limits._within_limits(text, limits.MAX_GPX_POINTS)
+    assert not limits._within_limits(text.replace("<trk>", "<!DOCTYPE x><trk>"), 10**6)
+
+
+def test_end_tags_gpxpy_would_delete_cannot_hide_nesting():
+    # gpxpy deletes the first ` xmlns="..."` before parsing: here it holds 200 end tags, so
+    # the text after it would nest 200 deeper in gpxpy's tree than in the file. The file is
+    # malformed (those end tags close nothing), and the prescan refuses it as such.
+    pts = [(46.0, 7.0, "2025-02-01T07:00:00Z"), (46.001, 7.0, "2025-02-01T07:00:10Z")]
+    n = 2 * limits.MAX_XML_DEPTH
+    inner = '<extensions> xmlns="' + "</a>" * n + '"' + "<a>" * n + "</a>" * n + "</extensions>"
+    data = gpx_points(*pts, inner=inner).replace(b' xmlns="http://www.topografix.com/GPX/1/1"', b"")
+    assert limits._within_limits(data.decode(), limits.MAX_GPX_POINTS)  # counting alone passes
+    with pytest.raises(CorruptFile, match="not well-formed"):
+        importers.load(data, "hidden.gpx")
