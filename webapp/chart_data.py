@@ -7,7 +7,7 @@ there, so the page needs no inline script. Units are converted here, in the runn
 
 from __future__ import annotations
 
-from webapp.units import FEET_PER_METRE, METRES_PER_MILE, distance_value
+from webapp.units import FEET_PER_METRE, METRES_PER_MILE, distance_value, speed_unit, speed_value
 
 
 def _clip(values: list, low: float = 0.05, high: float = 0.95) -> list:
@@ -19,13 +19,15 @@ def _clip(values: list, low: float = 0.05, high: float = 0.95) -> list:
     return [None if v is None else min(max(v, lo), hi) for v in values]
 
 
-def activity_chart(series: dict, units: str = "km") -> dict | None:
-    """Elevation, pace and heart rate against distance (or minutes), for charts.js.
+def activity_chart(series: dict, units: str = "km", speed: bool = False) -> dict | None:
+    """Elevation, pace (speed for a ride: `speed`) and heart rate against distance (or
+    minutes), for charts.js.
 
     `series` is an activity's stored chart series ({"t": s, "d": m, "alt": m, "pace": s/km,
     "hr": bpm}, lists of equal length with None gaps). Returns {"x": [...], "x_unit": "km" |
     "mi" | "min", "series": [{"key", "label", "unit", "values"}...]} with elevation in m (ft in
-    miles mode), pace in seconds per km (per mile), or None when there is nothing to draw.
+    miles mode), pace in seconds per km (per mile) or speed in km/h (mph), or None when there
+is nothing to draw.
     """
     series = series or {}
     if series.get("d"):
@@ -41,7 +43,12 @@ def activity_chart(series: dict, units: str = "km") -> dict | None:
         factor, unit = (FEET_PER_METRE, "ft") if units == "mi" else (1.0, "m")
         values = [None if a is None else round(a * factor, 1) for a in series["alt"]]
         lines.append({"key": "elevation", "label": "Elevation", "unit": unit, "values": values})
-    if series.get("pace") and any(p is not None for p in series["pace"]):
+    if speed and series.get("pace") and any(p is not None for p in series["pace"]):
+        values = [None if p is None else round(speed_value(p, units), 1) for p in series["pace"]]
+        lines.append(
+            {"key": "speed", "label": "Speed", "unit": speed_unit(units), "values": _clip(values)}
+        )
+    elif series.get("pace") and any(p is not None for p in series["pace"]):
         factor = METRES_PER_MILE / 1000 if units == "mi" else 1.0
         values = _clip([None if p is None else round(p * factor, 1) for p in series["pace"]])
         lines.append({"key": "pace", "label": "Pace", "unit": f"/{units}", "values": values})

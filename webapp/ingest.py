@@ -36,10 +36,10 @@ from webapp.models import Activity, OriginalFile, User
 
 log = logging.getLogger(__name__)
 
-NOT_A_RUN = "Not a run: shown in your activities but not counted in your legs' load."
-ON_FOOT = (
-    "Imported (not counted as a run): walks and hikes add to your legs' load, not to your runs."
-)
+NOT_A_RUN = "not a run, not counted in your legs' load."
+ON_FOOT = "not a run, counts in your legs' load."
+# What the upload results call a sport (the activity page's sport menu says the same).
+SPORT_WORDS = {"cycling": "Ride", "swimming": "Swim", "walking": "Walk", "hiking": "Hike"}
 STORE_FAILED = "Something went wrong while saving this file; nothing of it was saved."
 READ_FAILED = "We could not read this file. Nothing of it was saved."
 
@@ -49,7 +49,7 @@ class IngestResult:
     """What happened to one activity (or one member of an archive)."""
 
     source_name: str
-    status: str  # imported | duplicate | skipped | refused
+    status: str  # imported (a run) | saved (a non-run) | duplicate | skipped | refused
     message: str = ""
     activity_id: int | None = None
     sport: str | None = None
@@ -289,13 +289,19 @@ def _store(session, user, parsed: ParsedFile, content: bytes) -> list[IngestResu
         daily_loads.mark_stale(user, row.start_time)  # a non-run too: its day is cheap
         if row.is_run:
             status, message = "imported", ""
-        elif is_on_foot(row.sport):
-            # Walks and hikes load the legs (the week's load) but are not counted as runs.
-            status, message = "imported", ON_FOOT
         else:
-            status, message = "skipped", NOT_A_RUN
+            # Saved, never "skipped": walks and hikes load the legs (the week's load) but are
+            # not runs; a ride, a swim or a triathlon's transition is kept out of the load.
+            status, message = "saved", saved_message(row.sport)
         results.append(IngestResult(name, status, message, row.id, **summary))
     return results
+
+
+def saved_message(sport: str | None) -> str:
+    """ "Swim — not a run, not counted in your legs' load." for a saved non-run."""
+    sport = sport or "other"
+    word = SPORT_WORDS.get(sport) or sport.replace("_", " ").capitalize()
+    return f"{word} — {ON_FOOT if is_on_foot(sport) else NOT_A_RUN}"
 
 
 def _original_file(session: Session, user: User, name: str, content: bytes) -> OriginalFile:

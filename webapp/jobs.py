@@ -211,13 +211,25 @@ def _import(app: Flask, session: Session, job: ImportJob) -> None:
             user,
             job.filename,
             b"",
-            files=files,
+            files=_counted(session, job, files),
             before_commit=before_commit,
             batch_files=BATCH_FILES,
         )
     job.status = "done"
     job.total = max(job.total, job.done)
     session.execute(delete(ImportUpload).where(ImportUpload.job_id == job.id))
+
+
+def _counted(session: Session, job: ImportJob, files):
+    """The files, with the job's `total` written as soon as the first one says how many the
+    upload holds (the page says "Opening your zip" until then, not "0 of 0 files done"),
+    without waiting for the first batch's commit."""
+    for item in files:
+        if item.total > job.total:
+            job.total = item.total
+            job.heartbeat_at = _now()
+            session.commit()  # the Writer stages its rows only at its own commits
+        yield item
 
 
 def _spool_upload(session: Session, job_id: int, spool) -> None:

@@ -11,7 +11,7 @@ status, exercises, details, day}). `apply_swaps` and `session_day` serve the swa
 from __future__ import annotations
 
 import copy
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -115,11 +115,19 @@ def plan_for(
             "exercises": list(log.exercises or []),
             "details": dict(log.details or {}),
             "day": log.day.isoformat(),
+            # When it was logged (UTC seconds): session mode drops the ticks kept from before.
+            "at": _epoch(log.created_at),
         }
         for log in all_logs
         if log.week == label
     }
     return plan, logs, base
+
+
+def _epoch(moment) -> int | None:
+    if moment is None:
+        return None
+    return int(moment.replace(tzinfo=moment.tzinfo or UTC).timestamp())
 
 
 def apply_swaps(plan: dict, swaps: dict[str, str], equipment) -> None:

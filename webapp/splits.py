@@ -1,18 +1,19 @@
 """The splits table of an activity page, in the runner's units.
 
-    split_table(summary, units) -> SplitTable | None
+    split_table(summary, units, speed=False) -> SplitTable | None
 
 `summary` is the stored `Activity.summary` (webapp/ingest.py): "splits" per kilometre and,
 for activities imported since miles were split, "splits_mi" per mile (paces are seconds per
 kilometre in both, climb in metres). A column no split has a value for is left out (the
-treadmill's climb, a run without heart rate) and `notes` says why.
+treadmill's climb, a run without heart rate) and `notes` says why. A ride (speed=True) has
+a speed per split (km/h or mph) and no grade-adjusted pace, which is a runner's measure.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from webapp.units import METRES_PER_MILE
+from webapp.units import METRES_PER_MILE, speed_value
 
 NO_CLIMB = "No climb per split: this file has no elevation (a treadmill or an indoor run)."
 NO_MILES = "Splits per kilometre: this file was imported before splits per mile."
@@ -26,6 +27,7 @@ class SplitRow:
     up_m: float | None
     down_m: float | None
     heart_rate: int | None
+    speed: float | None = None  # km/h or mph, from the split's pace
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,13 +38,14 @@ class SplitTable:
     has_climb: bool
     has_heart_rate: bool
     notes: list[str]
+    speed: bool = False  # the rows are read by their speed, not their pace
 
 
 def _number(value) -> float | None:
     return float(value) if isinstance(value, (int, float)) else None
 
 
-def split_table(summary: dict, units: str) -> SplitTable | None:
+def split_table(summary: dict, units: str, speed: bool = False) -> SplitTable | None:
     """The rows and columns to show; None when the activity has no splits."""
     notes: list[str] = []
     splits = summary.get("splits_mi") if units == "mi" else None
@@ -66,7 +69,8 @@ def split_table(summary: dict, units: str) -> SplitTable | None:
             SplitRow(
                 label=label,
                 pace_s=pace * length / 1000.0 if pace else None,
-                gap_s=gap * length / 1000.0 if gap else None,
+                gap_s=gap * length / 1000.0 if gap and not speed else None,
+                speed=speed_value(pace, unit) if speed else None,
                 up_m=_number(s.get("elevation_gain_m")),
                 down_m=_number(s.get("elevation_loss_m")),
                 heart_rate=round(hr) if hr else None,
@@ -82,4 +86,5 @@ def split_table(summary: dict, units: str) -> SplitTable | None:
         has_climb=has_climb,
         has_heart_rate=any(r.heart_rate for r in rows),
         notes=notes,
+        speed=speed,
     )

@@ -14,6 +14,8 @@ from flask import Flask, g, has_request_context
 from flask_login import current_user
 from jinja2 import Undefined
 
+from engine.gait import ON_FOOT_SPORTS
+
 METRES_PER_MILE = 1609.344
 FEET_PER_METRE = 3.280839895
 
@@ -50,6 +52,30 @@ def format_pace(seconds_per_km: float | None, units: str = "km") -> str:
         return "—"
     per_unit = seconds_per_km * (METRES_PER_MILE / 1000 if units == "mi" else 1)
     return f"{format_duration(per_unit)} /{units}"
+
+
+def shows_pace(sport: str | None) -> bool:
+    """Runs, walks and hikes are read as a pace (5:12 /km); rides, swims, rowing and the
+    rest as a speed (24.3 km/h)."""
+    return (sport or "") in ON_FOOT_SPORTS
+
+
+def speed_value(seconds_per_km: float | None, units: str = "km") -> float | None:
+    """km/h (mph in miles mode) from a pace in seconds per km; None when unknown."""
+    if _missing(seconds_per_km) or seconds_per_km <= 0:
+        return None
+    per_hour = 3600.0 / seconds_per_km
+    return per_hour * 1000 / METRES_PER_MILE if units == "mi" else per_hour
+
+
+def speed_unit(units: str = "km") -> str:
+    return "mph" if units == "mi" else "km/h"
+
+
+def format_speed(seconds_per_km: float | None, units: str = "km") -> str:
+    """24.3 km/h or 15.1 mph, from a pace in seconds per km."""
+    value = speed_value(seconds_per_km, units)
+    return "—" if value is None else f"{value:.1f} {speed_unit(units)}"
 
 
 def format_elevation(metres: float | None, units: str = "km", with_unit: bool = True) -> str:
@@ -119,6 +145,7 @@ def init_app(app: Flask) -> None:
             m, units or current_units(), digits
         ),
         "pace": lambda s, units=None: format_pace(s, units or current_units()),
+        "speed": lambda s, units=None: format_speed(s, units or current_units()),
         "elevation": lambda m, units=None, with_unit=True: format_elevation(
             m, units or current_units(), with_unit
         ),
@@ -130,4 +157,5 @@ def init_app(app: Flask) -> None:
     }
     app.jinja_env.filters.update(filters)
     app.jinja_env.globals["current_units"] = current_units
+    app.jinja_env.globals["shows_pace"] = shows_pace
     app.jinja_env.globals["elevation_unit"] = lambda: elevation_unit(current_units())

@@ -16,7 +16,7 @@ from engine.plan.context import PlanContext, Prescription, StateLike, muscle_val
 from engine.plan.dose import Dose, dose_for, lead_in_dose, progression_level
 from engine.plan.fit import NEED
 from engine.plan.gates import felt_damage
-from engine.plan.loads import start_load_kg
+from engine.plan.loads import load_text, start_load_kg
 from engine.plan.profile import Profile
 from engine.plan.progress import last_time, next_dose, progress_text
 from engine.plan.reasons import days_text
@@ -87,16 +87,23 @@ class SessionBuilder:
             sets = max(1, sets // 2)  # half, rounded down: volume goes, load stays
             why += f" Race in {days_text(self.taper_days)}: half the usual sets."
         progress, load_kg = self._progress.get(exercise.name, ("", None))
+        have = catalogue.normalise_equipment(self.ctx.equipment)
+        kind = "weights" if load_kg else ""
         if load_kg is None and exercise.dose == "reps" and exercise.category != "plyometric":
             load_kg, kind = start_load_kg(
                 exercise,
                 dose.amount,
                 self.profile.body_mass_kg,
                 self.profile.experience,
-                catalogue.normalise_equipment(self.ctx.equipment),
+                have,
             )
             if kind == "backpack" and "backpack" not in load:
                 load_kg = None  # a lift the block does not load (moderate, holds)
+        words = ""
+        if load_kg and kind == "backpack":
+            words = f"a {load_kg:g} kg backpack"
+        elif load_kg:
+            words = load_text(exercise.name, load_kg, have)
         if style is None:
             style = _STYLE_BY_CATEGORY.get(exercise.category, "strength")
         self.needs[exercise.name] = need or NEED.get(exercise.purpose, 3.0)
@@ -115,6 +122,7 @@ class SessionBuilder:
                 style=style,
                 rest_s=dose.rest_s,
                 load_kg=load_kg,
+                load_words=words,
                 progress=progress,
                 how_to=exercise.how_to_card(),
                 drawing=exercise.drawing,

@@ -240,8 +240,9 @@ class Prescription:
     `reason` is one plain sentence; `why` holds the numbers and the source behind it. `style`
     is "power", "strength", "stamina" or "control"; `minutes` the time it takes (its rests
     are shared with `pair_with` when it is done between that exercise's sets); `load_kg` a
-    starting external load when body mass and equipment allow one; `progress` "last time
-    3 x 8, this time 3 x 10" when the strength log has it.
+    starting external load when body mass and equipment allow one (the total, both hands),
+    `load_words` how to say it ("10 kg per hand", "40 kg", "a 12 kg backpack"); `progress`
+    "last time 3 x 8, this time 3 x 10" when the strength log has it.
     """
 
     name: str
@@ -258,6 +259,7 @@ class Prescription:
     rest_s: int = 60
     minutes: float = 0.0
     load_kg: float | None = None
+    load_words: str = ""
     progress: str = ""
     pair_with: str | None = None
     how_to: Mapping[str, Any] = field(default_factory=dict, hash=False)
@@ -272,6 +274,7 @@ class Prescription:
             self.dose: self.amount,
             "load": self.load,
             "load_kg": self.load_kg,
+            "load_words": self.load_words,
             "rest_s": self.rest_s,
             "style": self.style,
             "minutes": self.minutes,

@@ -4,6 +4,11 @@ means a real weight (or a loaded backpack with bodyweight only).
 Figures are rules of thumb for a runner's first sets [A]: the fraction of body mass an
 averagely trained adult lifts for 10 reps, scaled to other rep counts with Epley's formula
 (1RM = w x (1 + reps / 30)) and by experience.
+
+Weights are rounded to what people own or find in a gym: dumbbells and kettlebells in 2 kg
+steps up to 10 kg, then 2.5 kg (12.5, 15...); a barbell in 2.5 kg steps from its 20 kg bar.
+An exercise done with a dumbbell in each hand is said per hand ("10 kg per hand"); the kg
+returned stay the total (both hands), as the runner logs them.
 """
 
 from __future__ import annotations
@@ -37,6 +42,62 @@ BACKPACK_10 = 0.12
 _EXPERIENCE: dict[str, float] = {"new": 0.6, "some": 1.0, "regular": 1.25}
 _WEIGHTS = ("dumbbells", "kettlebell", "gym")
 
+# Held as a pair, one dumbbell (or kettlebell) in each hand: the load is said per hand.
+PAIR = frozenset(
+    {
+        "Split squat",
+        "Bulgarian split squat",
+        "Step-up",
+        "Step-up for reps",
+        "Walking lunge",
+        "Dumbbell bench press",
+        "Overhead press",
+        "Standing calf raise",
+        "Romanian deadlift",
+    }
+)
+# On a barbell (or trap bar): always, or when the runner has a gym.
+BARBELL = frozenset({"Back squat", "Trap-bar deadlift", "Bench press"})
+BARBELL_IN_GYM = frozenset({"Romanian deadlift", "Hip thrust"})
+BAR_KG = 20.0
+
+
+def held(name: str, equipment: frozenset[str]) -> str:
+    """How the exercise's weight is held: "barbell", "pair" (a dumbbell in each hand) or
+    "single" (one dumbbell or kettlebell: goblet squat, suitcase carry, one-arm row)."""
+    if name in BARBELL or (name in BARBELL_IN_GYM and "gym" in equipment):
+        return "barbell"
+    return "pair" if name in PAIR else "single"
+
+
+def dumbbell_kg(kg: float) -> float:
+    """The nearest dumbbell or kettlebell people own: 2, 4... 10, then 12.5, 15, 17.5..."""
+    if kg <= 11.25:  # half-way between the 10 and the 12.5
+        return float(min(10, max(2, 2 * round(kg / 2))))
+    return 2.5 * round(kg / 2.5)
+
+
+def barbell_kg(kg: float) -> float:
+    """A loaded barbell: 2.5 kg steps (1.25 kg plates a side), at least the 20 kg bar."""
+    return max(BAR_KG, 2.5 * round(kg / 2.5))
+
+
+def owned_kg(name: str, kg: float, equipment: frozenset[str]) -> float:
+    """`kg` (the total load) rounded to weights people have, still the total."""
+    way = held(name, equipment)
+    if way == "barbell":
+        return barbell_kg(kg)
+    if way == "pair":
+        return 2 * dumbbell_kg(kg / 2)
+    return dumbbell_kg(kg)
+
+
+def load_text(name: str, kg: float, equipment: frozenset[str]) -> str:
+    """ "10 kg per hand" for a pair of dumbbells (kg is their total), else "40 kg"."""
+    if held(name, equipment) == "pair":
+        return f"{kg / 2:g} kg per hand"
+    return f"{kg:g} kg"
+
 
 def rep_factor(reps: int) -> float:
     """How much more than the 10-rep load one lifts for `reps` (Epley)."""
@@ -63,7 +124,8 @@ def start_load_kg(
         q in _WEIGHTS for q in exercise.equipment
     )
     if weighted and exercise.name in _FRACTION_10:
-        return _round(_FRACTION_10[exercise.name] * scale), "weights"
+        kg = _FRACTION_10[exercise.name] * scale
+        return owned_kg(exercise.name, kg, equipment), "weights"
     if "none" in exercise.equipment and exercise.load_type == "heavy":
         return _round(BACKPACK_10 * scale), "backpack"
     return None, ""

@@ -31,7 +31,7 @@ from engine.plan.gates import (
     nordic_allowed,
 )
 from engine.plan.goal import add_goal_work
-from engine.plan.loads import start_load_kg
+from engine.plan.loads import load_text, start_load_kg
 from engine.plan.profile import Profile
 from engine.plan.reasons import rest_text
 from engine.plan.schedule import Week, day_penalty
@@ -71,22 +71,20 @@ def add_leg_block(
     prefer = ("heavy", "moderate") if heavy else ("moderate", "bodyweight", "heavy")
 
     def lift_load(ex: Exercise, dose: Dose) -> str:
+        have = catalogue.normalise_equipment(eq)
         kg, kind = start_load_kg(
-            ex,
-            dose.amount,
-            b.profile.body_mass_kg,
-            b.profile.experience,
-            catalogue.normalise_equipment(eq),
+            ex, dose.amount, b.profile.body_mass_kg, b.profile.experience, have
         )
         tempo = ", 3 s down" if stamina else ""
+        words = load_text(ex.name, kg, have) if kg and kind == "weights" else ""
         if not heavy:
-            start = f" (start near {kg:g} kg)" if kg and kind == "weights" else ""
+            start = f" (start near {words})" if words else ""
             return (
                 f"moderate: RPE 7, 3 reps in reserve{start}{tempo}{b.weight_step()}; "
                 f"{rest_text(dose.rest_s)}"
             )
         if has_weights(ex, eq):
-            start = f", start near {kg:g} kg" if kg else ""
+            start = f", start near {words}" if words else ""
             return (
                 f"heavy: about 80-85 % of 1RM ({dose.amount + 1}-rep max){start}"
                 f"{b.weight_step()}; {rest_text(dose.rest_s)}"

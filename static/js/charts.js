@@ -8,7 +8,7 @@
   "use strict";
 
   const GREEN = "#1f5f4a";
-  const COLOURS = { elevation: "#7a5c2e", pace: GREEN, hr: "#a3122a" };
+  const COLOURS = { elevation: "#7a5c2e", pace: GREEN, speed: GREEN, hr: "#a3122a" };
 
   function readJSON(el) {
     const source = document.getElementById(el.dataset.source || "");
@@ -27,6 +27,7 @@
   function formatValue(line, v) {
     if (v == null) return "—";
     if (line.key === "pace") return clock(v) + " " + line.unit;
+    if (line.key === "speed") return v.toFixed(1) + " " + line.unit;
     return Math.round(v).toLocaleString() + " " + line.unit;
   }
 
@@ -47,6 +48,29 @@
       const pad = Math.max((hi - lo) * 0.1, (least - (hi - lo)) / 2, 0);
       return [lo - pad, hi + pad];
     };
+  }
+
+  // A y axis as wide as its widest label ("12:30", "1,250"), so that none is cut at the
+  // left edge on a phone (uPlot's `size` hook; its labels are drawn right-aligned). At least
+  // `least` px, so that the activity's stacked charts keep their x axes in line.
+  function axisSize(least) {
+    return function (u, values, axisIdx, cycleNum) {
+      const axis = u.axes[axisIdx];
+      if (cycleNum > 1 && axis._size) return axis._size; // settled: no re-measuring loop
+      let widest = 0;
+      u.ctx.font = axis.font[0];
+      (values || []).forEach(function (label) {
+        widest = Math.max(widest, u.ctx.measureText(String(label)).width);
+      });
+      const ratio = window.devicePixelRatio || 1;
+      return Math.max(least, Math.ceil(widest / ratio + axis.ticks.size + axis.gap + 4));
+    };
+  }
+
+  function yLabel(key, t) {
+    if (key === "pace") return clock(t);
+    if (key === "speed") return String(Math.round(t * 10) / 10);
+    return Math.round(t).toLocaleString();
   }
 
   function widthOf(el) {
@@ -115,8 +139,8 @@
         axes: [
           { stroke: "#4f5b57", grid: { stroke: "#e3e7e5" }, size: 30,
             values: (u, ticks) => ticks.map((t, i) => (i === 0 ? t + " " + xUnit : String(t))) },
-          { stroke: "#4f5b57", grid: { stroke: "#e3e7e5" }, size: 46,
-            values: (u, ticks) => ticks.map((t) => (line.key === "pace" ? clock(t) : Math.round(t))) },
+          { stroke: "#4f5b57", grid: { stroke: "#e3e7e5" }, size: axisSize(52),
+            values: (u, ticks) => ticks.map((t) => yLabel(line.key, t)) },
         ],
         series: [
           {},
@@ -171,7 +195,8 @@
         axes: [
           { stroke: "#4f5b57", grid: { stroke: "#e3e7e5" }, space: 70,
             values: (u, ticks) => ticks.map((t) => dayOf(t, false).slice(4)) },
-          { stroke: "#4f5b57", grid: { stroke: "#e3e7e5" }, size: 42 },
+          { stroke: "#4f5b57", grid: { stroke: "#e3e7e5" }, size: axisSize(42),
+            values: (u, ticks) => ticks.map((t) => yLabel("load", t)) },
         ],
         series: [
           {},

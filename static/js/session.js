@@ -1,6 +1,8 @@
 // Session mode (templates/week/session.html): count the ticked sets, start a rest timer after
-// each set, and keep the screen awake (Screen Wake Lock API, where the browser has it).
-// The form posts to the week's "done" endpoint as it would without this script.
+// each set, count down timed holds, and keep the screen awake (Screen Wake Lock API, where the
+// browser has it). Ticked sets are kept on the phone (localStorage, keyed by user, week and
+// session) so that a reload or a locked phone loses none; they are cleared when the session
+// is marked done. The form posts to the week's "done" endpoint as it would without this script.
 (function () {
   "use strict";
 
@@ -34,8 +36,37 @@
     const left = mode.querySelector("[data-timer-left]");
     const announce = mode.querySelector("[data-announce]");
     const note = mode.querySelector("[data-wakelock]");
+    const holdTimer = mode.querySelector("[data-hold-timer]");
+    const holdLeft = mode.querySelector("[data-hold-left]");
+    const holdName = mode.querySelector("[data-hold-name]");
+    const key = mode.dataset.sessionKey;
     let endsAt = 0;
     let tick = null;
+    let hold = null; // {step, endsAt, tick} while a hold counts down
+
+    // --- ticks kept on the phone: {"at": seconds, "sets": [indexes of the ticked boxes]} ---
+    function stored() {
+      try {
+        const kept = JSON.parse(localStorage.getItem(key) || "null");
+        const doneAt = Number(mode.dataset.doneAt || 0);
+        // Marked done since (on the week page, or another phone): those ticks are logged.
+        return kept && Array.isArray(kept.sets) && !(doneAt && kept.at <= doneAt) ? kept.sets : [];
+      } catch (e) { return []; }
+    }
+    function save() {
+      if (!key) return;
+      const ticked = boxes.map((b, i) => (b.checked ? i : -1)).filter((i) => i >= 0);
+      try {
+        if (ticked.length) {
+          localStorage.setItem(key, JSON.stringify({ at: Math.floor(Date.now() / 1000), sets: ticked }));
+        } else {
+          localStorage.removeItem(key);
+        }
+      } catch (e) { /* private mode, storage full: the session works all the same */ }
+    }
+    if (key) {
+      stored().forEach(function (i) { if (boxes[i]) boxes[i].checked = true; });
+    }
 
     function count() {
       const done = boxes.filter((b) => b.checked).length;
@@ -74,8 +105,52 @@
       tick = setInterval(show, 250);
     }
 
+    // --- timed holds: "Start 40 s hold" counts down, then ticks the set and starts the rest ---
+    function endHold(message) {
+      if (!hold) return;
+      clearInterval(hold.tick);
+      hold.button.disabled = false;
+      hold = null;
+      holdTimer.hidden = true;
+      if (message) announce.textContent = message;
+    }
+    function showHold() {
+      const remaining = (hold.endsAt - Date.now()) / 1000;
+      holdLeft.textContent = clock(remaining);
+      if (remaining > 0) return;
+      const step = hold.step;
+      endHold("Hold done.");
+      if (navigator.vibrate) navigator.vibrate(300);
+      const next = Array.prototype.find.call(step.querySelectorAll("[data-set]"), (b) => !b.checked);
+      if (next) {
+        next.checked = true;
+        next.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+    }
+    mode.querySelectorAll("[data-hold-start]").forEach(function (button) {
+      const step = button.closest("[data-hold]");
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        endHold();
+        stop();
+        const seconds = Number(step.dataset.hold) || 30;
+        hold = { step: step, button: button, endsAt: Date.now() + seconds * 1000, tick: null };
+        button.disabled = true;
+        holdName.textContent = "Hold: " + step.querySelector("h2").textContent;
+        holdTimer.hidden = false;
+        announce.textContent = "Hold " + clock(seconds) + ".";
+        showHold();
+        hold.tick = setInterval(showHold, 250);
+      });
+    });
+    mode.querySelector("[data-hold-stop]").addEventListener("click", () => endHold("Hold stopped."));
+    mode.querySelector("[data-session-form]").addEventListener("submit", function () {
+      if (key) localStorage.removeItem(key); // marked done: the next visit starts afresh
+    });
+
     boxes.forEach(function (box) {
       box.addEventListener("change", function () {
+        save();
         const done = count();
         if (box.checked && done < boxes.length) {
           rest(Number(box.closest("[data-rest]").dataset.rest) || 90);

@@ -9,7 +9,7 @@ import pytest
 
 from tests.browser.test_journey import check, small_targets, tile_server  # noqa: F401
 from tests.importers.samples import fit_bytes, make_track
-from tests.webapp.files import in_this_week, recent_start
+from tests.webapp.files import in_this_week, recent_start, track_of_speeds
 
 pytestmark = pytest.mark.browser
 
@@ -30,6 +30,8 @@ def miles_runner(app):
     )
     treadmill = make_track(seconds=1500, speed=3.0, start=recent_start(3))
     tri = make_track(seconds=3000, speed=3.0, start=recent_start(5))
+    # Running and walking in turns: paces from 7:40 to 20:38 per mile ("20:00" on the axis).
+    stop_start = track_of_speeds(([3.5] * 120 + [1.3] * 120) * 8, start=recent_start(7))
     legs = [
         (0, 600, "swimming", "open_water"),
         (600, 700, "transition", "generic"),
@@ -50,6 +52,7 @@ def miles_runner(app):
                 fit_bytes(treadmill, sub_sport="treadmill", with_gps=False, with_altitude=False),
             ),
             ("tri.fit", fit_bytes(tri, sessions=legs)),
+            ("stop-start.fit", fit_bytes(stop_start)),
         ):
             results = ingest.ingest(session, user, name, data)
             ids[name] = [r.activity_id for r in results if r.activity_id]
@@ -117,6 +120,38 @@ def test_triathlon_legs_are_titled_by_their_sport(live_server, page, miles_runne
     assert [t.split()[-1] for t in titles] == ["swim", "transition", "ride", "transition", "run"]
     page.goto(f"{live_server}/activities/{miles_runner['tri.fit'][0]}")
     assert "This swim is not a run" in page.locator("main").inner_text()
+
+
+# Inked pixels in the leftmost 2 px of each chart's canvas: a y-axis label wider than its
+# axis is drawn from left of the canvas and cut there ("l2:30" for "12:30").
+INK_AT_LEFT_EDGE = """(root) => [...root.querySelectorAll('.uplot canvas')].map((c) => {
+  const width = Math.ceil(2 * (window.devicePixelRatio || 1));
+  const data = c.getContext('2d').getImageData(0, 0, width, c.height).data;
+  let ink = 0;
+  for (let i = 3; i < data.length; i += 4) ink += data[i] > 0 ? 1 : 0;
+  return ink;
+})"""
+
+
+def test_chart_axis_labels_are_not_cut_at_the_left_edge(live_server, page, miles_runner):
+    log_in(page, live_server)
+    [run] = miles_runner["stop-start.fit"]
+    ride = miles_runner["tri.fit"][2]
+    for activity_id, titles in (
+        (run, ["Elevation (ft)", "Pace (per mi), faster is higher", "Heart rate (bpm)"]),
+        (ride, ["Elevation (ft)", "Speed (mph)", "Heart rate (bpm)"]),
+    ):
+        page.goto(f"{live_server}/activities/{activity_id}")
+        chart = page.locator("[data-chart=activity].chart-drawn")
+        chart.wait_for()
+        assert chart.locator("[data-plots] .chart-title").all_inner_texts() == titles
+        assert chart.evaluate(INK_AT_LEFT_EDGE) == [0, 0, 0]
+    chart.scroll_into_view_if_needed()
+    check(page, "activity-ride-speed-chart", top="#profile-h")
+    page.goto(f"{live_server}/week")
+    load = page.locator("[data-chart=load].chart-drawn")
+    load.wait_for()
+    assert load.evaluate(INK_AT_LEFT_EDGE) == [0]
 
 
 def test_text_links_on_the_upload_page_are_big_enough(live_server, page, miles_runner):

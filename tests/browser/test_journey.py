@@ -218,6 +218,49 @@ def test_session_mode_ticks_sets_rests_and_logs_done(app, live_server, page, run
     assert log is not None and log.status == "done" and log.exercises == [first_name]
 
 
+def test_session_mode_keeps_ticks_over_a_reload_and_counts_down_a_hold(
+    live_server, page, runner_data
+):
+    page.clock.install()  # the hold and the rest run on the page's clock, moved by the test
+    log_in(page, live_server)
+    page.locator("#session-0").get_by_role("link", name="Start").click()
+    page.wait_for_url("**/sessions/0")
+    session_url = page.url
+    mode = page.locator("[data-session-mode]")
+    key = mode.get_attribute("data-session-key")
+    boxes = page.locator("[data-set]")
+    total = boxes.count()
+    boxes.nth(0).check()
+    boxes.nth(total - 1).check()
+    page.reload()
+    assert boxes.nth(0).is_checked() and boxes.nth(total - 1).is_checked()
+    assert [boxes.nth(i).is_checked() for i in range(1, total - 1)] == [False] * (total - 2)
+    assert page.locator("[data-progress]").inner_text() == f"2 of {total} sets done"
+
+    step = page.locator(".session-step[data-hold]").first
+    seconds = int(step.get_attribute("data-hold"))
+    start = step.get_by_role("button", name=f"Start {seconds} s hold")
+    start.click()
+    holding = page.locator("[data-hold-timer]")
+    holding.wait_for(state="visible")
+    assert page.locator("[data-hold-left]").inner_text() == f"0:{seconds:02d}"
+    assert not step.locator("[data-set]").first.is_checked()
+    page.clock.run_for((seconds - 10) * 1000)
+    assert page.locator("[data-hold-left]").inner_text() == "0:10"
+    page.clock.run_for(11_000)
+    holding.wait_for(state="hidden")
+    assert step.locator("[data-set]").first.is_checked(), "the hold ticked its set"
+    assert page.locator("[data-timer]").is_visible(), "and the rest began"
+    assert page.locator("[data-progress]").inner_text() == f"3 of {total} sets done"
+    check(page, "session-mode-hold")
+
+    page.get_by_role("button", name="Done").click()
+    page.wait_for_url("**/week/*")
+    assert page.evaluate("(key) => localStorage.getItem(key)", key) is None
+    page.goto(session_url)
+    assert page.locator("[data-progress]").inner_text() == f"0 of {total} sets done"
+
+
 def test_route_map_over_local_tiles_hides_the_ends(
     app, live_server, page, runner_data, tile_server
 ):

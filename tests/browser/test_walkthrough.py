@@ -171,7 +171,11 @@ def test_an_export_zip_is_imported_in_the_background_with_a_progress_bar(live_se
     job.wait_for()
     assert job.locator("progress").count() == 1
     # The fragment polls itself until the job is done, then stops.
-    page.get_by_text("Done: 2 imported, 0 already there, 1 skipped, 0 refused.").wait_for()
+    page.get_by_text(
+        "Done: 3 files: 2 activities. 2 runs imported, 0 other activities saved, "
+        "0 already there; 1 file skipped."
+    ).wait_for()
+    assert job.get_by_role("link", name="See your week").is_visible()
     assert job.locator("progress").evaluate("el => el.value === el.max")
     assert job.get_attribute("hx-get") is None
     assert page.locator(".job .badge-imported").count() == 2

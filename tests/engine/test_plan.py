@@ -462,6 +462,7 @@ def test_json_has_exactly_the_contract_keys():
     assert data["week"] == "2026-W48"
     extra = {
         "load_kg",
+        "load_words",
         "rest_s",
         "style",
         "minutes",

@@ -83,7 +83,9 @@ def test_the_sprinter_gets_hip_flexor_work_and_heavier_loads():
     for purpose in ("knee_dominant", "hip_extension"):
         fast, long = lift(sprinter, purpose), lift(marathoner, purpose)
         assert fast.name == long.name  # same equipment, same lift: the load differs
-        assert fast.amount < long.amount and fast.load_kg > long.load_kg
+        # Fewer reps, never a lighter weight (rounded to dumbbells people own, the two may
+        # land on the same pair: 10 kg per hand for 4 reps and for 6).
+        assert fast.amount < long.amount and fast.load_kg >= long.load_kg
         assert fast.style == "power"
     # Hamstring sprint work: the Nordic goes on a day at least 48 h clear of the 200 m reps.
     nordic = [

@@ -80,3 +80,49 @@ def test_chart_and_map_come_from_the_stored_series(app, client, auth, db, user, 
     lons = [float(v) for v in re.findall(r"\b7\.0\d{3,}", html)]
     assert lons and all(7.0025 < v < lon_end - 0.0025 for v in lons)
     assert "Splits" in html and 'class="splits"' in html
+
+
+def test_a_ride_splits_read_their_speed_and_have_no_gap():
+    table = split_table({"splits": [dict(KM, pace_s_per_km=150.0)]}, "km", speed=True)
+    assert table.speed and not table.has_gap
+    assert table.rows[0].speed == pytest.approx(24.0)
+    mile = dict(KM, distance_m=1609.344, pace_s_per_km=150.0)
+    assert split_table({"splits_mi": [mile]}, "mi", speed=True).rows[0].speed == pytest.approx(
+        24.0 / 1.609344
+    )
+
+
+@pytest.mark.parametrize("units, speed", [("km", "25.2 km/h"), ("mi", "15.7 mph")])
+def test_a_ride_is_shown_with_its_speed_not_a_runners_pace(
+    client, auth, db, user, units, speed
+):
+    track = make_track(seconds=1800, speed=7.0, hill_m=30.0, start=recent_start(2))
+    [result] = ingest.ingest(db, user, "ride.fit", fit_bytes(track, sport="cycling"))
+    user.units = units
+    db.commit()
+    auth.login()
+    html = client.get(f"/activities/{result.activity_id}").get_data(as_text=True)
+    stats = html.split('<dl class="stats card">')[1].split("</dl>")[0]
+    assert f"<dt>Speed</dt><dd>{speed}</dd>" in stats
+    assert "Pace" not in stats and "GAP" not in stats and f"/{units}" not in stats
+    splits = html.split('<table class="splits">')[1].split("</table>")[0]
+    assert "Speed" in splits and "Pace" not in splits and "GAP" not in splits
+    assert f"<tr><td>1</td><td>{speed.split()[0]}</td>" in splits
+    profile = _points(html, "profile-data")
+    line = next(s for s in profile["series"] if s["key"] == "speed")
+    assert line["unit"] == speed.split()[1]
+    assert not any(s["key"] == "pace" for s in profile["series"])
+    assert 'id="pace-h"' not in html  # the fallback SVG draws no pace either
+
+
+def test_a_run_and_a_walk_keep_their_pace(client, auth, db, user):
+    ids = []
+    for sport, pace in (("running", 3.0), ("walking", 1.4)):
+        track = make_track(seconds=1200, speed=pace, start=recent_start(3))
+        [result] = ingest.ingest(db, user, f"{sport}.fit", fit_bytes(track, sport=sport))
+        ids.append(result.activity_id)
+    db.commit()
+    auth.login()
+    for activity_id in ids:
+        html = client.get(f"/activities/{activity_id}").get_data(as_text=True)
+        assert "<dt>Pace</dt>" in html and "<dt>Speed</dt>" not in html and "km/h" not in html

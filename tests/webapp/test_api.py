@@ -181,7 +181,7 @@ def test_post_a_zip_is_a_job_202_with_its_location_and_a_non_run_is_inline(
     location = response.headers["Location"]
     assert location == body["jobs"][0]["url"] and location.startswith("/api/v1/jobs/")
     assert body["jobs"][0]["status"] in ("queued", "running", "done")
-    assert {r["source_name"]: r["status"] for r in body["results"]} == {"ride.fit": "skipped"}
+    assert {r["source_name"]: r["status"] for r in body["results"]} == {"ride.fit": "saved"}
 
     job = poll_job(client, account.token, location)
     assert job["status"] == "done", job

@@ -54,10 +54,10 @@ def test_the_gpx_of_a_run_already_imported_as_fit_is_a_duplicate(db, user):
     assert count(db, Activity) == 1 and count(db, OriginalFile) == 1
 
 
-def test_a_ride_is_stored_but_skipped_as_not_a_run(db, user):
+def test_a_ride_is_saved_as_not_a_run_never_called_skipped(db, user):
     [result] = ingest.ingest(db, user, "ride.fit", ride_fit())
-    assert result.status == "skipped"
-    assert "not a run" in result.message.lower()
+    assert result.status == "saved"
+    assert result.message == "Ride — not a run, not counted in your legs' load."
     row = db.get(Activity, result.activity_id)
     assert row.sport == "cycling" and not row.is_run
     assert row.stimulus == {} and row.systemic_load is None
@@ -99,7 +99,7 @@ def test_a_zip_reports_each_member_and_stores_each_members_own_bytes(db, user):
         "export/run.fit": "imported",
         "export/broken.gpx": "refused",
         "export/readme.txt": "skipped",
-        "export/ride.fit": "skipped",
+        "export/ride.fit": "saved",
     }
     assert count(db, Activity) == 2
     shas = set(db.scalars(select(OriginalFile.sha256)))
@@ -208,7 +208,7 @@ def test_a_file_that_fails_half_way_leaves_nothing_behind(db, user):
     assert count(db, Activity) == 0 and count(db, OriginalFile) == 0
     # The same file goes in whole once the database takes it.
     assert [r.status for r in ingest.ingest(db, user, "brick.fit", data)] == [
-        "skipped",
+        "saved",
         "imported",
     ]
 

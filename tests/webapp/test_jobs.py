@@ -48,6 +48,24 @@ def _wait_for(app, job_id: int, deadline_s: float = 60.0) -> ImportJob:
         time.sleep(0.05)
 
 
+def _queued(app, user, archive: bytes, **columns) -> int:
+    """A queued job row with its upload, as a previous attempt (or start_import) left it."""
+    with app.app_context():
+        session = new_session()
+        job = ImportJob(
+            user_id=user.id,
+            filename="export.zip",
+            status="queued",
+            upload=ImportUpload(size=len(archive), content=archive),
+            **columns,
+        )
+        session.add(job)
+        session.commit()
+        job_id = job.id
+        session.close()
+    return job_id
+
+
 def _start(app, user, data):
     with app.app_context():
         session = new_session()
@@ -140,26 +158,33 @@ def test_progress_counts_files_not_activities(app):
     assert [f.position for f in job.files] == [0, 1, 2]
 
 
+def test_the_file_count_is_known_before_the_first_batch_is_written(app, monkeypatch):
+    """The page says "Importing: 0 of 3" from the first file on, not "0 of 0" for a batch."""
+    from webapp import ingest
+
+    archive = zip_of({f"r{n}.fit": run_fit(recent_start(n + 2)) for n in range(3)})
+    job_id = _queued(app, _user(app), archive)
+    seen = []
+    add = ingest.Writer.add
+
+    def watching_add(self, item):
+        with app.app_context():
+            other = new_session()
+            row = other.get(ImportJob, job_id)
+            seen.append((row.done, row.total))
+            other.close()
+        add(self, item)
+
+    monkeypatch.setattr(ingest.Writer, "add", watching_add)
+    assert jobs.run_job(app, job_id) == "done"
+    assert seen[0] == (0, 3)
+
+
 def test_a_job_started_again_resumes_after_its_committed_files(app):
     """A first attempt committed file 0 and died; the second imports file 1 only."""
-    user = _user(app)
     archive = zip_of({"a.fit": run_fit(recent_start(2)), "b.fit": run_fit(recent_start(3))})
-    with app.app_context():
-        session = new_session()
-        job = ImportJob(
-            user_id=user.id,
-            filename="export.zip",
-            status="queued",
-            attempts=1,
-            done=1,
-            total=2,
-            upload=ImportUpload(size=len(archive), content=archive),
-            files=[ImportJobFile(position=0, results=[{"status": "imported"}])],
-        )
-        session.add(job)
-        session.commit()
-        job_id = job.id
-        session.close()
+    first = [ImportJobFile(position=0, results=[{"status": "imported"}])]
+    job_id = _queued(app, _user(app), archive, attempts=1, done=1, total=2, files=first)
     assert jobs.run_job(app, job_id) == "done"
     job = _wait_for(app, job_id)
     assert (job.done, job.total, job.attempts) == (2, 2, 2)

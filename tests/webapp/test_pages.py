@@ -75,7 +75,7 @@ def test_plain_upload_renders_a_result_per_file(app, client, auth):
     assert [m for m in re.findall(r"badge-(\w+)\">", html)] == [
         "imported",
         "duplicate",
-        "skipped",
+        "saved",
         "refused",
     ]
     assert "5.40 km" in html  # 30 min at 3 m/s
@@ -113,22 +113,27 @@ def test_a_zip_goes_to_the_background_and_its_job_page_polls_until_done(app, cli
         f"/upload/jobs/{job_id}", headers={"HX-Request": "true", "HX-Target": f"job-{job_id}"}
     ).get_data(as_text=True)
     assert "<html" not in part and "hx-trigger" not in part, "a finished job stops polling"
-    assert "2 imported" in part
+    assert "2 runs imported" in part
     full = client.get(f"/upload/jobs/{job_id}").get_data(as_text=True)
-    assert "<html" in full and "2 imported" in full
+    assert "<html" in full and "2 runs imported" in full
 
 
-def test_a_running_job_fragment_polls_itself(app, client, auth):
+def _running_job(app, total: int, done: int) -> int:
     from webapp.models import ImportJob
 
-    auth.register()
     with app.app_context():
         session = new_session()
-        job = ImportJob(user_id=1, filename="big.zip", status="running", total=10, done=3)
+        job = ImportJob(user_id=1, filename="big.zip", status="running", total=total, done=done)
         session.add(job)
         session.commit()
         job_id = job.id
         session.close()
+    return job_id
+
+
+def test_a_running_job_fragment_polls_itself(app, client, auth):
+    auth.register()
+    job_id = _running_job(app, total=10, done=3)
     part = client.get(
         f"/upload/jobs/{job_id}", headers={"HX-Request": "true", "HX-Target": f"job-{job_id}"}
     ).get_data(as_text=True)
@@ -136,6 +141,88 @@ def test_a_running_job_fragment_polls_itself(app, client, auth):
     assert '<progress max="10" value="3"' in part
     assert "3 of 10 files done" in part
 
+
+def test_a_job_that_has_not_counted_its_files_yet_says_it_is_opening_the_zip(app, client, auth):
+    auth.register()
+    job_id = _running_job(app, total=0, done=0)
+    part = client.get(f"/upload/jobs/{job_id}").get_data(as_text=True)
+    assert "Opening your zip" in part
+    assert "0 of 0" not in part
+
+
+def test_a_finished_zip_lists_saved_non_runs_counts_files_and_activities_and_links_the_week(
+    app, client, auth
+):
+    from tests.webapp.test_jobs import _wait_for
+    from webapp.week_calendar import week_of
+
+    auth.register()
+    run_start = recent_start(40)
+    archive = zip_of(
+        {
+            "run.fit": run_fit(run_start),
+            "ride.fit": ride_fit(recent_start(41)),
+            "notes.txt": b"not an activity",
+        }
+    )
+    html = upload(auth, [("watch.zip", archive)], headers=HX_RESULTS).get_data(as_text=True)
+    job_id = int(re.search(r'id="job-(\d+)"', html).group(1))
+    assert _wait_for(app, job_id).status == "done"
+    page = client.get(f"/upload/jobs/{job_id}").get_data(as_text=True)
+    assert re.findall(r"badge-(\w+)\">", page) == ["imported", "saved", "skipped"]
+    ride = page.split('result-saved">')[1].split("</li>")[0]
+    assert "Saved" in ride and "Skipped" not in ride
+    assert "Ride — not a run, not counted in your legs&#39; load." in ride
+    assert (
+        "Done: 3 files: 2 activities. 1 run imported, 1 other activity saved, 0 already there;"
+        " 1 file skipped." in " ".join(page.split())
+    )
+    with app.app_context():
+        from webapp.models import User
+
+        session = new_session()
+        week = week_of(run_start, session.get(User, 1))
+        session.close()
+    see = re.search(r'<a class="button" href="([^"]+)">See your week</a>', page)
+    assert see and see.group(1) == f"/week/{week}"
+    assert page.index("See your week") < page.index("Upload more")
+
+
+def test_a_long_import_sums_up_files_and_activities_and_old_skipped_rides_read_saved(
+    app, client, auth
+):
+    from webapp.models import ImportJob, ImportJobFile
+
+    auth.register()
+    ride = {
+        "source_name": "tri.fit",
+        "status": "skipped",  # how a job finished before "saved" stored a triathlon's swim
+        "message": "Not a run",
+        "activity_id": 7,
+        "sport": "swimming",
+        "start_time": None,
+        "distance_m": None,
+        "moving_time_s": None,
+        "elevation_gain_m": None,
+    }
+    run = ride | {"source_name": "run.fit", "status": "imported", "activity_id": 8}
+    with app.app_context():
+        session = new_session()
+        job = ImportJob(user_id=1, filename="watch.zip", status="done", total=4, done=4)
+        session.add(job)
+        session.flush()
+        files = [[ride, ride, ride], [run, run], [run, run], [run, run]]
+        for position, results in enumerate(files):
+            session.add(ImportJobFile(job_id=job.id, position=position, results=results))
+        session.commit()
+        job_id = job.id
+        session.close()
+    page = " ".join(client.get(f"/upload/jobs/{job_id}").get_data(as_text=True).split())
+    assert "<summary>4 files: 9 activities</summary>" in page
+    assert "Every file" not in page
+    assert "6 runs imported, 3 other activities saved" in page
+    assert page.count("badge-saved") == 3 and "badge-skipped" not in page
+    assert "Skipped" not in page
 
 
 def test_another_runners_job_is_404_and_cannot_be_tried_again(app, client, auth):

@@ -59,13 +59,13 @@ def test_the_same_day_easy_gives_nordics(db, user):
     assert WEDNESDAY.date().isoformat() in _nordic_days(view), view.plan
 
 
-def test_a_hike_is_imported_loads_the_legs_and_is_not_a_run(db, user):
+def test_a_hike_is_saved_loads_the_legs_and_is_not_a_run(db, user):
     weeks.clear_cache()
     start = WEDNESDAY - timedelta(hours=5)
     track = make_track(seconds=3600, speed=1.1, hill_m=300, hill_period_s=3600, start=start)
     [result] = ingest.ingest(db, user, "hike.fit", fit_bytes(track, sport="hiking"))
-    assert result.status == "imported"
-    assert "not counted as a run" in result.message
+    assert result.status == "saved"
+    assert result.message == "Hike — not a run, counts in your legs' load."
     row = db.scalar(select(Activity))
     assert not row.is_run and row.stimulus["on_foot"] and row.model_version
     view = weeks.weekly_context(db, user, None, now=WEDNESDAY)
@@ -83,10 +83,10 @@ def test_the_hike_page_says_it_loads_the_legs(db, user, client, auth):
     assert "not counted in your legs' load" not in page
 
 
-def test_a_ride_is_still_skipped_without_load(db, user):
+def test_a_ride_is_saved_without_load(db, user):
     track = make_track(seconds=1200, speed=7.0, start=WEDNESDAY - timedelta(hours=5))
     [result] = ingest.ingest(db, user, "ride.fit", fit_bytes(track, sport="cycling"))
-    assert result.status == "skipped"
+    assert result.status == "saved"
     assert db.scalar(select(Activity.stimulus)) == {}
 
 

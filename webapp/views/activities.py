@@ -15,6 +15,7 @@ from webapp.db import get_session
 from webapp.forms import ActivityEditForm, sport_name
 from webapp.models import Activity
 from webapp.run_structure import structure_strip
+from webapp.units import shows_pace
 from webapp.views.fragments import page_or_fragment
 from webapp.weeks import user_zone
 
@@ -129,16 +130,17 @@ def _edit_form(activity: Activity, formdata=None) -> ActivityEditForm:
 def _show(activity: Activity, form: ActivityEditForm, edit_error=None, status=200):
     # Positions inside the privacy zone never reach the page, as a map or as the SVG route.
     series = route_map.visible(activity.chart_series)
+    speed = not shows_pace(activity.sport)  # a ride is read in km/h, not min/km
     return render_template(
         "activities/show.html",
         activity=activity,
         charts=charts.activity_charts(series, current_user.units),
-        profile=chart_data.activity_chart(series, current_user.units),
+        profile=chart_data.activity_chart(series, current_user.units, speed),
         route=route_map.route_map(series),
         bars=charts.stimulus_bars(activity.stimulus, LABELS),
         strip=structure_strip(activity.stimulus),
         summary=activity.summary or {},
-        splits=splits.split_table(activity.summary or {}, current_user.units),
+        splits=splits.split_table(activity.summary or {}, current_user.units, speed),
         form=form,
         edit_error=edit_error,
     ), status

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections import Counter
+from datetime import datetime, timedelta
 
 from flask import Blueprint, abort, current_app, redirect, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import and_, or_, select
 
-from webapp import ingest, jobs
+from webapp import ingest, jobs, week_calendar
 from webapp.db import get_session
 from webapp.forms import UploadForm
 from webapp.models import ImportJob, utcnow
@@ -43,6 +44,45 @@ def _recent_jobs():
         )
         .all()
     )
+
+
+def _value(result, name: str):
+    # Inline results are IngestResults; a background job's are dicts (their JSON).
+    return result.get(name) if isinstance(result, dict) else getattr(result, name, None)
+
+
+@bp.app_template_global()
+def result_status(result) -> str:
+    """The result's status as the page shows it: a saved activity is never "skipped" (jobs
+    finished before non-runs were called "saved" stored them as skipped, with their id)."""
+    status = _value(result, "status")
+    if status == "skipped" and _value(result, "activity_id") is not None:
+        return "saved"
+    return status
+
+
+@bp.app_template_global()
+def import_summary(results, files: int) -> dict:
+    """What an import brought: files and activities counted apart ("13 files: 17
+    activities"), each status counted, and the week of its latest run to go and see."""
+    counts = Counter(result_status(r) for r in results or ())
+    runs = [
+        _value(r, "start_time")
+        for r in results or ()
+        if result_status(r) == "imported" and _value(r, "start_time")
+    ]
+    week = None
+    if runs:
+        latest = datetime.fromisoformat(max(runs))
+        week = url_for("week.index", week=week_calendar.week_of(latest, current_user))
+    elif counts["saved"] or counts["duplicate"]:
+        week = url_for("week.index")
+    return {
+        "files": max(files or 0, 1 if results else 0),
+        "activities": counts["imported"] + counts["saved"] + counts["duplicate"],
+        "counts": counts,
+        "week_url": week,
+    }
 
 
 def needs_background(data: bytes) -> bool:

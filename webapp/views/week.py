@@ -93,13 +93,16 @@ def session_mode(week: str, index: int):
     """One session full screen: tick the sets, rest between them, "done" posts to `done`."""
     view = _week_view(week)
     session = _session(view, index)
+    log = view.logs.get(index)
     return render_template(
         "week/session.html",
         week=view,
         index=index,
         session=session,
         steps=session_mode_steps(session),
-        log=view.logs.get(index),
+        log=log,
+        # When it was marked done (on the week page too): ticks kept from before are dropped.
+        done_at=(log or {}).get("at"),
     )
 
 
