@@ -16,7 +16,7 @@ from engine.plan.context import PlanContext, Prescription, StateLike, muscle_val
 from engine.plan.dose import Dose, dose_for, lead_in_dose, progression_level
 from engine.plan.fit import NEED
 from engine.plan.gates import felt_damage
-from engine.plan.loads import load_text, start_load_kg
+from engine.plan.loads import heavier_owned_kg, load_text, start_load_kg
 from engine.plan.profile import Profile
 from engine.plan.progress import last_time, next_dose, progress_text
 from engine.plan.reasons import days_text
@@ -157,9 +157,16 @@ class SessionBuilder:
         if last is not None:
             weighted = has_weights(exercise, self.ctx.equipment)
             dose, load_kg = next_dose(last, dose, weighted)
+            have = catalogue.normalise_equipment(self.ctx.equipment)
+            if load_kg and weighted and last.load_kg and load_kg > last.load_kg:
+                load_kg = heavier_owned_kg(exercise.name, last.load_kg, load_kg, have)
             if self.lead_in:
                 dose = lead_in_dose(dose)
-            text = progress_text(last, dose, exercise.dose, load_kg)
+
+            def words(kg: float) -> str:
+                return load_text(exercise.name, kg, have) if weighted else f"{kg:g} kg"
+
+            text = progress_text(last, dose, exercise.dose, load_kg, words)
             self._progress[exercise.name] = (text, load_kg)
             return dose
         return lead_in_dose(dose) if self.lead_in else dose

@@ -92,6 +92,25 @@ def owned_kg(name: str, kg: float, equipment: frozenset[str]) -> float:
     return dumbbell_kg(kg)
 
 
+def _dumbbell_above(kg: float) -> float:
+    """The lightest dumbbell or kettlebell people own that is heavier than `kg`."""
+    return 2.0 * (int(kg // 2) + 1) if kg < 10 else 2.5 * (int(kg // 2.5) + 1)
+
+
+def heavier_owned_kg(name: str, last_kg: float, target_kg: float, equipment) -> float:
+    """The next load after `last_kg` (total): `target_kg` rounded to weights people have, and
+    at least one size up from `last_kg` (a pair of dumbbells: the next pair)."""
+    kg = owned_kg(name, target_kg, equipment)
+    if kg > last_kg:
+        return kg
+    way = held(name, equipment)
+    if way == "barbell":
+        return barbell_kg(last_kg) + 2.5
+    if way == "pair":
+        return 2 * _dumbbell_above(last_kg / 2)
+    return _dumbbell_above(last_kg)
+
+
 def load_text(name: str, kg: float, equipment: frozenset[str]) -> str:
     """ "10 kg per hand" for a pair of dumbbells (kg is their total), else "40 kg"."""
     if held(name, equipment) == "pair":

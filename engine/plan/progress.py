@@ -90,16 +90,24 @@ def next_dose(last: LastTime, base: Dose, weighted: bool) -> tuple[Dose, float |
     return replace(base, sets=sets, amount=amount), load
 
 
-def dose_text(sets: int, amount: int, unit: str, load_kg: float | None = None) -> str:
-    """'3 x 8', '3 x 30 s' or '3 x 8 at 20 kg'."""
+def _kg(load_kg: float) -> str:
+    return f"{load_kg:g} kg"
+
+
+def dose_text(
+    sets: int, amount: int, unit: str, load_kg: float | None = None, kg_text=_kg
+) -> str:
+    """'3 x 8', '3 x 30 s' or '3 x 8 at 20 kg' (`kg_text` words the load: "10 kg per hand")."""
     text = f"{sets} x {amount}{' s' if unit == 'seconds' else ''}"
-    return text + (f" at {load_kg:g} kg" if load_kg else "")
+    return text + (f" at {kg_text(load_kg)}" if load_kg else "")
 
 
-def progress_text(last: LastTime, dose: Dose, unit: str, load_kg: float | None) -> str:
+def progress_text(
+    last: LastTime, dose: Dose, unit: str, load_kg: float | None, kg_text=_kg
+) -> str:
     """'last time 3 x 8, this time 3 x 10' (or 'missed last time: 3 x 8 again')."""
-    before = dose_text(last.sets, last.amount, unit, last.load_kg)
-    now = dose_text(dose.sets, dose.amount, unit, load_kg)
+    before = dose_text(last.sets, last.amount, unit, last.load_kg, kg_text)
+    now = dose_text(dose.sets, dose.amount, unit, load_kg, kg_text)
     if not last.done:
         return f"missed last time: {now} again"
     return f"last time {before}, this time {now}"

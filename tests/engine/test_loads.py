@@ -88,3 +88,14 @@ def test_the_plan_says_per_hand_for_a_pair_of_dumbbells():
             assert e.load_words == f"{e.load_kg:g} kg" and "per hand" not in e.load
     assert any("per hand" in e.load_words for e in weighted)
     assert plan.to_dict()["sessions"][0]["exercises"][0].keys() >= {"load_kg", "load_words"}
+
+
+def test_the_next_load_is_one_owned_size_up_and_said_per_hand():
+    from engine.plan.loads import heavier_owned_kg
+
+    gym, bells = frozenset({"gym"}), frozenset({"dumbbells"})
+    # 20 kg in two hands (10 each) + 3.5 % rounds back to the same pair: the next pair is 12.5.
+    assert heavier_owned_kg("Romanian deadlift", 20.0, 20.7, bells) == 25.0
+    assert heavier_owned_kg("One-arm dumbbell row", 8.0, 8.3, bells) == 10.0
+    assert heavier_owned_kg("Back squat", 40.0, 41.0, gym) == 42.5
+    assert heavier_owned_kg("Goblet squat", 14.0, 16.2, bells) == 15.0

@@ -268,7 +268,8 @@ def test_progression_from_the_log_says_last_time_and_this_time():
     assert (every["Plank"].sets, every["Plank"].amount) == (3, 35)
     row = every["One-arm dumbbell row"]  # top of the rep range: more weight, reps back down
     assert row.progress.startswith("last time 2 x 12 at 14 kg, this time")
-    assert row.load_kg == 14.5 and row.amount < 12
+    assert row.load_kg == 15.0 and row.amount < 12  # 14.5 kg is no dumbbell: the 15
+    assert row.progress.endswith("at 15 kg")
     bench = every["Dumbbell bench press"]  # missed: the same again
     assert bench.progress == "missed last time: 2 x 8 again"
     assert (bench.sets, bench.amount) == (2, 8)
@@ -327,3 +328,16 @@ def test_the_experience_evidence_says_why_without_claiming_a_new_runner():
     lately = [r for _, r in weeks(lambda sun: [run(sun, 3.0, 50)], 2)]
     level, why = infer_experience(lately, MONDAY)
     assert level == "new" and "back after a break" in why
+
+
+def test_progress_of_a_pair_of_dumbbells_is_said_per_hand():
+    logs = [
+        SessionLog(
+            MONDAY - timedelta(days=4),
+            "done",
+            [{"name": "Dumbbell bench press", "sets": 2, "reps": 8, "load_kg": 20}],
+        )
+    ]
+    plan = recommend(plan_context(RUNNERS["regular"], logs=logs, given={"experience": "regular"}))
+    bench = {e.name: e for e in exercises(plan)}["Dumbbell bench press"]
+    assert bench.progress.startswith("last time 2 x 8 at 10 kg per hand, this time")
