@@ -301,3 +301,36 @@ def test_settings_asks_the_goal_and_the_equipment_once(app, client, auth):
     auth.post("/settings", data=GOOD)
     assert _rows(app, RunnerProfile)[0].profile_goal == PROFILE["goal"]
     assert _plan(client)["profile"]["goal"] == PROFILE["goal"]
+
+
+def test_mark_done_and_undo_speak_in_the_card_they_acted_on(app, client, auth):
+    """The plan fragment comes back whole: the message goes in the session's own card, and the
+    swap scrolls that card into view (not the top of the plan, 2,000 px away)."""
+    _runner_with_runs(auth, days=(1, 4))
+    week = _plan(client)["week"]
+    page = client.get(f"/week/{week}").get_data(as_text=True)
+    done_form = re.search(r'<form [^>]*id="done-form-0"[^>]*>', page).group(0)
+    assert 'hx-swap="outerHTML show:#session-0:top"' in done_form
+    html = auth.post(f"/week/{week}/sessions/0/done", data={"version": "short"}, headers=HX_PLAN)
+    html = html.get_data(as_text=True)
+    card = re.search(r'<article [^>]*id="session-0".*?</article>', html, re.S).group(0)
+    assert "exercises logged." in card and 'role="status"' in card
+    undo = re.search(r'<form [^>]*/sessions/0/undo"[^>]*>', card).group(0)
+    assert 'hx-swap="outerHTML show:#session-0:top"' in undo
+    assert "exercises logged." not in html.split('id="session-0"')[0], "not above the plan"
+    again = auth.post(f"/week/{week}/sessions/0/undo", headers=HX_PLAN).get_data(as_text=True)
+    card = re.search(r'<article [^>]*id="session-0".*?</article>', again, re.S).group(0)
+    assert "open again" in card
+    # Without JavaScript: back to the week page at that session.
+    plain = auth.post(f"/week/{week}/sessions/0/done", data={"version": "short"})
+    assert plain.status_code == 302 and plain.headers["Location"].endswith("#session-0")
+
+
+def test_a_past_week_says_that_week_not_this_week(client, auth):
+    _runner_with_runs(auth, days=(1, 15))
+    year, number, _ = (datetime.now(UTC).date() - timedelta(days=15)).isocalendar()
+    past = client.get(f"/week/{year}-W{number:02d}").get_data(as_text=True)
+    assert "Strength that week" in past and "Strength this week" not in past
+    year, number, _ = datetime.now(UTC).date().isocalendar()
+    this = client.get(f"/week/{year}-W{number:02d}").get_data(as_text=True)
+    assert "Strength this week" in this and "Strength that week" not in this
