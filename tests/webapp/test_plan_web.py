@@ -115,6 +115,7 @@ def test_the_profile_saved_makes_the_plan_fit_it(app, client, auth):
     assert link, summary
     page = client.get(link.group(1)).get_data(as_text=True)
     assert 'action="/profile?back=settings"' in page and "Back to Settings" in page
+    assert '<button type="submit">Save</button>' in page, "it returns to Settings, not the plan"
     again = auth.post(link.group(1), data={**PROFILE, "minutes": "60"})
     assert again.status_code == 302 and again.headers["Location"].endswith("/settings#training-h")
     assert _rows(app, RunnerProfile)[0].profile_minutes == 60
