@@ -45,7 +45,11 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET") return;
   if (SHELL_PATHS.has(url.pathname)) {
     event.respondWith(fromShell(request));
-  } else if (request.mode === "navigate" || request.headers.get("HX-Boosted") === "true") {
+  } else if (
+    request.mode === "navigate" ||
+    request.headers.get("HX-Boosted") === "true" ||
+    request.headers.get("HX-History-Restore-Request") === "true" // Back (no DOM snapshots)
+  ) {
     event.respondWith(networkFirst(event, request));
   }
 });

@@ -130,6 +130,7 @@ class RunRow:
     gap_s_per_km: float | None = None
     is_race: bool = False
     excluded: bool = False  # left out of the load and the totals by the runner
+    on_foot: bool = False  # a run, walk or hike with a stimulus (loads.loads_legs)
 
     def to_dict(self) -> dict[str, Any]:
         out = dataclasses.asdict(self)
@@ -200,6 +201,7 @@ def run_rows(rows: Iterable, zone) -> list[RunRow]:
             gap_s_per_km=r.gap_s_per_km,
             is_race=bool(r.is_race),
             excluded=bool(r.excluded),
+            on_foot=loads.loads_legs(r),
         )
         for r in rows
     ]

@@ -35,11 +35,15 @@
   }
 
   function fallBack(el, map, holder, reason) {
-    map.remove();
-    holder.remove();
     el.classList.remove("map-live");
     el.dataset.state = "fallback";
     el.dataset.reason = reason;
+    // Not inside the tile layer's own event: Leaflet's GridLayer goes on reading this._map
+    // (its _fadeAnimated) after firing "load", and map.remove() has set it to null by then.
+    setTimeout(function () {
+      map.remove();
+      holder.remove();
+    }, 0);
   }
 
   function draw(el) {
@@ -74,7 +78,7 @@
     el.dataset.state = "loading";
     const tiles = L.tileLayer(url, { attribution: attributionOf(el), maxZoom: 19, crossOrigin: false });
     const timer = setTimeout(function () {
-      if (!loaded) fallBack(el, map, holder, "timeout");
+      if (!loaded && el.dataset.state === "loading") fallBack(el, map, holder, "timeout");
     }, WAIT_MS);
     tiles.on("tileload", function () {
       loaded += 1;

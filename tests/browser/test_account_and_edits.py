@@ -71,8 +71,10 @@ def test_account_section_email_offer_and_activity_edit_on_a_phone(
     form.get_by_role("button", name="Save").click()
     page.get_by_text("Saved. Your week and this week's plan now follow the change.").wait_for()
     assert page.locator("#sport").input_value() == "walking"
-    walk_note = "This walk is not counted as a run: its load on your legs counts"
+    # Left out of the load: the page says so (not that its load counts, as a walk's would).
+    walk_note = "You left this walk out of your load"
     assert page.get_by_text(walk_note).is_visible()
+    assert page.get_by_text("its load on your legs counts").count() == 0
     looks_right(page, "activity-edited")
 
     # Settings → Account and devices.

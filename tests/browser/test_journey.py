@@ -169,6 +169,41 @@ def test_tapping_a_muscle_shows_its_numbers_and_exercises(app, live_server, page
     check(page, "week-bodymap", top="#map-h")
 
 
+BROKEN_WORDS = """(sel) => {
+  // Every word of the cells under `sel` that the browser split over two lines.
+  const broken = [];
+  for (const cell of document.querySelectorAll(sel)) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const m of node.data.matchAll(/\\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const tops = new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top)));
+        if (tops.size > 1) broken.push(m[0]);
+      }
+    }
+  }
+  return broken;
+}"""
+
+
+def test_the_body_map_table_breaks_no_word_on_a_phone(live_server, page, runner_data):
+    """At 390 px each header and cell keeps its words whole ("Quadriceps", not "Quadric/eps");
+    a table wider than the screen scrolls sideways inside its box and says so."""
+    log_in(page, live_server)
+    table = page.locator(".muscle-table table")
+    table.scroll_into_view_if_needed()
+    assert table.locator("tbody tr").count() >= 6
+    broken = page.evaluate(BROKEN_WORDS, ".muscle-table th, .muscle-table td")
+    assert broken == [], broken
+    scroller = page.locator(".muscle-table .table-scroll")
+    wider = scroller.evaluate("(el) => el.scrollWidth > el.clientWidth + 1")
+    hint = page.locator("#muscle-table-hint")
+    assert hint.is_visible() == wider, "the swipe hint shows exactly when the table is cut"
+    check(page, "week-bodymap-table", top="#muscle-table-h")
+
+
 def test_the_body_map_works_without_javascript(browser, live_server, runner_data):
     from tests.conftest import PHONE
 

@@ -81,3 +81,38 @@ def test_the_check_in_and_the_profile_form_are_usable_on_a_phone(live_server, pa
     page.get_by_role("button", name="Save and see my plan").tap()
     page.wait_for_url("**/week")
     assert int(page.locator("#session-0 .badge.minutes").inner_text().split()[1]) <= 30
+
+
+def _in_view(page, selector: str) -> bool:
+    """Whether the top of `selector` is on the phone's screen."""
+    top = page.locator(selector).evaluate("(el) => el.getBoundingClientRect().top")
+    return 0 <= top < 844
+
+
+def test_mark_done_undo_and_the_short_version_keep_the_session_on_screen(
+    live_server, page, plan_runner
+):
+    """The plan fragment is swapped whole: the runner still sees the session they acted on,
+    with what happened, not a screen 2,000 px away."""
+    log_in(page, live_server)
+    last = page.locator("#plan .session").count() - 1
+    card = f"#session-{last}"
+    page.locator(f"{card} button.mark-done").scroll_into_view_if_needed()
+    page.locator(f"{card} button.mark-done").tap()
+    page.locator(f"{card}.done").wait_for()
+    page.wait_for_timeout(300)  # htmx's settle and any scrolling after the swap
+    assert _in_view(page, card), "after Mark done"
+    assert "Marked done" in page.locator(card).inner_text()
+    assert "exercises logged" in page.locator(card).inner_text(), "the message beside it"
+    page.locator(card).get_by_role("button", name="Undo").tap()
+    page.locator(f"{card}:not(.done)").wait_for()
+    page.wait_for_timeout(300)
+    assert _in_view(page, card), "after Undo"
+    assert "open again" in page.locator(card).inner_text()
+    short = page.locator(f"{card} details.short-version")
+    assert short.count() == 1
+    short.locator("summary").tap()
+    short.get_by_role("button", name="Mark the short version done").tap()
+    page.locator(f"{card}.done").wait_for()
+    page.wait_for_timeout(300)
+    assert _in_view(page, card), "after the short version done"

@@ -3,6 +3,7 @@ its muscles and the plan recompute (the cached week views included)."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -189,3 +190,35 @@ def test_another_runners_activity_and_a_forged_form_are_refused(app, client, aut
 
 def edit_without_page(client, activity_id, auth):
     return auth.post(f"/activities/{activity_id}/edit", data={"sport": "walking"})
+
+
+def _badges(html: str, activity_id: int) -> list[str]:
+    """The badges on the runs list's row of `activity_id`."""
+    row = re.search(rf'href="/activities/{activity_id}">.*?</a>', html, re.S).group(0)
+    return re.findall(r'<span class="badge [\w-]+">([^<]+)</span>', row)
+
+
+def test_the_runs_list_badges_say_what_the_activity_page_says(app, client, auth, two_runs):
+    """A run edited to a hike still loads the legs (on foot), a run left out and a race say so,
+    and only a ride or a swim is "not counted"."""
+    monday, tuesday = two_runs
+    sunday = MONDAY_RUN - timedelta(days=1)
+    upload(auth, [("race.fit", run_fit(sunday)), ("ride.fit", ride_fit(WEDNESDAY))])
+    ids = _ids(app)
+    race, ride = ids[sunday], ids[WEDNESDAY]
+    assert edit(client, tuesday, sport="hiking").status_code == 302
+    assert edit(client, monday, excluded="y").status_code == 302
+    assert edit(client, race, is_race="y").status_code == 302
+    assert "its load on your legs counts" in client.get(f"/activities/{tuesday}").get_data(
+        as_text=True
+    )
+    html = client.get("/activities").get_data(as_text=True)
+    assert _badges(html, tuesday) == ["hike · counts in your load"]
+    assert _badges(html, monday) == ["left out of your load"]
+    assert _badges(html, race) == ["race"]
+    assert _badges(html, ride) == ["not counted"]
+    # The week page's list says the same.
+    week = client.get("/week/2025-W11").get_data(as_text=True)
+    for activity_id, words in ((tuesday, "hike · counts in your load"), (ride, "not counted")):
+        row = re.search(rf'href="/activities/{activity_id}">.*?</li>', week, re.S).group(0)
+        assert f"· {words}" in row and "not counted" not in row.replace(f"· {words}", ""), row

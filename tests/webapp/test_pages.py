@@ -374,7 +374,7 @@ def test_mark_done_without_javascript_redirects_back_to_the_week(client, auth):
     week, names, _ = _first_session(client)
     response = auth.post(f"/week/{week}/sessions/0/done", data={"exercises": names})
     assert response.status_code == 302
-    assert response.headers["Location"].endswith(f"/week/{week}#plan")
+    assert response.headers["Location"].endswith(f"/week/{week}#session-0"), "at the session"
     assert 'badge-imported">Done' in client.get(f"/week/{week}").get_data(as_text=True)
 
 

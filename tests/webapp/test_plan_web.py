@@ -16,7 +16,6 @@ from webapp import ingest, plans, weeks
 from webapp.db import new_session
 from webapp.models import RunnerProfile, SorenessCheckIn, StrengthLog, User
 
-HX_PROFILE = {"HX-Request": "true", "HX-Target": "profile-form"}
 PROFILE = {
     "goal": "speed_5k_10k",
     "experience": "regular",
@@ -71,10 +70,9 @@ def test_the_profile_form_starts_from_defaults_read_from_the_runs(client, auth):
 def test_a_wrong_profile_field_is_refused_beside_it_and_nothing_is_saved(app, client, auth):
     _runner_with_runs(auth, days=(1, 5))
     bad = {**PROFILE, "minutes": "5", "body_mass_kg": "12"}
-    response = auth.post("/profile", data=bad, headers=HX_PROFILE)
+    response = auth.post("/profile", data=bad)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert "<html" not in html
     minutes = re.search(r'id="p-minutes".*?</div>', html, re.S).group(0)
     assert "Minutes per session must be between 15 and 90." in minutes
     assert 'aria-invalid="true"' in minutes
@@ -103,12 +101,26 @@ def test_the_profile_saved_makes_the_plan_fit_it(app, client, auth):
     assert len(plan["sessions"]) <= 1
     assert all(0 < s["minutes"] <= 25 for s in plan["sessions"])
     assert 'href="/profile"' not in client.get("/week").get_data(as_text=True)
-    # Settings shows the same form with the answers; HTMX saves it in place.
+    # Settings shows the answers read-only, with a link to change them on /profile: one form
+    # a page, so no answer waits unsaved beside the settings form's Save button.
     settings = client.get("/settings").get_data(as_text=True)
-    assert 'id="profile-form"' in settings and re.search(r'name="minutes"[^>]*value="25"', settings)
-    again = auth.post("/profile", data={**PROFILE, "minutes": "60"}, headers=HX_PROFILE)
-    assert again.status_code == 200 and "Saved." in again.get_data(as_text=True)
+    assert 'id="profile-form"' not in settings and 'name="minutes"' not in settings
+    summary = re.search(r'<section class="card training-summary".*?</section>', settings, re.S)
+    summary = re.sub(r"\s+", " ", summary.group(0))
+    for shown in ("5 k / 10 k speed", "Regular (most weeks)", "68.5 kg", "<dd>25</dd>",
+                  "<dd>1</dd>", "Dumbbells"):
+        assert shown in summary, shown
+    link = re.search(r'<a [^>]*href="(/profile\?back=settings)"[^>]*>Change your training answers<',
+                     summary)
+    assert link, summary
+    page = client.get(link.group(1)).get_data(as_text=True)
+    assert 'action="/profile?back=settings"' in page and "Back to Settings" in page
+    assert '<button type="submit">Save</button>' in page, "it returns to Settings, not the plan"
+    again = auth.post(link.group(1), data={**PROFILE, "minutes": "60"})
+    assert again.status_code == 302 and again.headers["Location"].endswith("/settings#training-h")
     assert _rows(app, RunnerProfile)[0].profile_minutes == 60
+    settings = client.get("/settings").get_data(as_text=True)
+    assert "Your training answers are saved." in settings and "<dd>60</dd>" in settings
 
 
 def _today_session_setup(app):
@@ -277,14 +289,49 @@ def test_the_first_import_asks_for_the_profile_until_it_is_answered(client, auth
 
 
 def test_settings_asks_the_goal_and_the_equipment_once(app, client, auth):
-    """The goal and the equipment are the profile form's; saving the other settings keeps them."""
+    """The goal and the equipment are the profile form's (on /profile, shown read-only in
+    Settings); Settings has one form to save, and saving it keeps them."""
     from tests.webapp.test_settings import GOOD
 
     _runner_with_runs(auth, days=(1, 3))
     auth.post("/profile", data=PROFILE)
     html = client.get("/settings").get_data(as_text=True)
-    assert html.count("What do you want to be strong for?") == 1
-    assert html.count("Equipment you have") == 1
+    assert "What do you want to be strong for?" not in html and "Equipment you have" not in html
+    assert html.count("<dt>Goal</dt>") == 1 and html.count("<dt>Equipment</dt>") == 1
+    assert 'name="equipment"' not in html and 'name="goal"' not in html
     auth.post("/settings", data=GOOD)
     assert _rows(app, RunnerProfile)[0].profile_goal == PROFILE["goal"]
     assert _plan(client)["profile"]["goal"] == PROFILE["goal"]
+
+
+def test_mark_done_and_undo_speak_in_the_card_they_acted_on(app, client, auth):
+    """The plan fragment comes back whole: the message goes in the session's own card, and the
+    swap scrolls that card into view (not the top of the plan, 2,000 px away)."""
+    _runner_with_runs(auth, days=(1, 4))
+    week = _plan(client)["week"]
+    page = client.get(f"/week/{week}").get_data(as_text=True)
+    done_form = re.search(r'<form [^>]*id="done-form-0"[^>]*>', page).group(0)
+    assert 'hx-swap="outerHTML show:#session-0:top"' in done_form
+    html = auth.post(f"/week/{week}/sessions/0/done", data={"version": "short"}, headers=HX_PLAN)
+    html = html.get_data(as_text=True)
+    card = re.search(r'<article [^>]*id="session-0".*?</article>', html, re.S).group(0)
+    assert "exercises logged." in card and 'role="status"' in card
+    undo = re.search(r'<form [^>]*/sessions/0/undo"[^>]*>', card).group(0)
+    assert 'hx-swap="outerHTML show:#session-0:top"' in undo
+    assert "exercises logged." not in html.split('id="session-0"')[0], "not above the plan"
+    again = auth.post(f"/week/{week}/sessions/0/undo", headers=HX_PLAN).get_data(as_text=True)
+    card = re.search(r'<article [^>]*id="session-0".*?</article>', again, re.S).group(0)
+    assert "open again" in card
+    # Without JavaScript: back to the week page at that session.
+    plain = auth.post(f"/week/{week}/sessions/0/done", data={"version": "short"})
+    assert plain.status_code == 302 and plain.headers["Location"].endswith("#session-0")
+
+
+def test_a_past_week_says_that_week_not_this_week(client, auth):
+    _runner_with_runs(auth, days=(1, 15))
+    year, number, _ = (datetime.now(UTC).date() - timedelta(days=15)).isocalendar()
+    past = client.get(f"/week/{year}-W{number:02d}").get_data(as_text=True)
+    assert "Strength that week" in past and "Strength this week" not in past
+    year, number, _ = datetime.now(UTC).date().isocalendar()
+    this = client.get(f"/week/{year}-W{number:02d}").get_data(as_text=True)
+    assert "Strength this week" in this and "Strength that week" not in this

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from engine.muscles import LABELS
-from webapp import bounds, chart_data, charts, edits, ingest, route_map, splits
+from webapp import bounds, chart_data, charts, edits, ingest, loads, route_map, splits
 from webapp.db import get_session
 from webapp.forms import ActivityEditForm, sport_name
 from webapp.models import Activity
@@ -32,6 +32,9 @@ LIST_COLUMNS = (
     Activity.moving_time_s,
     Activity.elevation_gain_m,
     Activity.avg_pace_s_per_km,
+    Activity.is_race,
+    Activity.excluded,
+    Activity.stimulus,  # its on-foot flag: a walk or hike counts in the legs' load
 )
 
 
@@ -81,6 +84,23 @@ def title_of(activity) -> str:
         else "Night"
     )
     return f"{part} {noun(activity.sport)}"
+
+
+@bp.app_template_filter("load_badges")
+def load_badges(row) -> list[tuple[str, str]]:
+    """The badges saying whether an activity counts in the legs' load, as its page says:
+    (words, badge class). `row` is an Activity, a list row or a weeks.RunRow."""
+    on_foot = row.on_foot if hasattr(row, "on_foot") else loads.loads_legs(row)
+    badges = []
+    if row.is_race:
+        badges.append(("race", "badge-duplicate"))
+    if row.excluded:
+        badges.append(("left out of your load", "badge-skipped"))
+    elif not row.is_run and on_foot:
+        badges.append((f"{noun(row.sport)} · counts in your load", "badge-imported"))
+    elif not row.is_run:
+        badges.append(("not counted", "badge-skipped"))
+    return badges
 
 
 @bp.route("")

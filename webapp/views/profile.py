@@ -1,22 +1,23 @@
-"""The runner profile ("Your training"): the first-run page and the same form in Settings.
+"""The runner profile ("Your training"): its own page (first run, and "Change your training
+answers" from Settings, which shows the answers read-only: one form a page, so no answer waits
+unsaved beside another form's Save button).
 
 GET /profile: the form, each field prefilled with the stored answer or the default read from
 the runs, with the sentence saying where that default comes from. POST /profile: saved, then
-back to the week page (or, from Settings via HTMX, the form again with "Saved"); a wrong field
-gets its message beside it and nothing is saved (422).
+back to Settings when the runner came from there (?back=settings), else to the week page; a
+wrong field gets its message beside it and nothing is saved (422).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, redirect, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from webapp import profiles, weeks
 from webapp.db import get_session
 from webapp.forms import EQUIPMENT, EXPERIENCE_CHOICES, GOAL_CHOICES, ProfileForm
-from webapp.views.fragments import page_or_fragment, wants_fragment
 
 bp = Blueprint("profile", __name__, url_prefix="/profile")
 
@@ -30,9 +31,7 @@ def needs_profile() -> bool:
     )
 
 
-def profile_form_context(
-    form: ProfileForm | None = None, saved: bool = False, inline: bool = True
-) -> dict:
+def profile_form_context(form: ProfileForm | None = None) -> dict:
     """What templates/profile/_form.html needs; `form` None = prefilled from the profile."""
     zone = weeks.user_zone(current_user)
     today = datetime.now(UTC).astimezone(zone).date()
@@ -47,8 +46,6 @@ def profile_form_context(
         "profile_shown": shown,
         "profile_errors": errors,
         "profile_evidence": evidence,
-        "profile_saved": saved,
-        "profile_inline": inline,  # in Settings: HTMX posts and gets the form back
         "profile_first_run": profiles.stored_profile(get_session(), current_user) is None,
         "goal_choices": GOAL_CHOICES,
         "experience_choices": EXPERIENCE_CHOICES,
@@ -56,16 +53,34 @@ def profile_form_context(
     }
 
 
-def _render(form=None, saved=False, status=200):
-    headers = {"HX-Trigger": "plan-changed"} if saved else None
-    inline = wants_fragment("profile-form")
-    return page_or_fragment(
-        "profile/index.html",
-        "profile/_form.html",
-        "profile-form",
-        status=status,
-        headers=headers,
-        **profile_form_context(form, saved, inline),
+def training_summary() -> dict:
+    """Settings' read-only "Your training": each answer as words (stored, else inferred)."""
+    zone = weeks.user_zone(current_user)
+    today = datetime.now(UTC).astimezone(zone).date()
+    values, _ = profiles.profile_form_defaults(get_session(), current_user, today, zone)
+    goal = dict(GOAL_CHOICES).get(values["goal"], values["goal"] or "not given")
+    equipment = dict(EQUIPMENT)
+    mass = values["body_mass_kg"]
+    return {
+        "first_run": profiles.stored_profile(get_session(), current_user) is None,
+        "goal": goal[:1].upper() + goal[1:],
+        "experience": dict(EXPERIENCE_CHOICES).get(values["experience"], "not given"),
+        "body_mass": f"{mass:g} kg" if mass else "not given",
+        "minutes": values["minutes"],
+        "sessions_per_week": values["sessions_per_week"],
+        "equipment": ", ".join(equipment.get(e, e) for e in values["equipment"] or ["none"]),
+    }
+
+
+def _back() -> str | None:
+    """Where the runner came from, when it is a page to return to after saving."""
+    return "settings" if request.args.get("back") == "settings" else None
+
+
+def _render(form=None, status=200):
+    return (
+        render_template("profile/index.html", profile_back=_back(), **profile_form_context(form)),
+        status,
     )
 
 
@@ -82,6 +97,7 @@ def save():
     if not form.validate():
         return _render(form, status=422)
     profiles.save_answers(get_session(), current_user, form.answers())
-    if wants_fragment("profile-form"):
-        return _render(saved=True)
+    if _back() == "settings":
+        flash("Your training answers are saved. This week's plan now follows them.")
+        return redirect(url_for("settings.index") + "#training-h")
     return redirect(url_for("week.index") + "#plan")

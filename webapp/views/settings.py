@@ -1,5 +1,5 @@
 """Settings: units, time, strength days, long run, race, heart rate, weekly email (the goal and
-equipment are the profile form's, shown on the same page); and
+equipment are the profile's, shown read-only here and changed on /profile); and
 the one-tap weekly-email offer shown after a runner's first import (the email is an opt-in).
 """
 
@@ -13,7 +13,7 @@ from webapp.db import get_session
 from webapp.forms import UNITS, WEEKDAYS, ButtonForm, SettingsForm, timezones
 from webapp.models import Activity
 from webapp.views.fragments import page_or_fragment, wants_fragment
-from webapp.views.profile import profile_form_context
+from webapp.views.profile import training_summary
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 OFFER_ID = "email-offer"
@@ -66,7 +66,7 @@ def _render(form: SettingsForm, saved=False, status=200):
         weekdays=WEEKDAYS,
         unit_choices=UNITS,
         timezones=timezones(),
-        **profile_form_context(),
+        training=training_summary(),
     )
 
 

@@ -32,7 +32,9 @@ def _week_view(week: str | None):
     return weeks.weekly_context(get_session(), current_user, week)
 
 
-def _render(view, message=None, status=200, notice=None):
+def _render(view, message=None, status=200, notice=None, acted=None):
+    """The week page, or its plan fragment; `acted`: the session a post acted on (its card
+    carries `message`, and HTMX scrolls it into view)."""
     db = get_session()
     gap = None
     if view.runs:
@@ -46,6 +48,7 @@ def _render(view, message=None, status=200, notice=None):
         status=status,
         week=view,
         message=message,
+        acted=acted,
         notice=notice,
         quiet_weeks=gap,
         # Today's check-in ("fresh" | "a_bit_sore" | "very_sore"), None when not said today.
@@ -106,11 +109,13 @@ def session_mode(week: str, index: int):
     )
 
 
-def _after_change(view_week: str, message: str):
-    """The plan fragment for HTMX; for a plain form, back to the week page (post/redirect/get)."""
+def _after_change(view_week: str, message: str, acted: int | None = None):
+    """The plan fragment for HTMX; for a plain form, back to the week page (post/redirect/get),
+    at the session acted on."""
     if wants_fragment("plan"):
-        return _render(_week_view(view_week), message=message)
-    return redirect(url_for("week.index", week=view_week) + "#plan")
+        return _render(_week_view(view_week), message=message, acted=acted)
+    anchor = "#plan" if acted is None else f"#session-{acted}"
+    return redirect(url_for("week.index", week=view_week) + anchor)
 
 
 def _delete_log(db, week: str, index: int) -> None:
@@ -139,7 +144,9 @@ def done(week: str, index: int):
         chosen = form.chosen(names)
         details, problems = exercise_logs(request.form, session["exercises"])
     if problems:
-        return _render(view, message="Not saved: " + " ".join(problems), status=422)
+        return _render(
+            view, message="Not saved: " + " ".join(problems), status=422, acted=index
+        )
     db = get_session()
     # Replace (delete + insert) so that the log's id changes and cached weeks see it.
     _delete_log(db, view.week, index)
@@ -165,7 +172,9 @@ def done(week: str, index: int):
     ):
         db.add(WeekPlan(user_id=current_user.id, week=view.week, plan=view.base_plan))
     db.commit()
-    return _after_change(view.week, f"Nice work: {len(chosen)} of {len(names)} exercises logged.")
+    return _after_change(
+        view.week, f"Nice work: {len(chosen)} of {len(names)} exercises logged.", acted=index
+    )
 
 
 @bp.route("/<week>/soreness", methods=("POST",))
@@ -193,7 +202,7 @@ def undo(week: str, index: int):
     db = get_session()
     _delete_log(db, view.week, index)
     db.commit()
-    return _after_change(view.week, "The session is open again.")
+    return _after_change(view.week, "The session is open again.", acted=index)
 
 
 @bp.route("/<week>/sessions/<int:index>/swap", methods=("POST",))
@@ -225,4 +234,6 @@ def swap(week: str, index: int):
         swaps[key] = target
     adjustment.data = {**(adjustment.data or {}), "swaps": swaps}
     db.commit()
-    return _after_change(view.week, f"Swapped: {target} instead of {exercise['name']}.")
+    return _after_change(
+        view.week, f"Swapped: {target} instead of {exercise['name']}.", acted=index
+    )
