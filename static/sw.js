@@ -89,7 +89,9 @@ function pageKey(url) {
 
 async function remember(response, requestUrl) {
   if (response.status !== 200 || response.headers.get("X-Legday-Page") !== "full") return;
-  if (/no-store/.test(response.headers.get("Cache-Control") || "")) return;
+  // Every logged-in page is no-store for the browser's own cache (Back after logging out);
+  // the pages never to keep on the phone (a new API token) say so with their own header.
+  if (response.headers.get("X-Legday-Save") === "no") return;
   const key = response.headers.get("X-Legday-Cache-Key");
   // A page for nobody (logged out): nobody's pages stay on this device.
   await dropPages(key);

@@ -153,10 +153,7 @@ def logout():
     logout_user()
     session.clear()
     flash("You are logged out.")
-    response = redirect(url_for("home.index"))
-    # Back after logging out must not show the runner's pages from the browser's cache.
-    response.headers["Clear-Site-Data"] = '"cache"'
-    return response
+    return redirect(url_for("home.index"))  # Clear-Site-Data: webapp.views.pwa
 
 
 __all__ = ["bp", "create_user", "csrf", "current_user", "login_manager", "login_user"]

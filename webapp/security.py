@@ -9,7 +9,7 @@ Every response gets:
 - `Cache-Control: no-store` on every page of a logged-in runner (their runs, heart rate and
   plan): after logging out, Back must not show them from the browser's cache (the app's own
   offline copies are the service worker's, kept apart and cleared at logout); logging out also
-  sends `Clear-Site-Data: "cache"`.
+  sends `Clear-Site-Data: "cache"` (webapp.views.pwa).
 - `X-Content-Type-Options: nosniff`, `Referrer-Policy: strict-origin-when-cross-origin` (tile
   servers such as OpenStreetMap's refuse requests that carry no referrer), and for old browsers
   `X-Frame-Options: SAMEORIGIN`.

@@ -137,6 +137,26 @@ def test_offline_the_shell_and_the_last_week_page_are_still_there(
     online = app_page.inner_text("main")
     assert "Tempo" in online
 
+    # A page that may show a new API token is never kept on the phone (every logged-in page is
+    # no-store for the browser's cache; the worker keeps pages unless they say X-Legday-Save: no).
+    app_page.goto(live_server + "/activities")
+    wait_for_saved(app_page, "/activities")
+    app_page.goto(live_server + "/settings/tokens")
+    app_page.wait_for_timeout(500)
+    kept = app_page.evaluate(
+        """async () => {
+            const paths = [];
+            for (const name of await caches.keys()) {
+                if (!name.startsWith('legday-pages-')) continue;
+                for (const r of await (await caches.open(name)).keys()) {
+                    paths.push(new URL(r.url).pathname);
+                }
+            }
+            return paths;
+        }"""
+    )
+    assert "/activities" in kept and "/settings/tokens" not in kept
+
     profile.set_offline(True)
     response = app_page.goto(live_server + "/week?source=pwa")
     assert response.ok

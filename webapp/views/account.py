@@ -60,6 +60,7 @@ def _tokens_response(new_token: str | None = None, status: int = 200):
         new_token=new_token,
     )
     response.headers["Cache-Control"] = "no-store"  # a new token may be on it
+    response.headers["X-Legday-Save"] = "no"  # nor in the service worker's saved pages
     return response
 
 
