@@ -61,7 +61,8 @@ def test_an_imported_history_lands_on_a_week_with_runs_and_any_week_is_two_taps_
         "#files", [{"name": "export.zip", "mimeType": "application/zip", "buffer": data}]
     )
     page.get_by_role("button", name="Upload", exact=True).click()
-    page.get_by_text(re.compile(rf"Done: {RUNS} imported")).wait_for(timeout=240_000)
+    done = rf"Done: {RUNS} files: {RUNS} activities\. {RUNS} runs imported"
+    page.get_by_text(re.compile(done)).wait_for(timeout=240_000)
 
     # Home: this week is empty, so the week of the last run, saying so.
     page.get_by_role("link", name="Legday home").click()
