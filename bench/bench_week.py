@@ -38,7 +38,7 @@ ACTIVITIES = 1800
 YEARS = 5
 EMAIL = "bench@example.com"
 PASSWORD = "correct horse battery"
-MARKERS = {"/week": b"Strength this week"}
+MARKERS = {"/week": b'id="plan"'}  # the strength plan (this week or that week)
 
 
 def percentile(values: list[float], q: float) -> float:
