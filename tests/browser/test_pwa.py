@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -62,14 +63,16 @@ def log_in(page, email: str = "runner@example.com") -> None:
     page.click("#auth-form button[type=submit]")
 
 
-def until(page, predicate: str, arg=None, tries: int = 200) -> None:
+def until(page, predicate: str, arg=None, seconds: float = 30.0) -> None:
     """Poll an async page predicate until it holds (wait_for_function does not await one, and
-    evaluates its predicate with eval, which the app's Content-Security-Policy refuses)."""
-    for _ in range(tries):
+    evaluates its predicate with eval, which the app's Content-Security-Policy refuses). The
+    limit is wall time: a worker installing its shell on a busy machine can take over 10 s."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
         if page.evaluate(predicate, arg):
             return
         page.wait_for_timeout(50)
-    raise AssertionError(f"never true: {predicate}")
+    raise AssertionError(f"never true within {seconds:.0f} s: {predicate}")
 
 
 def saved_pages(page) -> dict[str, list[str]]:
