@@ -28,18 +28,16 @@ def _runs(user: User):
     return (Activity.user_id == user.id, Activity.is_run.is_(True))
 
 
-def latest_run_start(session: Session, user: User, before: datetime | None = None):
-    """The UTC start of the user's latest run (before `before` when given), or None."""
-    query = select(func.max(Activity.start_time)).where(*_runs(user))
+def latest_run_start(
+    session: Session, user: User, before: datetime | None = None, *, runs_only: bool = True
+):
+    """The UTC start of the user's latest run (of any activity with `runs_only` False; before
+    `before` when given), or None."""
+    where = _runs(user) if runs_only else (Activity.user_id == user.id,)
+    query = select(func.max(Activity.start_time)).where(*where)
     if before is not None:
         query = query.where(Activity.start_time < before)
     found = session.scalar(query)
-    return aware(found) if found is not None else None
-
-
-def latest_activity_start(session: Session, user: User):
-    """The UTC start of the user's latest activity of any sport, or None."""
-    found = session.scalar(select(func.max(Activity.start_time)).where(Activity.user_id == user.id))
     return aware(found) if found is not None else None
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.test_journey import check, small_targets, tile_server  # noqa: F401
+from tests.browser.test_journey import log_in as journey_log_in
 from tests.importers.samples import fit_bytes, make_track
 from tests.webapp.files import in_this_week, recent_start, track_of_speeds
 
@@ -61,19 +62,11 @@ def miles_runner(app):
     return ids
 
 
-def log_in(page, live_server):
-    page.goto(live_server + "/auth/login")
-    page.get_by_label("Email").fill(EMAIL)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/week")
-
-
 def test_splits_per_mile_fit_the_phone(app, live_server, page, miles_runner, tile_server):  # noqa: F811
     base, asked = tile_server
     app.config["TILE_URL"] = base + "/{z}/{x}/{y}.png"
     app.config["TILE_ATTRIBUTION"] = "Test tiles"
-    log_in(page, live_server)
+    journey_log_in(page, live_server, EMAIL)
     [activity_id] = miles_runner["hilly.fit"]
     page.goto(f"{live_server}/activities/{activity_id}")
     page.wait_for_selector("[data-route-map][data-state=live]", timeout=10000)
@@ -103,7 +96,7 @@ def test_splits_per_mile_fit_the_phone(app, live_server, page, miles_runner, til
 
 
 def test_a_treadmill_run_says_why_it_has_no_climb(live_server, page, miles_runner):
-    log_in(page, live_server)
+    journey_log_in(page, live_server, EMAIL)
     [activity_id] = miles_runner["treadmill.fit"]
     page.goto(f"{live_server}/activities/{activity_id}")
     heads = page.locator("table.splits thead th").all_inner_texts()
@@ -112,7 +105,7 @@ def test_a_treadmill_run_says_why_it_has_no_climb(live_server, page, miles_runne
 
 
 def test_triathlon_legs_are_titled_by_their_sport(live_server, page, miles_runner):
-    log_in(page, live_server)
+    journey_log_in(page, live_server, EMAIL)
     titles = []
     for activity_id in miles_runner["tri.fit"]:
         page.goto(f"{live_server}/activities/{activity_id}")
@@ -134,7 +127,7 @@ INK_AT_LEFT_EDGE = """(root) => [...root.querySelectorAll('.uplot canvas')].map(
 
 
 def test_chart_axis_labels_are_not_cut_at_the_left_edge(live_server, page, miles_runner):
-    log_in(page, live_server)
+    journey_log_in(page, live_server, EMAIL)
     [run] = miles_runner["stop-start.fit"]
     ride = miles_runner["tri.fit"][2]
     for activity_id, titles in (
@@ -155,6 +148,6 @@ def test_chart_axis_labels_are_not_cut_at_the_left_edge(live_server, page, miles
 
 
 def test_text_links_on_the_upload_page_are_big_enough(live_server, page, miles_runner):
-    log_in(page, live_server)
+    journey_log_in(page, live_server, EMAIL)
     page.goto(live_server + "/upload")
     assert small_targets(page, TEXT_LINKS) == []

@@ -94,9 +94,9 @@ def runner_data(app):
     return {"user_id": user_id, "activity_id": ids[-1]}
 
 
-def log_in(page, live_server):
+def log_in(page, live_server, email: str = EMAIL):
     page.goto(live_server + "/auth/login")
-    page.get_by_label("Email").fill(EMAIL)
+    page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/week")

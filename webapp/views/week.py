@@ -67,7 +67,7 @@ def index(week: str | None = None):
         # Home for a runner with a history but nothing this week: the week of the last run
         # (one indexed query decides, so the empty week is never built first).
         db, this_week = get_session(), _this_week_start()
-        latest = week_calendar.latest_activity_start(db, current_user)
+        latest = week_calendar.latest_run_start(db, current_user, runs_only=False)
         starts = weeks.local_midnight_utc(this_week, weeks.user_zone(current_user))
         empty = latest is not None and latest < starts
         last = week_calendar.latest_run_start(db, current_user) if empty else None
