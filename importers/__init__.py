@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from importers import archive, export_index, fit, gpx, limits, tcx
+from importers import archive, collector, export_index, fit, gpx, limits, tcx
 from importers.activity import Activity
 from importers.errors import (
     ActivityFileError,
@@ -261,7 +261,8 @@ def _family(exc: Exception, name: str) -> ActivityFileError:
 
 def _load_one(data: bytes, filename: str, kind: str | None) -> list[Activity]:
     try:
-        return _parse(data, filename, kind)
+        with collector.paused():
+            return _parse(data, filename, kind)
     except ActivityFileError:
         raise
     except Exception as exc:  # a safety net: a damaged file must never reach the runner as a 500
