@@ -131,12 +131,28 @@ def _viewer():
     return current_user if current_user.is_authenticated else None
 
 
+def _viewer_setting(name: str, default: str) -> str:
+    """The viewer's `name` setting, read once per request (a page formats hundreds of values)."""
+    if not has_request_context():
+        return default
+    cache = g.setdefault("_viewer_settings", {})
+    if name not in cache:
+        cache[name] = getattr(_viewer(), name, None) or default
+    return cache[name]
+
+
+def forget_viewer_settings() -> None:
+    """Drop the per-request copy after the viewer's units or time zone change."""
+    if has_request_context():
+        g.pop("_viewer_settings", None)
+
+
 def current_units() -> str:
-    return getattr(_viewer(), "units", None) or "km"
+    return _viewer_setting("units", "km")
 
 
 def current_zone() -> str:
-    return getattr(_viewer(), "timezone", None) or "UTC"
+    return _viewer_setting("timezone", "UTC")
 
 
 def init_app(app: Flask) -> None:

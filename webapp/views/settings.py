@@ -12,6 +12,7 @@ from sqlalchemy import select
 from webapp.db import get_session
 from webapp.forms import UNITS, WEEKDAYS, ButtonForm, SettingsForm, timezones
 from webapp.models import Activity
+from webapp.units import forget_viewer_settings
 from webapp.views.fragments import page_or_fragment, wants_fragment
 from webapp.views.profile import training_summary
 
@@ -82,6 +83,7 @@ def index():
     for name, value in values.items():
         setattr(current_user, name, value)
     get_session().commit()
+    forget_viewer_settings()
     if wants_fragment("settings-form"):
         return _render(form, saved=True)
     flash("Settings saved. This week's plan now follows them.")

@@ -23,6 +23,20 @@ bp.add_app_template_global(
 )
 
 
+class _Fields(dict):
+    """A plan item as the templates read it: `ex['reason']` is None when the item has no reason
+    (a subscript costs the template no call; the plan page reads ~25 fields per exercise)."""
+
+    def __missing__(self, key):
+        return None
+
+
+@bp.app_template_filter("fields")
+def fields(item) -> _Fields:
+    """`{% set ex = ex|fields %}`: the item's keys, with None for any it lacks."""
+    return _Fields(item or {})
+
+
 def _week_view(week: str | None):
     if week is not None:
         try:
