@@ -218,7 +218,8 @@ class ExerciseLogForm(Form):
 def exercise_logs(formdata, exercises: list[dict]) -> tuple[dict[str, dict], list[str]]:
     """({name: detail} for the exercises with something logged, [plain error messages]).
 
-    `exercises` are the plan's exercise dicts (name, and "seconds" for a timed one)."""
+    `exercises` are the plan's exercise dicts (name, "seconds" for a timed one, and
+    "load_per_hand" when its weight is asked per hand)."""
     details, errors = {}, []
     for i, ex in enumerate(exercises):
         form = ExerciseLogForm(formdata, prefix=f"log-{i}-")
@@ -226,6 +227,8 @@ def exercise_logs(formdata, exercises: list[dict]) -> tuple[dict[str, dict], lis
             errors += [f"{ex['name']}: {m[0]}" for m in form.errors.values()]
             continue
         detail = form.detail("seconds" if "seconds" in ex else "reps")
+        if ex.get("load_per_hand") and "load_kg" in detail:
+            detail["load_kg"] *= 2  # asked per hand; the log and the plan keep the pair's total
         if detail:
             details[ex["name"]] = detail
     return details, errors

@@ -16,7 +16,7 @@ from engine.plan.context import PlanContext, Prescription, StateLike, muscle_val
 from engine.plan.dose import Dose, dose_for, lead_in_dose, progression_level
 from engine.plan.fit import NEED
 from engine.plan.gates import felt_damage
-from engine.plan.loads import heavier_owned_kg, load_text, start_load_kg
+from engine.plan.loads import heavier_owned_kg, held, load_text, start_load_kg
 from engine.plan.profile import Profile
 from engine.plan.progress import last_time, next_dose, progress_text
 from engine.plan.reasons import days_text
@@ -99,11 +99,12 @@ class SessionBuilder:
             )
             if kind == "backpack" and "backpack" not in load:
                 load_kg = None  # a lift the block does not load (moderate, holds)
-        words = ""
+        words, per_hand = "", False
         if load_kg and kind == "backpack":
             words = f"a {load_kg:g} kg backpack"
         elif load_kg:
             words = load_text(exercise.name, load_kg, have)
+            per_hand = held(exercise.name, have) == "pair"
         if style is None:
             style = _STYLE_BY_CATEGORY.get(exercise.category, "strength")
         self.needs[exercise.name] = need or NEED.get(exercise.purpose, 3.0)
@@ -123,6 +124,7 @@ class SessionBuilder:
                 rest_s=dose.rest_s,
                 load_kg=load_kg,
                 load_words=words,
+                load_per_hand=per_hand,
                 progress=progress,
                 how_to=exercise.how_to_card(),
                 drawing=exercise.drawing,

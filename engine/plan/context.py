@@ -241,7 +241,8 @@ class Prescription:
     is "power", "strength", "stamina" or "control"; `minutes` the time it takes (its rests
     are shared with `pair_with` when it is done between that exercise's sets); `load_kg` a
     starting external load when body mass and equipment allow one (the total, both hands),
-    `load_words` how to say it ("10 kg per hand", "40 kg", "a 12 kg backpack"); `progress`
+    `load_words` how to say it ("10 kg per hand", "40 kg", "a 12 kg backpack") and
+    `load_per_hand` whether it is said per hand (half of `load_kg` in each); `progress`
     "last time 3 x 8, this time 3 x 10" when the strength log has it.
     """
 
@@ -260,6 +261,7 @@ class Prescription:
     minutes: float = 0.0
     load_kg: float | None = None
     load_words: str = ""
+    load_per_hand: bool = False
     progress: str = ""
     pair_with: str | None = None
     how_to: Mapping[str, Any] = field(default_factory=dict, hash=False)
@@ -275,6 +277,7 @@ class Prescription:
             "load": self.load,
             "load_kg": self.load_kg,
             "load_words": self.load_words,
+            "load_per_hand": self.load_per_hand,
             "rest_s": self.rest_s,
             "style": self.style,
             "minutes": self.minutes,

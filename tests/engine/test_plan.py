@@ -457,12 +457,14 @@ def test_json_has_exactly_the_contract_keys():
     data = recommend(ctx()).to_dict()
     # Issue 15 adds the phase, plan-level notes, the lead-in and the profile to the plan; the
     # minutes, notes, short version and dropped exercises to a session; the plain reason,
-    # how-to, drawing, style, minutes, rest, load in kg, progression and pairing to an exercise.
+    # how-to, drawing, style, minutes, rest, load in kg, progression and pairing to an exercise;
+    # whether the load is said per hand (the log asks it the same way).
     assert set(data) == {"week", "phase", "notes", "lead_in", "profile", "sessions"}
     assert data["week"] == "2026-W48"
     extra = {
         "load_kg",
         "load_words",
+        "load_per_hand",
         "rest_s",
         "style",
         "minutes",

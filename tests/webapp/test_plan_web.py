@@ -220,6 +220,37 @@ def test_what_was_done_per_exercise_is_logged_and_a_bad_number_saves_nothing(app
     assert logged[1:] == names[1:]
 
 
+def test_a_pair_of_dumbbells_is_logged_per_hand_as_the_plan_says_it(app, client, auth):
+    """The plan says "10 kg per hand"; the log asks kg per hand too and keeps the pair's total,
+    so typing the 10 written on each dumbbell does not halve next week's weight."""
+    _runner_with_runs(auth, days=(1, 4))
+    auth.post("/profile", data=PROFILE)
+    plan = _plan(client)
+    week = plan["week"]
+    i, k, ex = next(
+        (i, k, ex)
+        for i, session in enumerate(plan["sessions"])
+        for k, ex in enumerate(session["exercises"])
+        if ex.get("load_per_hand")
+    )
+    assert ex["load_words"] == f"{ex['load_kg'] / 2:g} kg per hand"
+    page = client.get(f"/week/{week}").get_data(as_text=True)
+    field = re.search(rf'<label>([^<]+)<input[^>]*name="log-{k}-load_kg" form="done-form-{i}"'
+                      r'[^>]*placeholder="([^"]+)"', page)
+    assert field and field.groups() == ("Kg per hand ", f"{ex['load_kg'] / 2:g}")
+    names = [e["name"] for e in plan["sessions"][i]["exercises"]]
+    data = {"exercises": names, f"log-{k}-load_kg": "12.5"}
+    html = auth.post(f"/week/{week}/sessions/{i}/done", data=data, headers=HX_PLAN).get_data(
+        as_text=True
+    )
+    (log,) = _rows(app, StrengthLog)
+    assert log.details == {ex["name"]: {"load_kg": 25.0}}
+    assert " · 12.5 kg per hand</p>" in html
+    # A one-dumbbell or barbell lift still asks for the total.
+    single = [e for s in plan["sessions"] for e in s["exercises"] if not e.get("load_per_hand")]
+    assert single and "Extra kg <input" in page
+
+
 def test_each_exercise_on_the_page_has_its_own_log_fields(app, client, auth):
     """The log fields are named by the exercise's place in its session, as the form reads them:
     what is typed under the second exercise is logged for the second exercise."""
