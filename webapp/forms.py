@@ -371,12 +371,13 @@ class ProfileForm(FlaskForm):
     equipment = SelectMultipleField("Equipment", choices=_choices(EQUIPMENT))
 
     def answers(self) -> dict:
-        """The validated answers as RunnerProfile columns (and equipment for User)."""
+        """The validated answers as RunnerProfile columns (and equipment and body_mass_kg, which
+        live on User)."""
         mass = self.body_mass_kg.data
         return {
             "profile_goal": self.goal.data,
             "profile_experience": self.experience.data,
-            "profile_body_mass_kg": None if mass is None else round(float(mass), 1),
+            "body_mass_kg": None if mass is None else round(float(mass), 1),
             "profile_minutes": self.minutes.data,
             "profile_sessions_per_week": self.sessions_per_week.data,
             "equipment": list(self.equipment.data or []) or ["none"],

@@ -263,8 +263,8 @@ class RunnerProfile(Base):
     """The runner's answers to the training profile (engine.plan.Profile's fields).
 
     One row per user, written by the first-run form and Settings; a NULL field was not given
-    and is inferred from the runs each time (engine.plan.infer_profile). Equipment lives on
-    User.equipment.
+    and is inferred from the runs each time (engine.plan.infer_profile). Equipment and body
+    mass live on User (equipment, mass_kg), where Settings and the load model read them.
     """
 
     __tablename__ = "runner_profiles"
@@ -274,7 +274,6 @@ class RunnerProfile(Base):
     )
     profile_goal: Mapped[str | None] = mapped_column(String(16))
     profile_experience: Mapped[str | None] = mapped_column(String(8))
-    profile_body_mass_kg: Mapped[float | None] = mapped_column(Float)
     profile_minutes: Mapped[int | None] = mapped_column(Integer)
     profile_sessions_per_week: Mapped[int | None] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -284,7 +283,6 @@ class RunnerProfile(Base):
         return {
             "goal": self.profile_goal,
             "experience": self.profile_experience,
-            "body_mass_kg": self.profile_body_mass_kg,
             "minutes": self.profile_minutes,
             "sessions_per_week": self.profile_sessions_per_week,
         }

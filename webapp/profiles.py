@@ -34,9 +34,10 @@ def stored_profile(session: Session, user: User) -> RunnerProfile | None:
 
 
 def given_profile(user: User, stored: RunnerProfile | None) -> dict:
-    """infer_profile's `given`: the stored answers, the Settings equipment, and before any
-    goal answer the older Settings focus (speed / endurance) as the goal."""
+    """infer_profile's `given`: the stored answers, the body mass and equipment (on User), and
+    before any goal answer the older Settings focus (speed / endurance) as the goal."""
     given = stored.given() if stored is not None else {}
+    given["body_mass_kg"] = user.mass_kg
     if not given.get("goal") and user.focus in FOCUS_GOAL:
         given["goal"] = FOCUS_GOAL[user.focus]
     given["equipment"] = tuple(user.equipment or ("none",))
@@ -94,9 +95,11 @@ def profile_form_defaults(session: Session, user: User, day: date, zone) -> tupl
 
 
 def save_answers(session: Session, user: User, answers: dict) -> None:
-    """Store the profile form's answers (RunnerProfile columns, and `equipment` on User)."""
+    """Store the profile form's answers (RunnerProfile columns; `equipment` and `body_mass_kg`
+    on User, where the load model reads the mass too: webapp.ingest.athlete_for)."""
     answers = dict(answers)
     user.equipment = answers.pop("equipment", None) or ["none"]
+    user.mass_kg = answers.pop("body_mass_kg", None)
     row = stored_profile(session, user)
     if row is None:
         row = RunnerProfile(user_id=user.id)
@@ -104,8 +107,6 @@ def save_answers(session: Session, user: User, answers: dict) -> None:
     for name, value in answers.items():
         setattr(row, name, value)
     row.updated_at = utcnow()
-    # the load model's athlete (webapp.ingest.athlete_for) reads the same body mass
-    user.mass_kg = answers.get("profile_body_mass_kg")
     goal = answers.get("profile_goal")
     if goal:
         user.focus = planner.Profile(goal=goal).focus  # the older Settings focus follows

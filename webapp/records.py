@@ -84,8 +84,8 @@ def training_json(db, user: User) -> dict:
         .order_by(StrengthLog.week, StrengthLog.session_index)
     )
     answers = None
-    if profile is not None:  # equipment lives on User (the settings' and the profile's answer)
-        answers = {**profile.given(), "equipment": user.equipment}
+    if profile is not None:  # equipment and body mass live on User
+        answers = {**profile.given(), "body_mass_kg": user.mass_kg, "equipment": user.equipment}
         answers["updated_at"] = iso(profile.updated_at)
     return {
         "profile": answers,

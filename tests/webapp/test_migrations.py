@@ -97,3 +97,49 @@ def test_job_uploads_migration_carries_payload_and_results_both_ways(fresh_url):
             assert _json(row.results) == results
     finally:
         engine.dispose()
+
+
+def test_one_body_mass_migration_keeps_the_profiles_answer_both_ways(fresh_url):
+    """0011 keeps one body mass (users.mass_kg): a profile's answer reaches a user without one,
+    a user's own value stays, and a downgrade gives the profile rows their copy back."""
+    from alembic import command
+    from sqlalchemy import text
+
+    url = fresh_url
+    db.upgrade(url, "0010_activity_edited_index")
+    engine = db.make_engine(url)
+    try:
+        with engine.begin() as conn:
+            for email, mass in (("a@example.com", None), ("b@example.com", 80.0)):
+                conn.execute(
+                    text(
+                        "INSERT INTO users (email, password_hash, created_at, units, timezone, "
+                        "week_start, focus, equipment, available_days, weekly_email, "
+                        "email_weekday, email_hour, mass_kg) VALUES (:email, 'x', '2026-01-01', "
+                        "'km', 'UTC', 0, 'general', '[]', '[]', false, 0, 7, :mass)"
+                    ),
+                    {"email": email, "mass": mass},
+                )
+            conn.execute(
+                text(
+                    "INSERT INTO runner_profiles (user_id, profile_body_mass_kg, updated_at) "
+                    "SELECT id, 61.5, '2026-01-01' FROM users"
+                )
+            )
+        db.upgrade(url)
+        with engine.begin() as conn:
+            masses = conn.execute(text("SELECT email, mass_kg FROM users ORDER BY email")).all()
+            assert [tuple(r) for r in masses] == [("a@example.com", 61.5), ("b@example.com", 80.0)]
+            columns = conn.execute(text("SELECT * FROM runner_profiles")).keys()
+            assert "profile_body_mass_kg" not in columns
+        command.downgrade(db.alembic_config(url), "0010_activity_edited_index")
+        with engine.begin() as conn:
+            back = conn.execute(
+                text(
+                    "SELECT u.email, p.profile_body_mass_kg FROM runner_profiles p "
+                    "JOIN users u ON u.id = p.user_id ORDER BY u.email"
+                )
+            ).all()
+            assert [tuple(r) for r in back] == [("a@example.com", 61.5), ("b@example.com", 80.0)]
+    finally:
+        engine.dispose()
