@@ -230,7 +230,8 @@ def day_penalty(day: date, ctx: PlanContext, week: Week) -> tuple[int, list[str]
         notes.append(f"The day before your {what}: keep it light.")
     if day in week.hard_days:
         penalty += 4
-        notes.append("Hard run today: run first and lift at least 6 hours later (Doma 2013).")
+        # The 6 h gap between a hard run and lifting follows Doma 2013 [A].
+        notes.append("Hard run today: run first and lift at least 6 hours later.")
     if (day - timedelta(days=1)) in week.long_days:
         penalty += 2
     return penalty, notes

@@ -150,6 +150,9 @@ def test_plain_reasons_come_first_with_the_numbers_behind_why():
             assert e.why and e.why != e.reason
         for note in plan_of(name).notes:
             assert not JARGON.search(note), note
+        for s in plan_of(name).sessions:
+            for note in s.notes:  # shown under the session's day on the week page
+                assert not JARGON.search(note), (name, note)
 
 
 def test_more_time_keeps_more_and_less_time_keeps_the_biggest_needs():
