@@ -55,9 +55,21 @@ def format_pace(seconds_per_km: float | None, units: str = "km") -> str:
 
 
 def shows_pace(sport: str | None) -> bool:
-    """Runs, walks and hikes are read as a pace (5:12 /km); rides, swims, rowing and the
-    rest as a speed (24.3 km/h)."""
+    """Runs, walks and hikes are read as a pace (5:12 /km); rides, rowing and the rest as a
+    speed (24.3 km/h); swims as a pace per 100 m (format_swim_pace)."""
     return (sport or "") in ON_FOOT_SPORTS
+
+
+METRES_PER_100_YARDS = 91.44
+
+
+def format_swim_pace(seconds_per_km: float | None, units: str = "km") -> str:
+    """2:05 /100 m, or /100 yd in miles mode, as swimmers read it."""
+    if _missing(seconds_per_km) or seconds_per_km <= 0:
+        return "—"
+    if units == "mi":
+        return f"{format_duration(seconds_per_km * METRES_PER_100_YARDS / 1000)} /100 yd"
+    return f"{format_duration(seconds_per_km / 10)} /100 m"
 
 
 def speed_value(seconds_per_km: float | None, units: str = "km") -> float | None:
@@ -162,6 +174,7 @@ def init_app(app: Flask) -> None:
         ),
         "pace": lambda s, units=None: format_pace(s, units or current_units()),
         "speed": lambda s, units=None: format_speed(s, units or current_units()),
+        "swim_pace": lambda s, units=None: format_swim_pace(s, units or current_units()),
         "elevation": lambda m, units=None, with_unit=True: format_elevation(
             m, units or current_units(), with_unit
         ),

@@ -115,6 +115,20 @@ def test_a_ride_is_shown_with_its_speed_not_a_runners_pace(
     assert 'id="pace-h"' not in html  # the fallback SVG draws no pace either
 
 
+@pytest.mark.parametrize("units, pace", [("km", "1:15 /100 m"), ("mi", "1:09 /100 yd")])
+def test_a_swim_is_shown_with_its_pace_per_100(client, auth, db, user, units, pace):
+    """Swimmers read a pace per 100 m (100 yd), not km/h: 1.333 m/s is 1:15 per 100 m."""
+    track = make_track(seconds=1200, speed=4 / 3, start=recent_start(2))
+    [result] = ingest.ingest(db, user, "swim.fit", fit_bytes(track, sport="swimming"))
+    user.units = units
+    db.commit()
+    auth.login()
+    html = client.get(f"/activities/{result.activity_id}").get_data(as_text=True)
+    stats = html.split('<dl class="stats card">')[1].split("</dl>")[0]
+    assert f"<dt>Pace</dt><dd>{pace}</dd>" in stats
+    assert "Speed" not in stats and "GAP" not in stats
+
+
 def test_a_run_and_a_walk_keep_their_pace(client, auth, db, user):
     ids = []
     for sport, pace in (("running", 3.0), ("walking", 1.4)):
