@@ -92,17 +92,22 @@ def test_a_ride_splits_read_their_speed_and_have_no_gap():
     )
 
 
+def _shown(client, auth, db, user, track, sport: str, units: str) -> tuple[str, str]:
+    """(the activity page, its stats card) for `track` imported as `sport`, in `units`."""
+    [result] = ingest.ingest(db, user, f"{sport}.fit", fit_bytes(track, sport=sport))
+    user.units = units
+    db.commit()
+    auth.login()
+    html = client.get(f"/activities/{result.activity_id}").get_data(as_text=True)
+    return html, html.split('<dl class="stats card">')[1].split("</dl>")[0]
+
+
 @pytest.mark.parametrize("units, speed", [("km", "25.2 km/h"), ("mi", "15.7 mph")])
 def test_a_ride_is_shown_with_its_speed_not_a_runners_pace(
     client, auth, db, user, units, speed
 ):
     track = make_track(seconds=1800, speed=7.0, hill_m=30.0, start=recent_start(2))
-    [result] = ingest.ingest(db, user, "ride.fit", fit_bytes(track, sport="cycling"))
-    user.units = units
-    db.commit()
-    auth.login()
-    html = client.get(f"/activities/{result.activity_id}").get_data(as_text=True)
-    stats = html.split('<dl class="stats card">')[1].split("</dl>")[0]
+    html, stats = _shown(client, auth, db, user, track, "cycling", units)
     assert f"<dt>Speed</dt><dd>{speed}</dd>" in stats
     assert "Pace" not in stats and "GAP" not in stats and f"/{units}" not in stats
     splits = html.split('<table class="splits">')[1].split("</table>")[0]
@@ -119,12 +124,7 @@ def test_a_ride_is_shown_with_its_speed_not_a_runners_pace(
 def test_a_swim_is_shown_with_its_pace_per_100(client, auth, db, user, units, pace):
     """Swimmers read a pace per 100 m (100 yd), not km/h: 1.333 m/s is 1:15 per 100 m."""
     track = make_track(seconds=1200, speed=4 / 3, start=recent_start(2))
-    [result] = ingest.ingest(db, user, "swim.fit", fit_bytes(track, sport="swimming"))
-    user.units = units
-    db.commit()
-    auth.login()
-    html = client.get(f"/activities/{result.activity_id}").get_data(as_text=True)
-    stats = html.split('<dl class="stats card">')[1].split("</dl>")[0]
+    _, stats = _shown(client, auth, db, user, track, "swimming", units)
     assert f"<dt>Pace</dt><dd>{pace}</dd>" in stats
     assert "Speed" not in stats and "GAP" not in stats
 
