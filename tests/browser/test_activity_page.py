@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.runners import runner_with
 from tests.browser.test_journey import check, small_targets, tile_server  # noqa: F401
 from tests.browser.test_journey import log_in as journey_log_in
 from tests.importers.samples import fit_bytes, make_track
@@ -22,10 +23,6 @@ TEXT_LINKS = "main a:not(.button):not(.leaflet-control-zoom-in):not(.leaflet-con
 @pytest.fixture
 def miles_runner(app):
     """A runner in miles with a hilly 14 km run, a treadmill run and a triathlon."""
-    from webapp import ingest
-    from webapp.auth import create_user
-    from webapp.db import new_session
-
     hilly = make_track(
         seconds=4668, speed=3.0, hill_m=120.0, hill_period_s=1200.0, start=in_this_week(20)
     )
@@ -40,25 +37,16 @@ def miles_runner(app):
         (2200, 2300, "transition", "generic"),
         (2300, 3001, "running", "generic"),
     ]
-    with app.app_context():
-        session = new_session()
-        user = create_user(session, EMAIL, PASSWORD)
-        user.units = "mi"
-        session.commit()
-        ids = {}
-        for name, data in (
-            ("hilly.fit", fit_bytes(hilly, device_ascent=480.0)),
-            (
-                "treadmill.fit",
-                fit_bytes(treadmill, sub_sport="treadmill", with_gps=False, with_altitude=False),
-            ),
-            ("tri.fit", fit_bytes(tri, sessions=legs)),
-            ("stop-start.fit", fit_bytes(stop_start)),
-        ):
-            results = ingest.ingest(session, user, name, data)
-            ids[name] = [r.activity_id for r in results if r.activity_id]
-        session.commit()
-        session.close()
+    files = [
+        ("hilly.fit", fit_bytes(hilly, device_ascent=480.0)),
+        (
+            "treadmill.fit",
+            fit_bytes(treadmill, sub_sport="treadmill", with_gps=False, with_altitude=False),
+        ),
+        ("tri.fit", fit_bytes(tri, sessions=legs)),
+        ("stop-start.fit", fit_bytes(stop_start)),
+    ]
+    _, ids = runner_with(app, EMAIL, PASSWORD, files, units="mi")
     return ids
 
 

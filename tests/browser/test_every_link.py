@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.browser.runners import runner_with
 from tests.browser.test_every_page import page_urls
 from tests.browser.test_weeks_journey import page_shape
 from tests.webapp.files import recent_start, run_fit
@@ -63,19 +64,12 @@ def follow_links(page, base: str, start: str, hrefs: list[str], seen: set, redo=
 
 
 def test_every_link_and_form_leaves_one_page(app, live_server, page):
-    from webapp import ingest
-    from webapp.auth import create_user
-    from webapp.db import new_session
-
-    with app.app_context():
-        session = new_session()
-        user = create_user(session, "links@example.com", "correct horse battery")
-        session.commit()
-        [result] = ingest.ingest(session, user, "hill.fit", run_fit(recent_start(), hill_m=50))
-        ingest.ingest(session, user, "old.fit", run_fit(recent_start(9)))
-        user_id = user.id
-        session.close()
-    urls = [url for _, url in page_urls(app, result.activity_id, user_id)]
+    files = [
+        ("hill.fit", run_fit(recent_start(), hill_m=50)),
+        ("old.fit", run_fit(recent_start(9))),
+    ]
+    user_id, ids = runner_with(app, "links@example.com", "correct horse battery", files)
+    urls = [url for _, url in page_urls(app, ids["hill.fit"][0], user_id)]
 
     page.set_default_timeout(8000)
     page.goto(live_server + "/auth/login")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.runners import runner_with
 from tests.conftest import ROOT, axe_violations, has_horizontal_scroll
 from tests.webapp.files import in_this_week, recent_start, run_fit
 
@@ -72,26 +73,10 @@ def tile_server(tmp_path):
 @pytest.fixture
 def runner_data(app):
     """A runner with a hilly run this week and four older ones (a trend to draw)."""
-    from webapp import ingest
-    from webapp.auth import create_user
-    from webapp.db import new_session
-
-    with app.app_context():
-        session = new_session()
-        user = create_user(session, EMAIL, PASSWORD)
-        session.commit()
-        ids = []
-        for days in (8, 15, 22, 29):
-            [r] = ingest.ingest(session, user, f"old{days}.fit", run_fit(recent_start(days)))
-            ids.append(r.activity_id)
-        [r] = ingest.ingest(
-            session, user, "hill.fit", run_fit(in_this_week(20), seconds=2700, hill_m=80)
-        )
-        ids.append(r.activity_id)
-        session.commit()
-        user_id = user.id
-        session.close()
-    return {"user_id": user_id, "activity_id": ids[-1]}
+    files = [(f"old{days}.fit", run_fit(recent_start(days))) for days in (8, 15, 22, 29)]
+    files.append(("hill.fit", run_fit(in_this_week(20), seconds=2700, hill_m=80)))
+    user_id, ids = runner_with(app, EMAIL, PASSWORD, files)
+    return {"user_id": user_id, "activity_id": ids["hill.fit"][0]}
 
 
 def log_in(page, live_server, email: str = EMAIL):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.runners import runner_with
 from tests.browser.test_journey import EMAIL, PASSWORD, check, log_in
 from tests.webapp.files import in_this_week, recent_start, run_fit
 
@@ -17,19 +18,10 @@ TWO_SCREENS_PX = 2 * 844
 @pytest.fixture
 def plan_runner(app):
     """A runner with five weeks of runs (one hilly this week) and no profile yet."""
-    from webapp import ingest
-    from webapp.auth import create_user
-    from webapp.db import new_session
-
-    with app.app_context():
-        session = new_session()
-        user = create_user(session, EMAIL, PASSWORD)
-        session.commit()
-        for days in (3, 6, 10, 13, 17, 20, 24, 27, 31):
-            ingest.ingest(session, user, f"r{days}.fit", run_fit(recent_start(days), seconds=2700))
-        ingest.ingest(session, user, "hill.fit", run_fit(in_this_week(20), seconds=2700, hill_m=80))
-        session.commit()
-        session.close()
+    days = (3, 6, 10, 13, 17, 20, 24, 27, 31)
+    files = [(f"r{d}.fit", run_fit(recent_start(d), seconds=2700)) for d in days]
+    files.append(("hill.fit", run_fit(in_this_week(20), seconds=2700, hill_m=80)))
+    runner_with(app, EMAIL, PASSWORD, files)
 
 
 def _bottom_of(page, selector: str) -> float:
