@@ -5,27 +5,15 @@ Each page axe-clean, no CSP refusal, no sideways scroll; screenshots for people 
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import (
-    ARTIFACTS,
-    axe_violations,
-    csp_violations,
-    has_horizontal_scroll,
-    screenshot,
-)
+from tests.browser.steps import looks_right, open_emailed_link
+from tests.conftest import ARTIFACTS, csp_violations
 from tests.webapp.factories import add_account
 from tests.webapp.files import recent_start, run_fit
 
 pytestmark = pytest.mark.browser
-
-
-def looks_right(page, name: str) -> None:
-    assert not has_horizontal_scroll(page), f"{name} scrolls sideways"
-    assert axe_violations(page) == [], name
-    screenshot(page, name)
 
 
 def part(locator, name: str) -> None:
@@ -103,9 +91,9 @@ def test_account_section_email_offer_and_activity_edit_on_a_phone(
     page.get_by_role("button", name="Send the link").click()
     page.get_by_role("heading", name="Check your new email").wait_for()
     looks_right(page, "settings-email-sent")
-    (message,) = smtp_server.to("new-phone@example.com")
-    link = re.search(r"http\S+/settings/email/confirm/\S+", message.get_content()).group(0)
-    page.goto(live_server + urlsplit(link).path)
+    open_emailed_link(
+        page, live_server, smtp_server, "new-phone@example.com", "/settings/email/confirm/"
+    )
     looks_right(page, "settings-email-confirm")
     page.get_by_role("button", name="Use this email").click()
     page.get_by_text("Your email is now new-phone@example.com.").wait_for()

@@ -4,23 +4,16 @@ from __future__ import annotations
 
 import io
 import json
-import re
 import zipfile
-from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import ARTIFACTS, axe_violations, has_horizontal_scroll, screenshot
+from tests.browser.steps import looks_right, open_emailed_link
+from tests.conftest import ARTIFACTS
 from tests.webapp.factories import add_account, bearer
 from tests.webapp.files import recent_start, run_fit
 
 pytestmark = pytest.mark.browser
-
-
-def looks_right(page, name: str) -> None:
-    assert not has_horizontal_scroll(page), f"{name} scrolls sideways"
-    assert axe_violations(page) == [], name
-    screenshot(page, name)
 
 
 def test_reset_password_tokens_export_and_delete_on_a_phone(app, live_server, smtp_server, page):
@@ -43,9 +36,7 @@ def test_reset_password_tokens_export_and_delete_on_a_phone(app, live_server, sm
     page.get_by_role("button", name="Send the link").click()
     page.get_by_role("heading", name="Check your email").wait_for()
     looks_right(page, "password-sent")
-    (message,) = smtp_server.to("phone@example.com")
-    link = re.search(r"http\S+/password/reset/\S+", message.get_content()).group(0)
-    page.goto(live_server + urlsplit(link).path)
+    open_emailed_link(page, live_server, smtp_server, "phone@example.com", "/password/reset/")
     looks_right(page, "password-reset")
     page.get_by_label("New password").fill("a brand new password")
     page.get_by_label("The same password again").fill("a brand new password")
