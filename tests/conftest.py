@@ -164,6 +164,27 @@ def app_config(database, tmp_path) -> dict:
     }
 
 
+@pytest.fixture(autouse=True)
+def _dispose_engines(monkeypatch):
+    """Every engine a test makes (the `app` fixture's, an app a test builds for itself, a
+    migration check) is disposed when the test ends: no pooled connection is left for the
+    garbage collector to close in some later test."""
+    from webapp import db
+
+    made = []
+    real = db.make_engine
+
+    def tracked(url: str):
+        engine = real(url)
+        made.append(engine)
+        return engine
+
+    monkeypatch.setattr(db, "make_engine", tracked)
+    yield
+    for engine in made:
+        engine.dispose()
+
+
 @pytest.fixture
 def app(app_config, database):
     from webapp import create_app
