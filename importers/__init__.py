@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from importers import archive, collector, export_index, fit, gpx, limits, tcx
+from importers import archive, collector, export_index, fit, gpx, limits, tcx, xmlsafe
 from importers.activity import Activity
 from importers.errors import (
     ActivityFileError,
@@ -84,7 +84,7 @@ def detect(data: bytes) -> str | None:
         return "gz"
     if archive.is_zip(data):
         return "zip"
-    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    head = xmlsafe.as_utf8(data[:4096]).lstrip(b"\xef\xbb\xbf \t\r\n")  # UTF-16 too
     if head.startswith(b"<"):
         m = _ROOT.search(_COMMENT.sub(b"", head))
         if m:

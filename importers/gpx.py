@@ -30,7 +30,7 @@ from importers.limits import prescan_xml
 from importers.plausibility import CHANNELS, Track, clean
 from importers.sports import counts_steps, guess_sport, word_sport
 from importers.summary import cumulative_distance, moving_mask_from_gaps, summarise
-from importers.xmlsafe import decode_text, local, refuse_dtd, strip_prolog
+from importers.xmlsafe import as_utf8, decode_text, local, refuse_dtd, strip_prolog
 
 gpxpy.parser.mod_etree = stdlib_et  # private switch: never lxml (see house-style.md)
 
@@ -41,7 +41,7 @@ _POWER_TAGS = frozenset({"power", "watts"})
 
 
 def parse(data: bytes, filename: str | None = None) -> list[Activity]:
-    data = strip_prolog(data)  # Strava's bulk export writes spaces before <?xml
+    data = strip_prolog(as_utf8(data))  # Strava's bulk export writes spaces before <?xml
     refuse_dtd(data, "GPX", filename)
     text = decode_text(data)
     prescan_xml(text, "GPX", filename)  # depth, size and DTD, before gpxpy builds a tree

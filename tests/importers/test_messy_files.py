@@ -45,6 +45,19 @@ def test_whitespace_or_bom_before_xml_declaration(kind, prefix):
         assert _close(act.distance_m, RUN_M) and _close(act.moving_time_s, 1799, 0.02)
 
 
+@pytest.mark.parametrize("kind", ["gpx", "tcx"])
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be", "utf-8"])
+def test_utf16_documents_and_utf8_declared_as_utf16(kind, codec):
+    """Windows tools write UTF-16 (with or without a byte-order mark); a .NET StringWriter
+    writes UTF-8 under a declaration that says UTF-16."""
+    track = make_track(1799)
+    text = gpx_text(track) if kind == "gpx" else tcx_text(track)
+    data = text.replace('encoding="UTF-8"', 'encoding="utf-16"').encode(codec)
+    for blob, name in ((data, f"1001.{kind}"), (_zip({f"1001.{kind}": data}), "export.zip")):
+        [act] = importers.load(blob, name)
+        assert _close(act.distance_m, RUN_M) and _close(act.moving_time_s, 1799, 0.02)
+
+
 def test_gpx_points_without_position_are_skipped_with_a_note():
     track = make_track(600)
     text = gpx_text(track)
