@@ -7,7 +7,8 @@ The points of every track go through the plausibility pass (importers/plausibili
 also splits the file into outings (tracks or gaps hours apart); a new segment or a new track
 of the same outing is a pause (no distance or moving time is counted across it). Points
 without a position are left out with a note; a 1.0 file with 1.1 extensions keeps them.
-A route or a track without times cannot be counted and is refused with a message that says so.
+A route whose points carry times is read as a track when the file has no timed track; a
+route or a track without times cannot be counted and is refused with a message that says so.
 """
 
 from __future__ import annotations
@@ -141,9 +142,15 @@ def _declare_prefixes(text: str) -> tuple[str, list[str]]:
 
 def _activities(doc: gpxpy.gpx.GPX, filename: str | None, warnings: list[str]) -> list[Activity]:
     """One Activity per outing: every track's points through the plausibility pass."""
-    words = [tr.type for tr in doc.tracks if tr.type]
-    names = [tr.name for tr in doc.tracks if tr.name]
-    track, untimed = _collect(doc)
+    paths = _recorded(doc)
+    words = [tr.type for tr in paths if tr.type]
+    names = [tr.name for tr in paths if tr.name]
+    track, untimed = _collect(paths)
+    if paths is doc.routes:
+        warnings.append(
+            "This GPX file holds the recording as a route with times instead of a track; "
+            "Legday read the route."
+        )
     if untimed > track.t.shape[0]:
         track = _collect_nothing()  # a few stray times on a route do not make it an activity
     if not track.t.shape[0]:
@@ -171,19 +178,37 @@ def _collect_nothing() -> Track:
     return Track(empty, {k: empty for k in CHANNELS}, np.zeros(0, dtype=bool))
 
 
-def _collect(doc: gpxpy.gpx.GPX) -> tuple[Track, int]:
-    """Every timed point of every track (file order) and the count of points without time."""
+def _recorded(doc: gpxpy.gpx.GPX) -> list:
+    """The tracks; the routes instead when no track point has a time but route points do (some
+    apps and converters write a recorded activity as a <rte> whose points carry times)."""
+    if any(p.time is not None for tr in doc.tracks for seg in tr.segments for p in seg.points):
+        return doc.tracks
+    if any(p.time is not None for r in doc.routes for p in r.points):
+        return doc.routes
+    return doc.tracks
+
+
+def _points_of(path: gpxpy.gpx.GPXTrack | gpxpy.gpx.GPXRoute) -> list[list]:
+    """The point lists of a track's segments, or of a route (one list)."""
+    if isinstance(path, gpxpy.gpx.GPXRoute):
+        return [path.points]
+    return [segment.points for segment in path.segments]
+
+
+def _collect(paths: list) -> tuple[Track, int]:
+    """Every timed point of every track or route (file order) and the count of points without
+    time."""
     times: list[datetime] = []
     cols: dict[str, list] = {k: [] for k in ("lat", "lon", "alt", "hr", "cad", "power")}
     brk: list[bool] = []
     new_trk: list[bool] = []
     untimed = 0
     tag_kind: dict[object, str] = {}
-    for track in doc.tracks:
+    for track in paths:
         first_of_track = True
-        for segment in track.segments:
-            timed = [p for p in segment.points if p.time is not None]
-            untimed += len(segment.points) - len(timed)
+        for points in _points_of(track):
+            timed = [p for p in points if p.time is not None]
+            untimed += len(points) - len(timed)
             if not timed:
                 continue
             times += map(_TIME, timed)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import json
 import math
+import re
 from datetime import timedelta
 
 import pytest
@@ -144,6 +145,21 @@ def test_two_trk_days_apart_are_two_activities():
     assert _close(acts[0].distance_m, RUN_M) and _close(acts[0].moving_time_s, 1799, 0.02)
     assert _close(acts[1].distance_m, 2399 * 3.2) and _close(acts[1].moving_time_s, 2399, 0.02)
     assert acts[1].start_time - acts[0].start_time > timedelta(days=3)
+
+
+def _as_route(gpx: str) -> str:
+    """The GPX with every <trk> written as a <rte> (its points, times included, as <rtept>)."""
+    gpx = re.sub(r"</?trkseg>", "", gpx)
+    return gpx.replace("trkpt", "rtept").replace("<trk>", "<rte>").replace("</trk>", "</rte>")
+
+
+def test_a_recording_written_as_routes_with_times_is_read():
+    [act] = importers.load(_as_route(gpx_text(make_track(1799))).encode(), "route.gpx")
+    assert _close(act.distance_m, RUN_M) and _close(act.moving_time_s, 1799, 0.02)
+    assert act.avg_heart_rate is not None and act.sport == "running"
+    assert any("route with times" in w for w in act.warnings)
+    two = importers.load(_as_route(_two_tracks(timedelta(days=3))).encode(), "routes.gpx")
+    assert _close(two[0].distance_m, RUN_M) and _close(two[1].distance_m, 2399 * 3.2)
 
 
 def test_one_outing_split_into_tracks_stays_one():
