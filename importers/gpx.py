@@ -69,11 +69,14 @@ def parse(data: bytes, filename: str | None = None) -> list[Activity]:
 
 
 def _repaired(text: str, warnings: list[str]) -> gpxpy.gpx.GPX | None:
-    """The document after the repairs that apply (undeclared prefixes, points without a
-    position), each named in `warnings`; None when it still cannot be read."""
+    """The document after the repairs that apply (undeclared prefixes, numbers written with a
+    decimal comma or unreadable, points without a position), each named in `warnings`; None
+    when it still cannot be read."""
     text, missing = _declare_prefixes(text)
+    text, commas = _COMMA_NUMBER.subn(r"\g<1>\g<2>.\g<3>", text)
+    text, unreadable = _drop_unreadable_values(text)
     text, unplaced = _drop_unplaced(text)
-    if not missing and not unplaced:
+    if not missing and not commas and not unreadable and not unplaced:
         return None
     try:
         doc = gpxpy.parse(text)
@@ -84,25 +87,71 @@ def _repaired(text: str, warnings: list[str]) -> gpxpy.gpx.GPX | None:
             f"This GPX file uses namespace prefixes it never declares "
             f"({', '.join(missing)}); Legday read it anyway."
         )
+    if commas:
+        warnings.append(
+            f"{commas:,} numbers in this GPX file are written with a decimal comma; Legday read "
+            "them anyway."
+        )
+    if unreadable:
+        warnings.append(f"{unreadable:,} unreadable values (not numbers) were left out.")
     if unplaced:
         warnings.append(
-            f"{unplaced:,} track points without a position (recorded before the GPS had a fix) "
-            "were left out."
+            f"{unplaced:,} track points without a position (recorded before the GPS had a fix, "
+            "or unreadable) were left out."
         )
     return doc
 
 
-_TRKPT = re.compile(r"<trkpt\b([^>]*?)(/>|>.*?</trkpt\s*>)", re.S)
-_LAT_LON = (re.compile(r"\blat\s*="), re.compile(r"\blon\s*="))
+# a point's coordinates or a number element of GPX written as "45,123" (a program that wrote
+# numbers in its user's locale); not in extensions, where a comma may separate values
+_NUMBER_TAGS = "ele|magvar|geoidheight|hdop|vdop|pdop|ageofdgpsdata|course|speed"
+_COMMA_NUMBER = re.compile(
+    rf"""(\b(?:lat|lon)\s*=\s*["']\s*|<(?:{_NUMBER_TAGS})>\s*)(-?\d+),(\d+)(?=\s*["'<])"""
+)
+_NUMBER_ELEMENT = re.compile(rf"<({_NUMBER_TAGS}|sat|dgpsid)>([^<]*)</\1\s*>")
 
 
-def _drop_unplaced(text: str) -> tuple[str, int]:
-    """The text without the <trkpt> elements that lack lat or lon, and how many there were."""
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _drop_unreadable_values(text: str) -> tuple[str, int]:
+    """The text without the GPX number elements (<ele>, <hdop>...) that hold no number, which
+    gpxpy refuses the whole file for, and how many there were; an empty one stays (gpxpy
+    reads it as none)."""
     dropped = 0
 
     def keep(m: re.Match) -> str:
         nonlocal dropped
-        if all(p.search(m.group(1)) for p in _LAT_LON):
+        value = m.group(2).strip()
+        if not value or _is_number(value):
+            return m.group(0)
+        dropped += 1
+        return ""
+
+    return _NUMBER_ELEMENT.sub(keep, text), dropped
+
+
+_TRKPT = re.compile(r"<trkpt\b([^>]*?)(/>|>.*?</trkpt\s*>)", re.S)
+_LAT_LON = (
+    re.compile(r"""\blat\s*=\s*(["'])([^"']*)\1"""),
+    re.compile(r"""\blon\s*=\s*(["'])([^"']*)\1"""),
+)
+
+
+def _drop_unplaced(text: str) -> tuple[str, int]:
+    """The text without the <trkpt> elements that lack lat or lon or whose lat or lon is not a
+    number, and how many there were."""
+    dropped = 0
+
+    def keep(m: re.Match) -> str:
+        nonlocal dropped
+        found = [p.search(m.group(1)) for p in _LAT_LON]
+        if all(f is not None and _is_number(f.group(2)) for f in found):
             return m.group(0)
         dropped += 1
         return ""

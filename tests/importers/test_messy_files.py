@@ -76,6 +76,24 @@ def test_gpx_points_without_position_are_skipped_with_a_note():
     assert any("2 track points without a position" in w for w in act.warnings)
 
 
+def test_gpx_numbers_with_a_decimal_comma_or_unreadable_are_repaired_not_refused():
+    track = make_track(1799)
+    text = gpx_text(track)
+    comma = re.sub(r'(lat|lon)="(-?\d+)\.(\d+)"', r'\1="\2,\3"', text)
+    comma = re.sub(r"<ele>(\d+)\.(\d)</ele>", r"<ele>\1,\2</ele>", comma)
+    [act] = importers.load(comma.encode(), "locale.gpx")
+    assert _close(act.distance_m, RUN_M) and act.series.altitude_m is not None
+    assert any("decimal comma" in w for w in act.warnings)
+    points = re.findall(r"<trkpt.*?</trkpt>", text)
+    odd = points[500].replace('lat="', 'lat="n/a', 1)
+    junk = points[900].replace("<ele>", "<ele>?").replace("<time>", "<hdop>-</hdop><time>")
+    text = text.replace(points[500], odd).replace(points[900], junk)
+    [act] = importers.load(text.encode(), "junk.gpx")
+    assert _close(act.distance_m, RUN_M) and _close(act.moving_time_s, 1799, 0.02)
+    assert any("1 track points without a position" in w for w in act.warnings)
+    assert any("2 unreadable values" in w for w in act.warnings)
+
+
 def _fit_without_record_times(distance_m: float, timer_s: float) -> bytes:
     """A FIT whose records carry no timestamp (all invalid) but whose session has totals."""
     enc = Encoder()
