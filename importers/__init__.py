@@ -217,8 +217,12 @@ _READ_SUFFIXES = (*ACTIVITY_SUFFIXES, ".gz", ".zip")
 
 
 def _wanted(name: str) -> bool:
-    """Read a member named like an activity file or an archive, or with no suffix at all."""
+    """Read a member named like an activity file or an archive, or with no suffix at all; never
+    the resource forks macOS adds to the zips it makes (`__MACOSX/`, `._run.fit`), which are
+    named like the files they belong to but hold no activity."""
     base = name.rsplit("/", 1)[-1].lower()
+    if base.startswith("._") or name.startswith("__MACOSX/") or "/__MACOSX/" in name:
+        return False
     return "." not in base or base.endswith(_READ_SUFFIXES)
 
 

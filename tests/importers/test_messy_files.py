@@ -223,6 +223,25 @@ def test_non_activity_members_are_skipped_before_any_size_limit():
     assert not any(r.error for r in results)
 
 
+def test_macos_resource_forks_in_a_zip_are_skipped_not_errors():
+    fork = b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        " + bytes(200)
+    data = _zip(
+        {
+            "runs/1001.fit": fit_bytes(make_track(600)),
+            "__MACOSX/runs/._1001.fit": fork,
+            "runs/._1002.GPX": fork,
+            "runs/1002.GPX": gpx_text(make_track(600)).encode(),
+        }
+    )
+    results = list(importers.iter_load(data, "Archive.zip"))
+    assert not [r.source_name for r in results if r.error]
+    assert sorted(r.source_name for r in results if r.skipped) == [
+        "__MACOSX/runs/._1001.fit",
+        "runs/._1002.GPX",
+    ]
+    assert len(importers.load(data, "Archive.zip")) == 2
+
+
 def test_inspect_json_prints_one_object_per_skipped_member(tmp_path):
     path = tmp_path / "export.zip"
     path.write_bytes(
