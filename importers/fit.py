@@ -12,6 +12,7 @@ and is refused otherwise.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from datetime import UTC, datetime
 from functools import partial
@@ -19,15 +20,17 @@ from functools import partial
 import fitdecode
 import numpy as np
 
-from importers.activity import RUN_SPORTS, Activity, Series
+from importers.activity import RUN_SPORTS, Activity, DeviceTotals, Series
 from importers.devices import fit_device_name
 from importers.errors import ActivityFileError, CorruptFile, NoActivityData
 from importers.fit_timer import moving_mask, remove_clock_jumps, timer_periods
 from importers.fit_totals import (
     FIT_EPOCH_S,
+    LAP_FIELDS,
     fit_seconds,
     from_sessions,
     header_says_empty,
+    lap_totals,
     session_totals,
 )
 from importers.limits import check_activity_count, check_samples
@@ -90,6 +93,7 @@ class _Decoded:
         self.cad: list = []
         self.power: list = []
         self.sessions: list[dict] = []
+        self.laps: list[dict] = []
         self.timer: list[tuple[float, bool]] = []  # (time, running after this event)
         self.sport: dict = {}
         self.sport_names: list[tuple[object, str]] = []  # (FIT sport, name) of each sport msg
@@ -156,6 +160,9 @@ def _decode(data: bytes, filename: str | None) -> tuple[_Decoded, str | None]:
             elif name == "event":
                 _add_event(out, frame)
                 check_samples(len(out.timer), "FIT", filename)
+            elif name == "lap":
+                out.laps.append({f: _get(frame, f) for f in LAP_FIELDS})
+                check_samples(len(out.laps), "FIT", filename)
             elif name == "session":
                 out.sessions.append({f: _get(frame, f) for f in _SESSION_FIELDS})
                 check_activity_count(len(out.sessions), "FIT", filename)
@@ -289,6 +296,13 @@ def parse(data: bytes, filename: str | None = None) -> list[Activity]:
     return activities
 
 
+def _with_lap_distance(session: DeviceTotals, laps: DeviceTotals | None) -> DeviceTotals:
+    """The session's totals, with the laps' distance when the session has none."""
+    if session.distance_m is not None or laps is None or laps.distance_m is None:
+        return session
+    return dataclasses.replace(session, distance_m=laps.distance_m)
+
+
 def _leg_name(dec: _Decoded, info: dict) -> str | None:
     """The sport message's name ("Trail Run") for this session: in a multisport file only the
     name given to this leg's sport, so that the swim and the bike are not called "Run"."""
@@ -420,9 +434,9 @@ def _activity(
         power_w=cut("power"),
         moving=moving,
     )
-    totals = None
+    totals = lap_totals(dec.laps, t0, t_end)  # a file cut off before its session has laps
     if session is not None:
-        totals = session_totals(info)
+        totals = _with_lap_distance(session_totals(info), totals)
         if (
             totals.timer_time_s is not None
             and totals.elapsed_time_s is not None
