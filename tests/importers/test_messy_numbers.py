@@ -118,6 +118,20 @@ def test_fit_speed_without_distance_is_integrated():
     assert any("integral" in w for w in act.warnings)
 
 
+def test_fit_records_without_speed_are_not_standing_still():
+    """A treadmill file whose records alternate: speed on one, heart rate only on the next."""
+    enc = Encoder()
+    enc.on_mesg(
+        MESG["FILE_ID"],
+        {"type": "activity", "manufacturer": "development", "product": 1, "time_created": START},
+    )
+    for s in range(1801):
+        field = {"enhanced_speed": 3.0} if s % 2 == 0 else {"heart_rate": 140}
+        enc.on_mesg(MESG["RECORD"], {"timestamp": START + timedelta(seconds=s)} | field)
+    [act] = importers.load(enc.close(), "treadmill.fit")
+    assert _close(act.distance_m, 5400.0) and _close(act.moving_time_s, 1800.0, 0.02)
+
+
 def _fit_distance_in_laps_only(with_session: bool) -> bytes:
     """A foot-pod FIT: records with heart rate only, 3 laps of 600 s and 1,800 m each; the
     session (when written) has no distance."""
