@@ -7,7 +7,8 @@ session's totals are kept as `device_totals`.
 Damaged files: a bad checksum, an undefined message or a broken header is refused
 (`CorruptFile`); a file cut off in the middle (an interrupted write or upload) keeps the records
 before the cut when there are at least `MIN_KEPT_RECORDS` of them, with a warning that says so,
-and is refused otherwise.
+and is refused otherwise. Bytes after the file's closing checksum that are not another FIT file
+(zero padding) are ignored; other such bytes are named in a warning.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from importers.devices import fit_device_name
 from importers.errors import ActivityFileError, CorruptFile, NoActivityData
 from importers.fit_timer import moving_mask, remove_clock_jumps, timer_periods
 from importers.fit_totals import (
+    FIT_CRC_BYTES,
     FIT_EPOCH_S,
     LAP_FIELDS,
     fit_seconds,
@@ -149,9 +151,14 @@ def _decode(data: bytes, filename: str | None) -> tuple[_Decoded, str | None]:
         error_handling=fitdecode.ErrorHandling.IGNORE,
     )
     data_message = fitdecode.FitDataMessage
+    ended = False  # a whole FIT file (its closing checksum) was read: more would be chained
+    end = 0  # where the FIT files read so far end
     try:
         for frame in reader:
             if type(frame) is not data_message:
+                ended = type(frame) is fitdecode.FitCRC
+                if type(frame) is fitdecode.FitHeader:
+                    end += frame.header_size + frame.body_size + FIT_CRC_BYTES
                 continue
             name = frame.name
             if name == "record":
@@ -192,6 +199,15 @@ def _decode(data: bytes, filename: str | None) -> tuple[_Decoded, str | None]:
             filename=filename,
         ) from exc
     except fitdecode.FitHeaderError as exc:
+        if ended and out.ts:
+            # bytes after the end that are not another FIT file: the zero padding some devices
+            # and transfer tools leave says nothing; anything else is named
+            if not data[end:].strip(b"\x00"):
+                return out, None
+            return out, (
+                f"This FIT file ends with {len(data) - end:,} bytes that are not FIT data; "
+                "they were left out."
+            )
         raise CorruptFile(
             "This FIT file has a damaged header and cannot be read. "
             "Export it again from your watch or app.",

@@ -134,6 +134,17 @@ def test_fit_header_with_data_size_zero_says_so():
     assert "checksum" not in str(info.value)
 
 
+@pytest.mark.parametrize("tail", [bytes(3), bytes(512), b"\xff" * 37])
+def test_fit_with_padding_after_its_end_is_read(tail):
+    data = fit_bytes(make_track(1799))
+    [act] = importers.load(data + tail, "padded.fit")
+    assert _close(act.distance_m, RUN_M) and _close(act.moving_time_s, 1799, 0.02)
+    assert act.device_totals is not None
+    said = [w for w in act.warnings if "bytes that are not FIT data" in w]
+    named = f"This FIT file ends with {len(tail)} bytes that are not FIT data; they were left out."
+    assert said == ([named] if tail.strip(b"\x00") else [])  # zero padding says nothing
+
+
 # --- 4. channels lost by the library --------------------------------------------------------
 
 
