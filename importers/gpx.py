@@ -55,6 +55,7 @@ def parse(data: bytes, filename: str | None = None) -> list[Activity]:
         )
     warnings: list[str] = []
     text = _as_11_if_extended(text)
+    text = _tidy_times(text)
     try:
         doc = gpxpy.parse(text)
     except Exception as exc:  # gpxpy raises GPXXMLSyntaxException, GPXException, ValueError...
@@ -168,6 +169,20 @@ def _as_11_if_extended(text: str) -> str:
     if "<extensions" not in text:
         return text
     return _VERSION_10.sub(r"\g<1>1.1\g<2>", text, count=1)
+
+
+# a <time> whose text gpxpy's pattern refuses, so that it drops the time: spaces or line breaks
+# around it (a pretty-printed file), a lower-case "z"; written to start with its literal
+_UNTIDY_TIME = re.compile(r"<time>(?:\s|[^<]*?(?:z|\s)</time>)")
+_TIME_TEXT = re.compile(r"<time>\s*([^<]*?)\s*</time>")
+
+
+def _tidy_times(text: str) -> str:
+    """The text with every <time> trimmed and in upper case ("2024-05-01T07:00:00Z"), when
+    one of them needs it (else the text itself)."""
+    if _UNTIDY_TIME.search(text) is None:
+        return text
+    return _TIME_TEXT.sub(lambda m: f"<time>{m.group(1).upper()}</time>", text)
 
 
 # r"\sxmlns[^=]{200}", written to start with its literal so that the search skips to each "xmlns"

@@ -94,6 +94,18 @@ def test_gpx_numbers_with_a_decimal_comma_or_unreadable_are_repaired_not_refused
     assert any("2 unreadable values" in w for w in act.warnings)
 
 
+@pytest.mark.parametrize(
+    "pattern", ["<time>\n    {}Z\n  </time>", "<time> {}Z </time>", "<time>{}z</time>"]
+)
+def test_gpx_times_with_spaces_around_or_a_lower_case_z_are_read(pattern):
+    text = re.sub(
+        r"<time>([^<]*)Z</time>", lambda m: pattern.format(m.group(1)), gpx_text(make_track(1799))
+    )
+    [act] = importers.load(text.encode(), "pretty.gpx")
+    assert _close(act.distance_m, RUN_M) and _close(act.moving_time_s, 1799, 0.02)
+    assert act.start_time == START and not act.warnings
+
+
 def _fit_without_record_times(distance_m: float, timer_s: float) -> bytes:
     """A FIT whose records carry no timestamp (all invalid) but whose session has totals."""
     enc = Encoder()
