@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from importers import archive, collector, export_index, fit, gpx, limits, tcx
+from importers import archive, collector, export_index, fit, gpx, limits, tcx, xmlsafe
 from importers.activity import Activity
 from importers.errors import (
     ActivityFileError,
@@ -84,7 +84,7 @@ def detect(data: bytes) -> str | None:
         return "gz"
     if archive.is_zip(data):
         return "zip"
-    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    head = xmlsafe.as_utf8(data[:4096]).lstrip(b"\xef\xbb\xbf \t\r\n")  # UTF-16 too
     if head.startswith(b"<"):
         m = _ROOT.search(_COMMENT.sub(b"", head))
         if m:
@@ -217,8 +217,12 @@ _READ_SUFFIXES = (*ACTIVITY_SUFFIXES, ".gz", ".zip")
 
 
 def _wanted(name: str) -> bool:
-    """Read a member named like an activity file or an archive, or with no suffix at all."""
+    """Read a member named like an activity file or an archive, or with no suffix at all; never
+    the resource forks macOS adds to the zips it makes (`__MACOSX/`, `._run.fit`), which are
+    named like the files they belong to but hold no activity."""
     base = name.rsplit("/", 1)[-1].lower()
+    if base.startswith("._") or name.startswith("__MACOSX/") or "/__MACOSX/" in name:
+        return False
     return "." not in base or base.endswith(_READ_SUFFIXES)
 
 

@@ -7,11 +7,13 @@ session's totals are kept as `device_totals`.
 Damaged files: a bad checksum, an undefined message or a broken header is refused
 (`CorruptFile`); a file cut off in the middle (an interrupted write or upload) keeps the records
 before the cut when there are at least `MIN_KEPT_RECORDS` of them, with a warning that says so,
-and is refused otherwise.
+and is refused otherwise. Bytes after the file's closing checksum that are not another FIT file
+(zero padding) are ignored; other such bytes are named in a warning.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from datetime import UTC, datetime
 from functools import partial
@@ -19,15 +21,18 @@ from functools import partial
 import fitdecode
 import numpy as np
 
-from importers.activity import RUN_SPORTS, Activity, Series
+from importers.activity import RUN_SPORTS, Activity, DeviceTotals, Series
 from importers.devices import fit_device_name
 from importers.errors import ActivityFileError, CorruptFile, NoActivityData
 from importers.fit_timer import moving_mask, remove_clock_jumps, timer_periods
 from importers.fit_totals import (
+    FIT_CRC_BYTES,
     FIT_EPOCH_S,
+    LAP_FIELDS,
     fit_seconds,
     from_sessions,
     header_says_empty,
+    lap_totals,
     session_totals,
 )
 from importers.limits import check_activity_count, check_samples
@@ -90,6 +95,7 @@ class _Decoded:
         self.cad: list = []
         self.power: list = []
         self.sessions: list[dict] = []
+        self.laps: list[dict] = []
         self.timer: list[tuple[float, bool]] = []  # (time, running after this event)
         self.sport: dict = {}
         self.sport_names: list[tuple[object, str]] = []  # (FIT sport, name) of each sport msg
@@ -145,9 +151,14 @@ def _decode(data: bytes, filename: str | None) -> tuple[_Decoded, str | None]:
         error_handling=fitdecode.ErrorHandling.IGNORE,
     )
     data_message = fitdecode.FitDataMessage
+    ended = False  # a whole FIT file (its closing checksum) was read: more would be chained
+    end = 0  # where the FIT files read so far end
     try:
         for frame in reader:
             if type(frame) is not data_message:
+                ended = type(frame) is fitdecode.FitCRC
+                if type(frame) is fitdecode.FitHeader:
+                    end += frame.header_size + frame.body_size + FIT_CRC_BYTES
                 continue
             name = frame.name
             if name == "record":
@@ -156,6 +167,9 @@ def _decode(data: bytes, filename: str | None) -> tuple[_Decoded, str | None]:
             elif name == "event":
                 _add_event(out, frame)
                 check_samples(len(out.timer), "FIT", filename)
+            elif name == "lap":
+                out.laps.append({f: _get(frame, f) for f in LAP_FIELDS})
+                check_samples(len(out.laps), "FIT", filename)
             elif name == "session":
                 out.sessions.append({f: _get(frame, f) for f in _SESSION_FIELDS})
                 check_activity_count(len(out.sessions), "FIT", filename)
@@ -185,6 +199,15 @@ def _decode(data: bytes, filename: str | None) -> tuple[_Decoded, str | None]:
             filename=filename,
         ) from exc
     except fitdecode.FitHeaderError as exc:
+        if ended and out.ts:
+            # bytes after the end that are not another FIT file: the zero padding some devices
+            # and transfer tools leave says nothing; anything else is named
+            if not data[end:].strip(b"\x00"):
+                return out, None
+            return out, (
+                f"This FIT file ends with {len(data) - end:,} bytes that are not FIT data; "
+                "they were left out."
+            )
         raise CorruptFile(
             "This FIT file has a damaged header and cannot be read. "
             "Export it again from your watch or app.",
@@ -287,6 +310,13 @@ def parse(data: bytes, filename: str | None = None) -> list[Activity]:
     if not activities:
         raise NoActivityData("This FIT file holds no activity samples.", filename=filename)
     return activities
+
+
+def _with_lap_distance(session: DeviceTotals, laps: DeviceTotals | None) -> DeviceTotals:
+    """The session's totals, with the laps' distance when the session has none."""
+    if session.distance_m is not None or laps is None or laps.distance_m is None:
+        return session
+    return dataclasses.replace(session, distance_m=laps.distance_m)
 
 
 def _leg_name(dec: _Decoded, info: dict) -> str | None:
@@ -420,9 +450,9 @@ def _activity(
         power_w=cut("power"),
         moving=moving,
     )
-    totals = None
+    totals = lap_totals(dec.laps, t0, t_end)  # a file cut off before its session has laps
     if session is not None:
-        totals = session_totals(info)
+        totals = _with_lap_distance(session_totals(info), totals)
         if (
             totals.timer_time_s is not None
             and totals.elapsed_time_s is not None

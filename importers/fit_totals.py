@@ -1,9 +1,13 @@
 """The FIT session message as a source of figures, and a header that lost its data size.
 
     session_totals(info) -> DeviceTotals                 (source "session")
+    lap_totals(laps, t0, t1) -> DeviceTotals | None      (source "laps")
     from_sessions(sessions, sport_of, meta) -> list[Activity]    (records unusable)
     header_says_empty(data) -> bool
 
+A FIT without a session message (cut off before it), or whose session has no distance, takes
+the sums of its lap messages instead (a foot pod or treadmill file can hold the distance in its
+laps only).
 A FIT whose records all lack a valid timestamp (or that has no records) but whose session
 holds the totals gives one activity per session from those totals, at an even pace, with a
 note. A FIT header whose data size is 0 while records follow (the watch did not finish
@@ -42,6 +46,30 @@ def session_totals(info: dict) -> DeviceTotals:
         avg_heart_rate=finite_or_none(info.get("avg_heart_rate")),
         max_heart_rate=finite_or_none(info.get("max_heart_rate")),
         source="session",
+    )
+
+
+LAP_FIELDS = ("start_time", "total_elapsed_time", "total_timer_time", "total_distance")
+
+
+def lap_totals(laps: list[dict], t0: float, t1: float) -> DeviceTotals | None:
+    """The sums of the lap messages that start between t0 and t1 (Unix seconds), as the
+    device's totals (source "laps"); None when no such lap has a distance or a timer."""
+    distance = timer = elapsed = 0.0
+    for lap in laps:
+        start = fit_seconds(lap.get("start_time"))
+        if start is None or not t0 - 1.0 <= start <= t1 + 1.0:
+            continue
+        distance += finite_or_none(lap.get("total_distance")) or 0.0
+        timer += finite_or_none(lap.get("total_timer_time")) or 0.0
+        elapsed += finite_or_none(lap.get("total_elapsed_time")) or 0.0
+    if not distance and not timer:
+        return None
+    return DeviceTotals(
+        distance_m=distance or None,
+        timer_time_s=timer or None,
+        elapsed_time_s=elapsed or None,
+        source="laps",
     )
 
 

@@ -7,7 +7,8 @@ The points of every track go through the plausibility pass (importers/plausibili
 also splits the file into outings (tracks or gaps hours apart); a new segment or a new track
 of the same outing is a pause (no distance or moving time is counted across it). Points
 without a position are left out with a note; a 1.0 file with 1.1 extensions keeps them.
-A route or a track without times cannot be counted and is refused with a message that says so.
+A route whose points carry times is read as a track when the file has no timed track; a
+route or a track without times cannot be counted and is refused with a message that says so.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from importers.limits import prescan_xml
 from importers.plausibility import CHANNELS, Track, clean
 from importers.sports import counts_steps, guess_sport, word_sport
 from importers.summary import cumulative_distance, moving_mask_from_gaps, summarise
-from importers.xmlsafe import decode_text, local, refuse_dtd, strip_prolog
+from importers.xmlsafe import as_utf8, decode_text, local, refuse_dtd, strip_prolog
 
 gpxpy.parser.mod_etree = stdlib_et  # private switch: never lxml (see house-style.md)
 
@@ -41,7 +42,7 @@ _POWER_TAGS = frozenset({"power", "watts"})
 
 
 def parse(data: bytes, filename: str | None = None) -> list[Activity]:
-    data = strip_prolog(data)  # Strava's bulk export writes spaces before <?xml
+    data = strip_prolog(as_utf8(data))  # Strava's bulk export writes spaces before <?xml
     refuse_dtd(data, "GPX", filename)
     text = decode_text(data)
     prescan_xml(text, "GPX", filename)  # depth, size and DTD, before gpxpy builds a tree
@@ -54,6 +55,7 @@ def parse(data: bytes, filename: str | None = None) -> list[Activity]:
         )
     warnings: list[str] = []
     text = _as_11_if_extended(text)
+    text = _tidy_times(text)
     try:
         doc = gpxpy.parse(text)
     except Exception as exc:  # gpxpy raises GPXXMLSyntaxException, GPXException, ValueError...
@@ -68,11 +70,14 @@ def parse(data: bytes, filename: str | None = None) -> list[Activity]:
 
 
 def _repaired(text: str, warnings: list[str]) -> gpxpy.gpx.GPX | None:
-    """The document after the repairs that apply (undeclared prefixes, points without a
-    position), each named in `warnings`; None when it still cannot be read."""
+    """The document after the repairs that apply (undeclared prefixes, numbers written with a
+    decimal comma or unreadable, points without a position), each named in `warnings`; None
+    when it still cannot be read."""
     text, missing = _declare_prefixes(text)
+    text, commas = _COMMA_NUMBER.subn(r"\g<1>\g<2>.\g<3>", text)
+    text, unreadable = _drop_unreadable_values(text)
     text, unplaced = _drop_unplaced(text)
-    if not missing and not unplaced:
+    if not missing and not commas and not unreadable and not unplaced:
         return None
     try:
         doc = gpxpy.parse(text)
@@ -83,25 +88,71 @@ def _repaired(text: str, warnings: list[str]) -> gpxpy.gpx.GPX | None:
             f"This GPX file uses namespace prefixes it never declares "
             f"({', '.join(missing)}); Legday read it anyway."
         )
+    if commas:
+        warnings.append(
+            f"{commas:,} numbers in this GPX file are written with a decimal comma; Legday read "
+            "them anyway."
+        )
+    if unreadable:
+        warnings.append(f"{unreadable:,} unreadable values (not numbers) were left out.")
     if unplaced:
         warnings.append(
-            f"{unplaced:,} track points without a position (recorded before the GPS had a fix) "
-            "were left out."
+            f"{unplaced:,} track points without a position (recorded before the GPS had a fix, "
+            "or unreadable) were left out."
         )
     return doc
 
 
-_TRKPT = re.compile(r"<trkpt\b([^>]*?)(/>|>.*?</trkpt\s*>)", re.S)
-_LAT_LON = (re.compile(r"\blat\s*="), re.compile(r"\blon\s*="))
+# a point's coordinates or a number element of GPX written as "45,123" (a program that wrote
+# numbers in its user's locale); not in extensions, where a comma may separate values
+_NUMBER_TAGS = "ele|magvar|geoidheight|hdop|vdop|pdop|ageofdgpsdata|course|speed"
+_COMMA_NUMBER = re.compile(
+    rf"""(\b(?:lat|lon)\s*=\s*["']\s*|<(?:{_NUMBER_TAGS})>\s*)(-?\d+),(\d+)(?=\s*["'<])"""
+)
+_NUMBER_ELEMENT = re.compile(rf"<({_NUMBER_TAGS}|sat|dgpsid)>([^<]*)</\1\s*>")
 
 
-def _drop_unplaced(text: str) -> tuple[str, int]:
-    """The text without the <trkpt> elements that lack lat or lon, and how many there were."""
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _drop_unreadable_values(text: str) -> tuple[str, int]:
+    """The text without the GPX number elements (<ele>, <hdop>...) that hold no number, which
+    gpxpy refuses the whole file for, and how many there were; an empty one stays (gpxpy
+    reads it as none)."""
     dropped = 0
 
     def keep(m: re.Match) -> str:
         nonlocal dropped
-        if all(p.search(m.group(1)) for p in _LAT_LON):
+        value = m.group(2).strip()
+        if not value or _is_number(value):
+            return m.group(0)
+        dropped += 1
+        return ""
+
+    return _NUMBER_ELEMENT.sub(keep, text), dropped
+
+
+_TRKPT = re.compile(r"<trkpt\b([^>]*?)(/>|>.*?</trkpt\s*>)", re.S)
+_LAT_LON = (
+    re.compile(r"""\blat\s*=\s*(["'])([^"']*)\1"""),
+    re.compile(r"""\blon\s*=\s*(["'])([^"']*)\1"""),
+)
+
+
+def _drop_unplaced(text: str) -> tuple[str, int]:
+    """The text without the <trkpt> elements that lack lat or lon or whose lat or lon is not a
+    number, and how many there were."""
+    dropped = 0
+
+    def keep(m: re.Match) -> str:
+        nonlocal dropped
+        found = [p.search(m.group(1)) for p in _LAT_LON]
+        if all(f is not None and _is_number(f.group(2)) for f in found):
             return m.group(0)
         dropped += 1
         return ""
@@ -118,6 +169,20 @@ def _as_11_if_extended(text: str) -> str:
     if "<extensions" not in text:
         return text
     return _VERSION_10.sub(r"\g<1>1.1\g<2>", text, count=1)
+
+
+# a <time> whose text gpxpy's pattern refuses, so that it drops the time: spaces or line breaks
+# around it (a pretty-printed file), a lower-case "z"; written to start with its literal
+_UNTIDY_TIME = re.compile(r"<time>(?:\s|[^<]*?(?:z|\s)</time>)")
+_TIME_TEXT = re.compile(r"<time>\s*([^<]*?)\s*</time>")
+
+
+def _tidy_times(text: str) -> str:
+    """The text with every <time> trimmed and in upper case ("2024-05-01T07:00:00Z"), when
+    one of them needs it (else the text itself)."""
+    if _UNTIDY_TIME.search(text) is None:
+        return text
+    return _TIME_TEXT.sub(lambda m: f"<time>{m.group(1).upper()}</time>", text)
 
 
 # r"\sxmlns[^=]{200}", written to start with its literal so that the search skips to each "xmlns"
@@ -141,9 +206,15 @@ def _declare_prefixes(text: str) -> tuple[str, list[str]]:
 
 def _activities(doc: gpxpy.gpx.GPX, filename: str | None, warnings: list[str]) -> list[Activity]:
     """One Activity per outing: every track's points through the plausibility pass."""
-    words = [tr.type for tr in doc.tracks if tr.type]
-    names = [tr.name for tr in doc.tracks if tr.name]
-    track, untimed = _collect(doc)
+    paths = _recorded(doc)
+    words = [tr.type for tr in paths if tr.type]
+    names = [tr.name for tr in paths if tr.name]
+    track, untimed = _collect(paths)
+    if paths is doc.routes:
+        warnings.append(
+            "This GPX file holds the recording as a route with times instead of a track; "
+            "Legday read the route."
+        )
     if untimed > track.t.shape[0]:
         track = _collect_nothing()  # a few stray times on a route do not make it an activity
     if not track.t.shape[0]:
@@ -171,19 +242,37 @@ def _collect_nothing() -> Track:
     return Track(empty, {k: empty for k in CHANNELS}, np.zeros(0, dtype=bool))
 
 
-def _collect(doc: gpxpy.gpx.GPX) -> tuple[Track, int]:
-    """Every timed point of every track (file order) and the count of points without time."""
+def _recorded(doc: gpxpy.gpx.GPX) -> list:
+    """The tracks; the routes instead when no track point has a time but route points do (some
+    apps and converters write a recorded activity as a <rte> whose points carry times)."""
+    if any(p.time is not None for tr in doc.tracks for seg in tr.segments for p in seg.points):
+        return doc.tracks
+    if any(p.time is not None for r in doc.routes for p in r.points):
+        return doc.routes
+    return doc.tracks
+
+
+def _points_of(path: gpxpy.gpx.GPXTrack | gpxpy.gpx.GPXRoute) -> list[list]:
+    """The point lists of a track's segments, or of a route (one list)."""
+    if isinstance(path, gpxpy.gpx.GPXRoute):
+        return [path.points]
+    return [segment.points for segment in path.segments]
+
+
+def _collect(paths: list) -> tuple[Track, int]:
+    """Every timed point of every track or route (file order) and the count of points without
+    time."""
     times: list[datetime] = []
     cols: dict[str, list] = {k: [] for k in ("lat", "lon", "alt", "hr", "cad", "power")}
     brk: list[bool] = []
     new_trk: list[bool] = []
     untimed = 0
     tag_kind: dict[object, str] = {}
-    for track in doc.tracks:
+    for track in paths:
         first_of_track = True
-        for segment in track.segments:
-            timed = [p for p in segment.points if p.time is not None]
-            untimed += len(segment.points) - len(timed)
+        for points in _points_of(track):
+            timed = [p for p in points if p.time is not None]
+            untimed += len(points) - len(timed)
             if not timed:
                 continue
             times += map(_TIME, timed)

@@ -101,8 +101,14 @@ def distance_from_speed(
     time_s: np.ndarray, speed_mps: np.ndarray, moving: np.ndarray | None
 ) -> np.ndarray:
     """Cumulative distance (m): the trapezoid integral of the device's speed, only where the
-    interval counts as moving (`moving[i]` marks the interval that ends at i)."""
-    v = np.nan_to_num(speed_mps)
+    interval counts as moving (`moving[i]` marks the interval that ends at i). A sample without
+    a speed (an invalid value, or a record that carries heart rate only) is not standing still:
+    its speed is interpolated from the samples around it."""
+    v = np.asarray(speed_mps, dtype=float)
+    known = ~np.isnan(v)
+    if known.any() and not known.all():
+        v = np.interp(time_s, time_s[known], v[known])
+    v = np.nan_to_num(v)
     inc = np.zeros(time_s.shape[0])
     inc[1:] = (v[1:] + v[:-1]) / 2 * np.diff(time_s)
     if moving is not None:

@@ -24,12 +24,13 @@ from importers.plausibility import CHANNELS, Track, clean
 from importers.reconcile import distance_from_speed, even_pace_series
 from importers.sports import counts_steps, word_sport
 from importers.summary import cumulative_distance, moving_mask_from_gaps, summarise
-from importers.xmlsafe import local, parse_time, strip_prolog, where
+from importers.xmlsafe import as_utf8, local, parse_time, strip_prolog, where
 
 SPEED_GAP_S = 10.0
 
 
 def parse(data: bytes, filename: str | None = None) -> list[Activity]:
+    data = as_utf8(data)  # UTF-16, or UTF-8 declared as UTF-16
     prescan_xml(data, "TCX", filename)  # depth, size and DTD, before ElementTree builds a tree
     try:
         root = safe_et.fromstring(strip_prolog(data), forbid_dtd=True)

@@ -25,6 +25,41 @@ def strip_prolog(data: bytes) -> bytes:
             return data[start:] if start else data
 
 
+_WIDE_ENCODING = re.compile(
+    rb"""(<\?xml[^>]*encoding\s*=\s*["'])(?:utf-?16|ucs-?2)(?:-?[bl]e)?(["'])""", re.I
+)
+_XML_START = frozenset(b"< \t\r\n")
+
+
+def _utf16(data: bytes) -> str | None:
+    """The codec of a UTF-16 document (a byte-order mark, or its first character as 16 bits:
+    "<" or whitespace, one byte of it 0), else None."""
+    if data[:2] == b"\xff\xfe" and data[2:4] != b"\x00\x00":  # ff fe 00 00 is UTF-32
+        return "utf-16"
+    if data[:2] == b"\xfe\xff":
+        return "utf-16"
+    if len(data) >= 2 and data[1] == 0 and data[0] in _XML_START:
+        return "utf-16-le"
+    if len(data) >= 2 and data[0] == 0 and data[1] in _XML_START:
+        return "utf-16-be"
+    return None
+
+
+def as_utf8(data: bytes) -> bytes:
+    """The document as UTF-8 bytes, for a document written in UTF-16 (Windows tools, .NET's
+    XmlWriter) or in UTF-8 under a declaration that says UTF-16 (written through a .NET
+    StringWriter): the declaration is made to say UTF-8, so that the parsers read it. Any
+    other document is returned as it is."""
+    codec = _utf16(data)
+    if codec is not None:
+        text = data.decode(codec, errors="replace").lstrip("\ufeff")
+        data = text.encode("utf-8")
+    m = _WIDE_ENCODING.search(data, 0, 400)
+    if m is None:
+        return data
+    return data[: m.start()] + m.group(1) + b"UTF-8" + m.group(2) + data[m.end() :]
+
+
 class _Declared(Exception):
     """Raised by the prolog check's handlers at a DTD or an entity declaration."""
 

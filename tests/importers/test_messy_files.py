@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import json
 import math
+import re
 from datetime import timedelta
 
 import pytest
@@ -45,6 +46,19 @@ def test_whitespace_or_bom_before_xml_declaration(kind, prefix):
         assert _close(act.distance_m, RUN_M) and _close(act.moving_time_s, 1799, 0.02)
 
 
+@pytest.mark.parametrize("kind", ["gpx", "tcx"])
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be", "utf-8"])
+def test_utf16_documents_and_utf8_declared_as_utf16(kind, codec):
+    """Windows tools write UTF-16 (with or without a byte-order mark); a .NET StringWriter
+    writes UTF-8 under a declaration that says UTF-16."""
+    track = make_track(1799)
+    text = gpx_text(track) if kind == "gpx" else tcx_text(track)
+    data = text.replace('encoding="UTF-8"', 'encoding="utf-16"').encode(codec)
+    for blob, name in ((data, f"1001.{kind}"), (_zip({f"1001.{kind}": data}), "export.zip")):
+        [act] = importers.load(blob, name)
+        assert _close(act.distance_m, RUN_M) and _close(act.moving_time_s, 1799, 0.02)
+
+
 def test_gpx_points_without_position_are_skipped_with_a_note():
     track = make_track(600)
     text = gpx_text(track)
@@ -60,6 +74,36 @@ def test_gpx_points_without_position_are_skipped_with_a_note():
     [act] = importers.load(text.encode(), "prefix.gpx")
     assert _close(act.distance_m, 1800.0)
     assert any("2 track points without a position" in w for w in act.warnings)
+
+
+def test_gpx_numbers_with_a_decimal_comma_or_unreadable_are_repaired_not_refused():
+    track = make_track(1799)
+    text = gpx_text(track)
+    comma = re.sub(r'(lat|lon)="(-?\d+)\.(\d+)"', r'\1="\2,\3"', text)
+    comma = re.sub(r"<ele>(\d+)\.(\d)</ele>", r"<ele>\1,\2</ele>", comma)
+    [act] = importers.load(comma.encode(), "locale.gpx")
+    assert _close(act.distance_m, RUN_M) and act.series.altitude_m is not None
+    assert any("decimal comma" in w for w in act.warnings)
+    points = re.findall(r"<trkpt.*?</trkpt>", text)
+    odd = points[500].replace('lat="', 'lat="n/a', 1)
+    junk = points[900].replace("<ele>", "<ele>?").replace("<time>", "<hdop>-</hdop><time>")
+    text = text.replace(points[500], odd).replace(points[900], junk)
+    [act] = importers.load(text.encode(), "junk.gpx")
+    assert _close(act.distance_m, RUN_M) and _close(act.moving_time_s, 1799, 0.02)
+    assert any("1 track points without a position" in w for w in act.warnings)
+    assert any("2 unreadable values" in w for w in act.warnings)
+
+
+@pytest.mark.parametrize(
+    "pattern", ["<time>\n    {}Z\n  </time>", "<time> {}Z </time>", "<time>{}z</time>"]
+)
+def test_gpx_times_with_spaces_around_or_a_lower_case_z_are_read(pattern):
+    text = re.sub(
+        r"<time>([^<]*)Z</time>", lambda m: pattern.format(m.group(1)), gpx_text(make_track(1799))
+    )
+    [act] = importers.load(text.encode(), "pretty.gpx")
+    assert _close(act.distance_m, RUN_M) and _close(act.moving_time_s, 1799, 0.02)
+    assert act.start_time == START and not act.warnings
 
 
 def _fit_without_record_times(distance_m: float, timer_s: float) -> bytes:
@@ -102,6 +146,17 @@ def test_fit_header_with_data_size_zero_says_so():
     assert "checksum" not in str(info.value)
 
 
+@pytest.mark.parametrize("tail", [bytes(3), bytes(512), b"\xff" * 37])
+def test_fit_with_padding_after_its_end_is_read(tail):
+    data = fit_bytes(make_track(1799))
+    [act] = importers.load(data + tail, "padded.fit")
+    assert _close(act.distance_m, RUN_M) and _close(act.moving_time_s, 1799, 0.02)
+    assert act.device_totals is not None
+    said = [w for w in act.warnings if "bytes that are not FIT data" in w]
+    named = f"This FIT file ends with {len(tail)} bytes that are not FIT data; they were left out."
+    assert said == ([named] if tail.strip(b"\x00") else [])  # zero padding says nothing
+
+
 # --- 4. channels lost by the library --------------------------------------------------------
 
 
@@ -131,6 +186,21 @@ def test_two_trk_days_apart_are_two_activities():
     assert _close(acts[0].distance_m, RUN_M) and _close(acts[0].moving_time_s, 1799, 0.02)
     assert _close(acts[1].distance_m, 2399 * 3.2) and _close(acts[1].moving_time_s, 2399, 0.02)
     assert acts[1].start_time - acts[0].start_time > timedelta(days=3)
+
+
+def _as_route(gpx: str) -> str:
+    """The GPX with every <trk> written as a <rte> (its points, times included, as <rtept>)."""
+    gpx = re.sub(r"</?trkseg>", "", gpx)
+    return gpx.replace("trkpt", "rtept").replace("<trk>", "<rte>").replace("</trk>", "</rte>")
+
+
+def test_a_recording_written_as_routes_with_times_is_read():
+    [act] = importers.load(_as_route(gpx_text(make_track(1799))).encode(), "route.gpx")
+    assert _close(act.distance_m, RUN_M) and _close(act.moving_time_s, 1799, 0.02)
+    assert act.avg_heart_rate is not None and act.sport == "running"
+    assert any("route with times" in w for w in act.warnings)
+    two = importers.load(_as_route(_two_tracks(timedelta(days=3))).encode(), "routes.gpx")
+    assert _close(two[0].distance_m, RUN_M) and _close(two[1].distance_m, 2399 * 3.2)
 
 
 def test_one_outing_split_into_tracks_stays_one():
@@ -174,6 +244,25 @@ def test_non_activity_members_are_skipped_before_any_size_limit():
     )
     assert [len(r.activities) for r in results if not r.skipped] == [1]
     assert not any(r.error for r in results)
+
+
+def test_macos_resource_forks_in_a_zip_are_skipped_not_errors():
+    fork = b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        " + bytes(200)
+    data = _zip(
+        {
+            "runs/1001.fit": fit_bytes(make_track(600)),
+            "__MACOSX/runs/._1001.fit": fork,
+            "runs/._1002.GPX": fork,
+            "runs/1002.GPX": gpx_text(make_track(600)).encode(),
+        }
+    )
+    results = list(importers.iter_load(data, "Archive.zip"))
+    assert not [r.source_name for r in results if r.error]
+    assert sorted(r.source_name for r in results if r.skipped) == [
+        "__MACOSX/runs/._1001.fit",
+        "runs/._1002.GPX",
+    ]
+    assert len(importers.load(data, "Archive.zip")) == 2
 
 
 def test_inspect_json_prints_one_object_per_skipped_member(tmp_path):

@@ -10,12 +10,14 @@ from datetime import timedelta
 
 import numpy as np
 import pytest
+from garmin_fit_sdk import Encoder
 
 import importers
 from importers.activity import Series
 from importers.reconcile import even_pace_series
 from importers.summary import summarise
 from tests.importers.samples import (
+    MESG,
     START,
     Track,
     fit_bytes,
@@ -114,6 +116,52 @@ def test_fit_speed_without_distance_is_integrated():
     assert act.sport == "treadmill_running"
     assert act.avg_pace_s_per_km == pytest.approx(333.3, abs=1.0)
     assert any("integral" in w for w in act.warnings)
+
+
+def test_fit_records_without_speed_are_not_standing_still():
+    """A treadmill file whose records alternate: speed on one, heart rate only on the next."""
+    enc = Encoder()
+    enc.on_mesg(
+        MESG["FILE_ID"],
+        {"type": "activity", "manufacturer": "development", "product": 1, "time_created": START},
+    )
+    for s in range(1801):
+        field = {"enhanced_speed": 3.0} if s % 2 == 0 else {"heart_rate": 140}
+        enc.on_mesg(MESG["RECORD"], {"timestamp": START + timedelta(seconds=s)} | field)
+    [act] = importers.load(enc.close(), "treadmill.fit")
+    assert _close(act.distance_m, 5400.0) and _close(act.moving_time_s, 1800.0, 0.02)
+
+
+def _fit_distance_in_laps_only(with_session: bool) -> bytes:
+    """A foot-pod FIT: records with heart rate only, 3 laps of 600 s and 1,800 m each; the
+    session (when written) has no distance."""
+    enc = Encoder()
+    enc.on_mesg(
+        MESG["FILE_ID"],
+        {"type": "activity", "manufacturer": "development", "product": 1, "time_created": START},
+    )
+    enc.on_mesg(MESG["EVENT"], {"timestamp": START, "event": "timer", "event_type": "start"})
+    for s in range(1801):
+        t = START + timedelta(seconds=s)
+        enc.on_mesg(MESG["RECORD"], {"timestamp": t, "heart_rate": 140})
+        if s and s % 600 == 0:
+            lap = {"timestamp": t, "start_time": t - timedelta(seconds=600)}
+            lap |= {"total_elapsed_time": 600.0, "total_timer_time": 600.0}
+            enc.on_mesg(MESG["LAP"], lap | {"total_distance": 1800.0})
+    end = START + timedelta(seconds=1800)
+    enc.on_mesg(MESG["EVENT"], {"timestamp": end, "event": "timer", "event_type": "stop_all"})
+    if with_session:
+        session = {"timestamp": end, "start_time": START, "sport": "running"}
+        session |= {"total_elapsed_time": 1800.0, "total_timer_time": 1800.0}
+        enc.on_mesg(MESG["SESSION"], session)
+    return enc.close()
+
+
+@pytest.mark.parametrize("with_session", [False, True])
+def test_fit_distance_only_in_the_laps_comes_from_the_laps(with_session):
+    [act] = importers.load(_fit_distance_in_laps_only(with_session), "footpod.fit")
+    assert _close(act.distance_m, 5400.0) and _close(act.moving_time_s, 1800.0, 0.02)
+    assert act.avg_pace_s_per_km == pytest.approx(333.3, abs=1.0)
 
 
 def test_fit_clock_jump_inside_the_timer_takes_the_session_timer():
