@@ -4,8 +4,9 @@ One Activity per session message (a multisport file gives one per leg). Moving t
 the timer start/stop events, distance from the records' own cumulative `distance`, and the
 session's totals are kept as `device_totals`.
 
-Damaged files: a bad checksum, an undefined message or a broken header is refused
-(`CorruptFile`); a file cut off in the middle (an interrupted write or upload) keeps the records
+Damaged files: an undefined message or a broken header (or its checksum) is refused
+(`CorruptFile`); a file whose records all decode but whose closing checksum differs is read,
+with a warning; a file cut off in the middle (an interrupted write or upload) keeps the records
 before the cut when there are at least `MIN_KEPT_RECORDS` of them, with a warning that says so,
 and is refused otherwise. Bytes after the file's closing checksum that are not another FIT file
 (zero padding) are ignored; other such bytes are named in a warning.
@@ -193,11 +194,19 @@ def _decode(data: bytes, filename: str | None) -> tuple[_Decoded, str | None]:
             "the activity is shown up to the cut."
         )
     except fitdecode.FitCRCError as exc:
-        raise CorruptFile(
-            "This FIT file is damaged: its checksum does not match its contents. "
-            "Export it again from your watch or app.",
-            filename=filename,
-        ) from exc
+        if not out.ts:  # the header's checksum: nothing could be read
+            raise CorruptFile(
+                "This FIT file is damaged: its checksum does not match its contents. "
+                "Export it again from your watch or app.",
+                filename=filename,
+            ) from exc
+        # The closing checksum is checked after every record was read: records that decoded
+        # are kept (a tool that rewrote the file and not its checksum, a flipped bit), as
+        # fitdecode's own default does; the plausibility pass still cleans what they hold.
+        warning = (
+            "This FIT file's checksum does not match its contents: it was changed after the "
+            "watch wrote it, or damaged on the way. Legday read it; check its numbers."
+        )
     except fitdecode.FitHeaderError as exc:
         if ended and out.ts:
             # bytes after the end that are not another FIT file: the zero padding some devices

@@ -81,11 +81,20 @@ def test_fit_cut_off_late_keeps_records_with_warning(small_fit):
     assert 100 < len(act.series) < 240
 
 
-def test_fit_bad_checksum(small_fit):
+def test_fit_bad_checksum_keeps_records_that_decode_and_says_so(small_fit):
+    """A closing checksum that differs (a tool rewrote the file, a flipped bit) is named in a
+    warning and the run is read, as fitdecode's own default does; a header whose checksum
+    differs leaves nothing to read and is refused."""
+    (good,) = importers.load(small_fit, "run.fit")
     flipped = bytearray(small_fit)
     flipped[-1] ^= 0xFF  # the file CRC itself
+    (kept,) = importers.load(bytes(flipped), "run.fit")
+    assert kept.distance_m == good.distance_m and kept.moving_time_s == good.moving_time_s
+    assert any("checksum does not match" in w for w in kept.warnings), kept.warnings
+    header = bytearray(small_fit)
+    header[12] ^= 0xFF  # the header's own CRC (bytes 12-13 of a 14-byte header)
     with pytest.raises(CorruptFile, match="checksum"):
-        importers.load(bytes(flipped), "run.fit")
+        importers.load(bytes(header), "run.fit")
 
 
 def test_fit_without_records():
