@@ -36,7 +36,13 @@ from importers.fit_totals import (
     lap_totals,
     session_totals,
 )
-from importers.limits import check_activity_count, check_samples
+from importers.limits import (
+    DISTANCE_SLACK_M,
+    MAX_AVG_SPEED_MPS,
+    MAX_DURATION_S,
+    check_activity_count,
+    check_samples,
+)
 from importers.plausibility import clean_altitude, clean_positions
 from importers.reconcile import distance_from_speed
 from importers.sports import counts_steps, fit_sport
@@ -223,11 +229,22 @@ def _decode(data: bytes, filename: str | None) -> tuple[_Decoded, str | None]:
             filename=filename,
         ) from exc
     except fitdecode.FitParseError as exc:
-        raise CorruptFile(
-            f"This FIT file is damaged after {len(out.ts):,} records and cannot be read "
-            "reliably; export it again from your watch or app.",
-            filename=filename,
-        ) from exc
+        n = len(out.ts)
+        if n < MIN_KEPT_RECORDS or out.sessions:
+            # damage before the session's totals were read is the file's lost end; damage in
+            # the middle (the totals read, records missing) would give numbers that disagree
+            raise CorruptFile(
+                f"This FIT file is damaged after {n:,} records and cannot be read "
+                "reliably; export it again from your watch or app.",
+                filename=filename,
+            ) from exc
+        # what a watch that lost power while writing leaves: good records, then bytes that
+        # are no records (erased flash) and no session; the records before them are kept, as
+        # for a cut-off
+        warning = (
+            f"This FIT file is damaged after {n:,} records and the rest cannot be read; the "
+            "activity is shown up to the damage."
+        )
     except ActivityFileError:
         raise
     except Exception as exc:  # anything else fitdecode trips over is a damaged file too
@@ -281,10 +298,13 @@ def parse(data: bytes, filename: str | None = None) -> list[Activity]:
             filename=filename,
         )
     ts = np.asarray(dec.ts)
-    order = None
-    if np.any(np.diff(ts) < 0):
-        order = np.argsort(ts, kind="stable")
+    order, undated_warning = _dated_records(dec, ts)  # None: every record
+    if order is not None:
         ts = ts[order]
+    if np.any(np.diff(ts) < 0):
+        by_time = np.argsort(ts, kind="stable")
+        order = by_time if order is None else order[by_time]
+        ts = ts[by_time]
     ts, jump_warning = remove_clock_jumps(dec, ts)
     running = all(_sport(dec, s) in RUN_SPORTS for s in dec.sessions or [{}])
     lat, lon, notes = clean_positions(
@@ -308,7 +328,9 @@ def parse(data: bytes, filename: str | None = None) -> list[Activity]:
     all_periods = timer_periods(dec.timer, float(ts[0]), float(ts[-1]))
     activities = []
     for i, (session, lo, hi) in enumerate(legs):
-        warnings = [w for w in (cut_warning, jump_warning, *notes, *alt_notes) if w]
+        warnings = [
+            w for w in (cut_warning, undated_warning, jump_warning, *notes, *alt_notes) if w
+        ]
         if dec.relative_clock:
             warnings.append(
                 "The watch's clock was not set when this was recorded, so the date is unknown."
@@ -319,6 +341,70 @@ def parse(data: bytes, filename: str | None = None) -> list[Activity]:
     if not activities:
         raise NoActivityData("This FIT file holds no activity samples.", filename=filename)
     return activities
+
+
+# a few records dated over MAX_DURATION_S away from all the others are damage (bytes of a
+# half-written end read as records), not a second outing: at most this share of the records
+STRAY_SHARE = 0.01
+
+
+def _dated_records(dec: _Decoded, ts: np.ndarray) -> tuple[np.ndarray | None, str | None]:
+    """The records to keep, and a warning, when the times of a file dated by the clock
+    include some that are not dates (below RELATIVE_TIME_LIMIT: a tail zero-filled by a watch
+    that lost power, records from before its clock was set) or a few dated years away from
+    all the others (damage); (None, None) when every record is kept."""
+    keep = np.ones(ts.shape[0], dtype=bool)
+    if dec.relative_clock:
+        dated = ts >= FIT_EPOCH_S + RELATIVE_TIME_LIMIT
+        if dated.any():  # else the clock was never set: every time counts from power-on
+            dec.relative_clock = False
+            keep = dated
+    keep &= ~_stray(ts, keep)
+    if keep.all():
+        return None, None
+    left_out = int(keep.size - keep.sum())
+    return np.flatnonzero(keep), (
+        f"{left_out:,} records without a real time (damaged, or written before the watch's "
+        "clock was set) were left out."
+    )
+
+
+def _stray(ts: np.ndarray, among: np.ndarray) -> np.ndarray:
+    """The records of `among` that lie over MAX_DURATION_S (in time) from the biggest group of
+    records, when they are at most STRAY_SHARE of them (a handful, not a second outing)."""
+    stray = np.zeros(ts.shape[0], dtype=bool)
+    t = np.sort(ts[among])
+    breaks = np.flatnonzero(np.diff(t) > MAX_DURATION_S)
+    if not breaks.size:
+        return stray
+    edges = np.concatenate(([0], breaks + 1, [t.size]))
+    main = int(np.argmax(np.diff(edges)))
+    first, last = t[edges[main]], t[edges[main + 1] - 1]
+    outside = among & ((ts < first) | (ts > last))
+    if outside.sum() <= max(1.0, STRAY_SHARE * t.size):
+        stray = outside
+    return stray
+
+
+def _without_leaps(t: np.ndarray, dist: np.ndarray, passes: int = 8) -> tuple[np.ndarray, int]:
+    """The device's cumulative distance without the values that leap ahead of every earlier
+    one faster than MAX_AVG_SPEED_MPS (+ DISTANCE_SLACK_M): bytes of a damaged record read as
+    a distance. Each pass takes the first value of each run of such leaps; returns (distance,
+    how many were taken out)."""
+    taken = 0
+    for _ in range(passes):
+        known = np.flatnonzero(~np.isnan(dist))
+        if known.size < 2:
+            break
+        d = dist[known]
+        ahead = d[1:] - np.maximum.accumulate(d)[:-1]
+        leap = ahead > MAX_AVG_SPEED_MPS * np.diff(t[known]) + DISTANCE_SLACK_M
+        if not leap.any():
+            break
+        dist = dist.copy()
+        dist[known[1:][leap]] = np.nan
+        taken += int(leap.sum())
+    return dist, taken
 
 
 def _with_lap_distance(session: DeviceTotals, laps: DeviceTotals | None) -> DeviceTotals:
@@ -426,6 +512,12 @@ def _activity(
     lat, lon = cut("lat"), cut("lon")
     dist = cut("dist")
     if dist is not None:
+        dist, leaps = _without_leaps(t_abs, dist)
+        if leaps:
+            warnings.append(
+                f"{leaps:,} distance values that leapt ahead faster than anyone moves "
+                "(damaged records) were left out."
+            )
         # bridge gaps in the device's own distance; a leg's distance starts at zero
         dist = np.fmax.accumulate(np.nan_to_num(dist, nan=-np.inf))
         dist[np.isinf(dist)] = np.nan

@@ -17,6 +17,7 @@ from garmin_fit_sdk import Encoder
 import importers
 from importers.archive import Limits
 from importers.sports import guess_sport, max_run_speed
+from tests.fuzzing import fix_fit_crc
 from tests.importers.samples import MESG, START, fit_bytes, gpx_text, make_track, tcx_text
 from tests.webapp.files import zip_of as _zip
 from webapp.cli import main
@@ -155,6 +156,21 @@ def test_fit_with_padding_after_its_end_is_read(tail):
     said = [w for w in act.warnings if "bytes that are not FIT data" in w]
     named = f"This FIT file ends with {len(tail)} bytes that are not FIT data; they were left out."
     assert said == ([named] if tail.strip(b"\x00") else [])  # zero padding says nothing
+
+
+@pytest.mark.parametrize("fill", [b"\x00", b"\xff"])
+@pytest.mark.parametrize("kept", [0.5, 0.8, 0.95])
+def test_fit_whose_end_was_never_written_keeps_the_records_before_it(fill, kept):
+    """A watch that lost power while writing: good records, then erased flash (zeros or 0xFF)
+    and no session. The records before it are read (zeros decode as records dated 1989, 0xFF
+    as records dated a century on: those are left out), with a warning; never refused."""
+    data = fit_bytes(make_track(1799), with_session=False)
+    cut = int(len(data) * kept)
+    damaged = fix_fit_crc(data[:cut] + fill * (len(data) - cut - 2) + data[-2:])
+    [act] = importers.load(damaged, "power-lost.fit")
+    assert 0.9 * kept * RUN_M < act.distance_m < 1.02 * kept * RUN_M
+    assert act.elapsed_time_s < 1800
+    assert any("damaged after" in w or "cut off after" in w for w in act.warnings), act.warnings
 
 
 # --- 4. channels lost by the library --------------------------------------------------------
