@@ -101,6 +101,21 @@ def test_home_shows_the_week_of_the_last_run_and_says_so(client, auth):
     assert "no runs" in current  # the body map's table: no "0 (none)" for an empty week
 
 
+def test_home_after_months_without_runs_shows_this_weeks_plan_and_links_the_old_week(
+    client, auth
+):
+    """A last run months ago (old files from a watch, a long break): home is this week's
+    plan, saying when the last run was, with that run's week one tap away."""
+    auth.register()
+    last = recent_start(200)
+    upload(auth, _files(recent_start(230), last))
+    html = client.get("/week").get_data(as_text=True)
+    assert "<h1>This week</h1>" in html and "No runs yet this week —" not in html
+    assert f"Your last run was on {last.day} {last:%b %Y}" in html
+    label = week_label(last.date() - timedelta(days=last.weekday()))
+    assert re.search(rf'href="/week/{label}">Your last run.s week', html), html
+
+
 def test_a_run_after_a_quiet_spell_says_so(client, auth):
     auth.register()
     upload(auth, _files(recent_start(50), recent_start(1)))

@@ -17,6 +17,10 @@ from webapp.session_mode import steps as session_mode_steps
 from webapp.views.fragments import page_or_fragment, wants_fragment
 
 bp = Blueprint("week", __name__, url_prefix="/week")
+
+# Home shows the week of the last run when this week has none and that run is at most this
+# many days before this week began; a runner back after longer gets this week's plan.
+LAST_RUN_WEEK_DAYS = 56
 bp.add_app_template_global(bodymap.regions, "bodymap_regions")
 bp.add_app_template_global(
     lambda view: chart_data.load_chart(view.trend, LABELS), "load_chart_data"
@@ -86,9 +90,13 @@ def index(week: str | None = None):
         empty = latest is not None and latest < starts
         last = week_calendar.latest_run_start(db, current_user) if empty else None
         if last is not None:
-            week = week_calendar.week_of(last, current_user)
             local = last.astimezone(weeks.user_zone(current_user)).date()
-            notice = {"last_run": local, "this_week": weeks.week_label(this_week)}
+            that_week = week_calendar.week_of(last, current_user)
+            if (this_week - local).days <= LAST_RUN_WEEK_DAYS:
+                week = that_week
+                notice = {"last_run": local, "this_week": weeks.week_label(this_week)}
+            else:  # months ago: this week's plan (a gentle restart), the old week a tap away
+                notice = {"last_run": local, "that_week": that_week}
     return _render(_week_view(week), notice=notice)
 
 
