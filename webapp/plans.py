@@ -143,7 +143,8 @@ def apply_swaps(plan: dict, swaps: dict[str, str], equipment) -> None:
             target = swaps.get(f"{index}:{original}")
             replacement = catalogue.find(target) if target and target not in planned else None
             if replacement is not None:
-                _swap_in(ex, replacement)
+                _swap_in(ex, replacement, frozenset(equipment or ()))
+                _follow_swap(sess, original, replacement.name)
         in_session = {ex["name"] for ex in sess["exercises"]}
         for ex in sess["exercises"]:
             original = ex.get("original", ex["name"])
@@ -153,8 +154,12 @@ def apply_swaps(plan: dict, swaps: dict[str, str], equipment) -> None:
             ex["alternatives"] = [a for a in offered if a not in in_session]
 
 
-def _swap_in(ex: dict, replacement) -> None:
+def _swap_in(ex: dict, replacement, equipment: frozenset[str]) -> None:
+    """`ex` becomes `replacement`: its name, muscles, how-to and drawing, and its load in the
+    weights owned, said the way it is held (a goblet squat's one weight, not "per hand")."""
     original = ex["name"]
+    kg, words, per_hand = planner.swapped_load(replacement, ex.get("load_kg"), equipment)
+    ex.update(load_kg=kg, load_words=words, load_per_hand=per_hand)
     ex.update(
         original=original,
         swapped_from=original,
@@ -170,6 +175,17 @@ def _swap_in(ex: dict, replacement) -> None:
     elif replacement.dose == "reps" and "reps" not in ex:
         ex.pop("seconds", None)
         ex["reps"] = 10
+
+
+def _follow_swap(sess: dict, original: str, new: str) -> None:
+    """The rest of the session names the swapped-in exercise: "do it in the rests of" and
+    the short version."""
+    for other in sess["exercises"]:
+        if other.get("pair_with") == original:
+            other["pair_with"] = new
+    for short in (sess.get("short") or {}).get("exercises", []):
+        if short.get("name") == original:
+            short["name"] = new
 
 
 def _alternatives(name: str, equipment) -> list:

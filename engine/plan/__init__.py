@@ -50,6 +50,7 @@ from engine.plan.gates import (
     NORDIC_BELOW,
     PROTECTED_FROM,
 )
+from engine.plan.loads import swapped_load
 from engine.plan.planner import recommend
 from engine.plan.profile import (
     EXPERIENCE,
@@ -118,6 +119,7 @@ __all__ = [
     "state_moment",
     "summarise_runs",
     "swap",
+    "swapped_load",
     "week_days",
     "week_label",
 ]

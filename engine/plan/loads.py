@@ -148,3 +148,20 @@ def start_load_kg(
     if "none" in exercise.equipment and exercise.load_type == "heavy":
         return _round(BACKPACK_10 * scale), "backpack"
     return None, ""
+
+
+def swapped_load(
+    exercise: Exercise, kg: float | None, equipment: frozenset[str]
+) -> tuple[float | None, str, bool]:
+    """The load of `exercise` swapped in for one that carried `kg` (the total, both hands):
+    (kg in the sizes owned, how to say it, said per hand); (None, "", False) when it takes no
+    weights with this equipment (a bodyweight alternative)."""
+    weighted = any(q in equipment for q in _WEIGHTS) and any(
+        q in _WEIGHTS for q in exercise.equipment
+    )
+    if not kg or not weighted or exercise.name not in _FRACTION_10:
+        return None, "", False
+    owned = owned_kg(exercise.name, kg, equipment)
+    per_hand = held(exercise.name, equipment) == "pair"
+    return owned, load_text(exercise.name, owned, equipment), per_hand
+

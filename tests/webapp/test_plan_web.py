@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from engine import catalogue
@@ -293,6 +294,29 @@ def test_a_swap_brings_the_new_exercises_how_to_and_drawing():
     assert ex["how_to"] == alternative.how_to_card() and ex["how_to"] != original.how_to_card()
     assert ex["drawing"] == alternative.drawing
     assert ex["progress"] == "", "the old exercise's progress does not carry over"
+
+
+@pytest.mark.parametrize(
+    "to, kg, words, per_hand",
+    [
+        ("Goblet squat", 20.0, "20 kg", False),  # one weight held at the chest
+        ("Split squat", 20.0, "10 kg per hand", True),
+        ("Bodyweight squat", None, "", False),  # no weights to carry over
+    ],
+)
+def test_a_swap_says_the_new_exercises_weight_and_the_session_follows_it(to, kg, words, per_hand):
+    """A swapped-in exercise is loaded the way it is held, and the rest of the session (the
+    pairing, the short version) names it instead of the exercise that went."""
+    ex = {"name": "Bulgarian split squat", "reps": 6, "load_kg": 20.0,
+          "load_words": "10 kg per hand", "load_per_hand": True}
+    partner = {"name": "Tibialis raise", "reps": 15, "pair_with": "Bulgarian split squat"}
+    short = {"exercises": [{"name": "Bulgarian split squat", "sets": 2}]}
+    plan = {"sessions": [{"exercises": [ex, partner], "short": short}]}
+    plans.apply_swaps(plan, {"0:Bulgarian split squat": to}, ("dumbbells",))
+    assert ex["name"] == to
+    assert (ex["load_kg"], ex["load_words"], ex["load_per_hand"]) == (kg, words, per_hand)
+    assert partner["pair_with"] == to
+    assert short["exercises"][0]["name"] == to
 
 
 def test_the_check_in_needs_its_csrf_token(client, auth):
