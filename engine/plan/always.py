@@ -128,7 +128,9 @@ def add_always(b: SessionBuilder, calf_high: bool, calf_reason: str) -> None:
         ex = pick(purpose, eq, ("moderate", "heavy", "bodyweight"))
         dose = b.role_dose("upper", ex)
         load = (
-            "bodyweight" if ex.load_type == "bodyweight" else f"moderate: RPE 7-8{b.weight_step()}"
+            "bodyweight"
+            if ex.load_type == "bodyweight"
+            else f"moderate: effort 7-8 out of 10{b.weight_step()}"
         )
         why, reason, need = upper_why[purpose], None, 0.0
         if purpose == "upper_pull" and climb:

@@ -136,7 +136,7 @@ def _leg_block(b: SessionBuilder) -> tuple[str, str]:
         block = "moderate"
         reason = (
             f"Your quads and glutes are part-way recovered (damage {q:.2f} and {g:.2f}): "
-            "moderate weight at RPE 7 at most, no jumps."
+            "moderate weight, effort 7 out of 10 at most, no jumps."
         )
     else:
         block = "heavy"

@@ -80,13 +80,15 @@ def add_leg_block(
         if not heavy:
             start = f" (start near {words})" if words else ""
             return (
-                f"moderate: RPE 7, 3 reps in reserve{start}{tempo}{b.weight_step()}; "
+                f"moderate: effort 7 out of 10, about 3 more reps left in you when you stop"
+                f"{start}{tempo}{b.weight_step()}; "
                 f"{rest_text(dose.rest_s)}"
             )
         if has_weights(ex, eq):
             start = f", start near {words}" if words else ""
             return (
-                f"heavy: about 80-85 % of 1RM ({dose.amount + 1}-rep max){start}"
+                f"a weight you could lift only about {dose.amount + 1} times (80-85 % of your "
+                f"one-rep max){start}"
                 f"{b.weight_step()}; {rest_text(dose.rest_s)}"
             )
         pack = f" of about {kg:g} kg" if kg else ""
@@ -146,7 +148,8 @@ def add_leg_block(
                 ex,
                 dose,
                 "bodyweight, quick light contacts; rest 90 s",
-                f"Fresh legs (quad damage {b.dn('quadriceps'):.2f}) and a {focus} focus: "
+                f"Fresh legs (quad damage {b.dn('quadriceps'):.2f}) and {_article(focus)} {focus} "
+                "focus: "
                 f"{sets * per_set} of the session's {contacts} contacts ({ex.pattern}) train the "
                 "springy stride that saves energy.",
                 progressed=False,
@@ -263,3 +266,9 @@ def build_session(
         short=tuple(short_version(items, b.needs)),
         dropped=tuple(dropped),
     )
+
+
+def _article(word: str) -> str:
+    """ "an" before a vowel ("an endurance focus"), else "a"."""
+    return "an" if word[:1].lower() in "aeiou" else "a"
+

@@ -116,7 +116,7 @@ def test_part_recovered_quads_get_moderate_lifts_without_jumps():
         assert s.leg_block == "moderate"
         assert not [e for e in s.exercises if e.category == "plyometric"]
         legs = [e for e in s.exercises if e.category == "legs"]
-        assert legs and all("RPE 7" in e.load for e in legs)
+        assert legs and all("effort 7 out of 10" in e.load for e in legs)
         assert "0.45" in legs[0].why
 
 
@@ -240,10 +240,10 @@ def test_equipment_filters_the_exercises():
             assert catalogue.get(e.name).fits(equipment), (equipment, e.name)
     gym = recommend(ctx(equipment=["gym"]))
     lift = next(e for e in gym.sessions[0].exercises if e.category == "legs")
-    assert "1RM" in lift.load
+    assert "one-rep max" in lift.load
     bodyweight = recommend(ctx(equipment=["none"]))
     lift = next(e for e in bodyweight.sessions[0].exercises if e.category == "legs")
-    assert "1RM" not in lift.load and "backpack" in lift.load
+    assert "one-rep max" not in lift.load and "backpack" in lift.load
     assert "Pallof press" in [e.name for e in exercises(recommend(ctx(equipment=["band"])))]
     assert "Pallof press" not in [e.name for e in exercises(bodyweight)]
 

@@ -68,7 +68,7 @@ def test_case_8_after_a_big_descent_no_heavy_or_plyometric_legs():
     assert monday.day == MONDAY
     assert monday.leg_block in ("isometric", "none")
     assert "plyometric" not in categories(monday)
-    assert not [e for e in monday.exercises if e.category == "legs" and "1RM" in e.load]
+    assert not [e for e in monday.exercises if e.category == "legs" and "one-rep max" in e.load]
     assert {"core", "upper_push", "upper_pull"} <= categories(monday)
     purposes = {e.purpose for e in monday.exercises}
     assert {"tibialis", "hip_abduction"} <= purposes
@@ -86,7 +86,7 @@ def test_case_9_after_an_easy_flat_week_heavy_legs_and_nordics():
     blocks = [s.leg_block for s in plan.sessions]
     assert "heavy" in blocks
     heavy = plan.sessions[blocks.index("heavy")]
-    assert any(e.category == "legs" and "1RM" in e.load for e in heavy.exercises)
+    assert any(e.category == "legs" and "one-rep max" in e.load for e in heavy.exercises)
     assert "plyometric" in categories(heavy)
     names = [e.name for s in plan.sessions for e in s.exercises]
     assert "Nordic hamstring curl" in names
@@ -99,7 +99,7 @@ def test_case_10_five_days_before_a_race_no_heavy_legs_and_half_the_sets():
     assert usual.sessions[0].leg_block == "heavy"
     (s,) = race.sessions
     assert s.leg_block != "heavy"
-    assert not [e for e in s.exercises if "1RM" in e.load or e.category == "plyometric"]
+    assert not [e for e in s.exercises if "one-rep max" in e.load or e.category == "plyometric"]
     before = {e.name: e.sets for e in usual.sessions[0].exercises}
     shared = [e for e in s.exercises if e.name in before]
     assert len(shared) >= 6
