@@ -64,7 +64,7 @@ class Athlete:
         pace = self.threshold_pace_s_per_km
         if pace is None or pace <= 0:
             return 1000.0 / DEFAULT_THRESHOLD_PACE_S_PER_KM, [
-                "threshold pace not set: 5:00/km assumed"
+                "threshold pace not known yet (it is estimated from your runs): 5:00/km assumed"
             ]
         return 1000.0 / pace, []
 

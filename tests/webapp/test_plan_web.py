@@ -243,9 +243,16 @@ def test_a_pair_of_dumbbells_is_logged_per_hand_as_the_plan_says_it(app, client,
     (log,) = _rows(app, StrengthLog)
     assert log.details == {ex["name"]: {"load_kg": 25.0}}
     assert " · 12.5 kg per hand</p>" in html
-    # A one-dumbbell or barbell lift still asks for the total.
-    single = [e for s in plan["sessions"] for e in s["exercises"] if not e.get("load_per_hand")]
-    assert single and "Extra kg <input" in page
+    # A lift with one weight (a one-arm row, a goblet squat) asks for its kg; a bodyweight
+    # exercise for the extra kg (a vest, a backpack).
+    field = rf'<label>([^<]+)<input[^>]*name="log-(\d+)-load_kg" form="done-form-{i}"'
+    labels = {int(k): label.strip() for label, k in re.findall(field, page)}
+    for kk, other in enumerate(plan["sessions"][i]["exercises"]):
+        if other.get("load_per_hand"):
+            want = "Kg per hand"
+        else:
+            want = "Kg" if other.get("load_kg") else "Extra kg"
+        assert labels[kk] == want, (other["name"], labels)
 
 
 def test_each_exercise_on_the_page_has_its_own_log_fields(app, client, auth):
