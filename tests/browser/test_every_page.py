@@ -18,6 +18,7 @@ NOT_PAGES = {
     "static",
     "pwa.manifest",
     "pwa.service_worker",
+    "pwa.favicon",
     "account.export",
     "upload.job",  # a job's progress fragment; the walkthrough shows it inside the upload page
     # The email itself (no page landmarks in an email): test_weekly_email_preview checks it

@@ -95,6 +95,12 @@ def test_manifest_is_served_with_its_type_and_required_fields(client):
     assert {s["url"].split("?")[0] for s in manifest["shortcuts"]} == {"/upload", "/week"}
 
 
+def test_favicon_ico_is_the_apps_icon_not_a_404(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200 and response.mimetype == "image/png"
+    assert response.data.startswith(b"\x89PNG")
+
+
 def test_manifest_icons_exist_with_the_sizes_they_declare(client):
     manifest = json.loads(client.get("/manifest.webmanifest").data)
     seen = set()

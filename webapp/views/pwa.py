@@ -89,6 +89,15 @@ def manifest():
     return response
 
 
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers ask /favicon.ico whatever the page's <link rel="icon">: the 32 px icon."""
+    path = Path(current_app.static_folder) / "icons" / "favicon-32.png"
+    response = Response(path.read_bytes(), mimetype="image/png")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
 @bp.route("/sw.js")
 def service_worker():
     app = current_app._get_current_object()
