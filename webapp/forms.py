@@ -380,7 +380,8 @@ class ProfileForm(FlaskForm):
             "body_mass_kg": None if mass is None else round(float(mass), 1),
             "profile_minutes": self.minutes.data,
             "profile_sessions_per_week": self.sessions_per_week.data,
-            "equipment": list(self.equipment.data or []) or ["none"],
+            # "Bodyweight only" ticked beside dumbbells means the dumbbells
+            "equipment": [q for q in self.equipment.data or [] if q != "none"] or ["none"],
         }
 
     def shown(self) -> dict:

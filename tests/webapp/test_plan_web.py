@@ -83,6 +83,16 @@ def test_a_wrong_profile_field_is_refused_beside_it_and_nothing_is_saved(app, cl
     assert _rows(app, RunnerProfile) == []
 
 
+def test_bodyweight_only_ticked_beside_dumbbells_keeps_the_dumbbells(app, client, auth):
+    _runner_with_runs(auth, days=(1,))
+    auth.post("/profile", data={**PROFILE, "equipment": ["none", "dumbbells"]})
+    (user,) = _rows(app, User)
+    assert user.equipment == ["dumbbells"]
+    auth.post("/profile", data={**PROFILE, "equipment": []})
+    (user,) = _rows(app, User)
+    assert user.equipment == ["none"]
+
+
 def test_the_profile_saved_makes_the_plan_fit_it(app, client, auth):
     _runner_with_runs(auth)
     response = auth.post("/profile", data=PROFILE)
