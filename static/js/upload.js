@@ -49,7 +49,8 @@
     const xhr = event.detail.xhr;
     if (event.detail.successful || (xhr && xhr.status === 422)) {
       show(100, xhr && xhr.status === 422 ? "Nothing was uploaded." :
-        "Done: " + count + (count === 1 ? " file" : " files") + " uploaded. Results below.");
+        "Uploaded: " + count + (count === 1 ? " file" : " files") + ". What became of " +
+        (count === 1 ? "it" : "them") + " is below.");
       form.reset();
     } else if (xhr && xhr.status === 413) {
       show(0, "That upload is too large. Try fewer files at a time.");

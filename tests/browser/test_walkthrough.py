@@ -59,7 +59,9 @@ def test_a_new_runner_walks_through_on_a_phone(live_server, page):
     assert page.locator(".badge-imported").count() == 2
     assert page.locator("#upload-status").is_visible()
     assert page.locator("#upload-progress").evaluate("el => el.value") == 100
-    assert "2 files uploaded" in page.locator("#upload-progress-text").inner_text()
+    assert "Uploaded: 2 files. What became of them is below." == page.locator(
+        "#upload-progress-text"
+    ).inner_text()
     assert "8.10 km" in page.locator("#upload-results").inner_text()
     check(page, "upload-results")
 

@@ -142,6 +142,24 @@ def test_a_running_job_fragment_polls_itself(app, client, auth):
     assert "3 of 10 files done" in part
 
 
+def test_a_running_jobs_link_to_its_own_page_is_not_shown_on_that_page(app, client, auth):
+    auth.register()
+    job_id = _running_job(app, total=10, done=3)
+    link = f'<a href="/upload/jobs/{job_id}">Follow its progress</a>'
+    polled = {"HX-Request": "true", "HX-Target": f"job-{job_id}"}
+    from_upload = client.get(
+        f"/upload/jobs/{job_id}", headers={**polled, "HX-Current-URL": "http://localhost/upload"}
+    ).get_data(as_text=True)
+    assert link in from_upload
+    own_page = client.get(f"/upload/jobs/{job_id}").get_data(as_text=True)
+    polled_there = client.get(
+        f"/upload/jobs/{job_id}",
+        headers={**polled, "HX-Current-URL": f"http://localhost/upload/jobs/{job_id}"},
+    ).get_data(as_text=True)
+    assert "3 of 10 files done" in own_page and link not in own_page
+    assert link not in polled_there
+
+
 def test_a_job_that_has_not_counted_its_files_yet_says_it_is_opening_the_zip(app, client, auth):
     auth.register()
     job_id = _running_job(app, total=0, done=0)
@@ -218,7 +236,8 @@ def test_a_long_import_sums_up_files_and_activities_and_old_skipped_rides_read_s
         job_id = job.id
         session.close()
     page = " ".join(client.get(f"/upload/jobs/{job_id}").get_data(as_text=True).split())
-    assert "<summary>4 files: 9 activities</summary>" in page
+    assert "Done: 4 files: 9 activities." in page  # said once, in the status line
+    assert "<summary>The 4 files one by one</summary>" in page
     assert "Every file" not in page
     assert "6 runs imported, 3 other activities saved" in page
     assert page.count("badge-saved") == 3 and "badge-skipped" not in page

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, redirect, request, url_for
 from flask_login import current_user, login_required
@@ -133,7 +134,15 @@ def _own_job(job_id: int) -> ImportJob:
 @login_required
 def job(job_id: int):
     found = _own_job(job_id)
-    return page_or_fragment("upload/job.html", "upload/_job.html", f"job-{job_id}", job=found)
+    # on the job's own page (loaded, or polled from it) the card does not link to itself
+    shown_on = urlsplit(request.headers.get("HX-Current-URL") or request.url).path
+    return page_or_fragment(
+        "upload/job.html",
+        "upload/_job.html",
+        f"job-{job_id}",
+        job=found,
+        on_job_page=shown_on == url_for(".job", job_id=job_id),
+    )
 
 
 @bp.post("/jobs/<int:job_id>/retry")
