@@ -263,7 +263,7 @@ def build_session(
         notes=notes,
         minutes=total(kept),
         available_minutes=minutes,
-        short=tuple(short_version(items, b.needs)),
+        short=tuple(short_version(kept, b.needs)),  # a shorter copy of this session
         dropped=tuple(dropped),
     )
 

@@ -155,6 +155,18 @@ def test_plain_reasons_come_first_with_the_numbers_behind_why():
                 assert not JARGON.search(note), (name, note)
 
 
+def test_the_short_version_is_a_shorter_copy_of_its_session():
+    """Every exercise of a busy day's version is one of the session's own, never one the
+    session left out for time."""
+    for name in RUNNERS:
+        for s in plan_of(name).sessions:
+            session = {e.name: e for e in s.exercises}
+            assert s.short, (name, s.day)
+            for e in s.short:
+                assert e.name in session, (name, s.day, e.name, list(session))
+                assert e.sets <= session[e.name].sets
+
+
 def test_more_time_keeps_more_and_less_time_keeps_the_biggest_needs():
     history = RUNNERS["regular"]
     short = recommend(plan_context(history, given={"minutes": 20}))
