@@ -18,7 +18,7 @@ PURPOSE: dict[str, str] = {
     "sorer.",
     "quad_eccentric": "Slow step-downs get your thighs used to downhills, so your hilly race "
     "hurts them less.",
-    "tibialis": "Your shins did little this week; this keeps them in step with your calves.",
+    "tibialis": "Running asks little of your shins; this keeps them in step with your calves.",
     "hip_abduction": "The side of your hip keeps your pelvis level on every stride; this keeps "
     "it strong.",
     "hamstring_eccentric": "Lowering slowly makes your hamstrings tougher against strains, the "

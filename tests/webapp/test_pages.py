@@ -40,6 +40,16 @@ def test_pages_need_a_login(client, path):
     assert "/auth/login" in response.headers["Location"]
 
 
+def test_a_new_runner_is_asked_for_runs_before_the_general_plan(client, auth):
+    """No runs yet: the upload prompt comes first, then the general session (not four screens
+    down, under it)."""
+    auth.register()
+    page = client.get("/week").get_data(as_text=True)
+    start, plan = page.find("Start with your runs"), page.find('id="plan"')
+    assert 0 < start < plan, (start, plan)
+    assert "the session below is a general one" in page
+
+
 def test_home_sends_a_logged_in_runner_to_this_week(client, auth):
     auth.register()
     response = client.get("/")
