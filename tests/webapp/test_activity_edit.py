@@ -61,6 +61,18 @@ def two_runs(app, client, auth):
     return ids[MONDAY_RUN], ids[TUESDAY_RUN]
 
 
+def test_a_week_whose_only_load_is_a_walk_colours_the_body_map(app, client, two_runs):
+    """Both runs edited to walks: no run that week, yet the walks load the legs, so the body
+    map shows their load instead of "No runs that week, so no muscle is coloured"."""
+    for activity_id in two_runs:
+        assert edit(client, activity_id, sport="walking").status_code == 302
+    year, number, _ = WEDNESDAY.isocalendar()
+    page = client.get(f"/week/{year}-W{number:02d}").get_data(as_text=True)
+    assert "so no muscle is coloured" not in page
+    table = page.split('class="muscle-table"')[1]
+    assert "no runs" not in table.split("</table>")[0]
+
+
 def test_the_activity_page_has_the_edit_form(client, two_runs):
     html = client.get(f"/activities/{two_runs[1]}").get_data(as_text=True)
     assert f'action="/activities/{two_runs[1]}/edit"' in html
