@@ -15,7 +15,10 @@ from dataclasses import dataclass
 
 from webapp.units import METRES_PER_MILE, speed_value
 
-NO_CLIMB = "No climb per split: this file has no elevation (a treadmill or an indoor run)."
+NO_CLIMB = (
+    "No climb per split: this file has no elevation (an indoor or treadmill session, or a "
+    "device without one)."
+)
 NO_MILES = "Splits per kilometre: this file was imported before splits per mile."
 
 
