@@ -15,7 +15,7 @@ from tests.webapp.files import recent_start, run_fit
 from tests.webapp.test_pages import HX_PLAN, upload
 from webapp import ingest, plans, weeks
 from webapp.db import new_session
-from webapp.models import RunnerProfile, SorenessCheckIn, StrengthLog, User
+from webapp.models import RunnerProfile, SorenessCheckIn, StrengthLog, User, WeekPlan
 
 PROFILE = {
     "goal": "speed_5k_10k",
@@ -162,6 +162,25 @@ def test_a_very_sore_check_in_takes_heavy_legs_out_of_the_next_days(app, client,
     assert levels == ["very_sore", "fresh"]
     refused = auth.post(f"/week/{week}/soreness", data={"level": "broken"}, headers=HX_PLAN)
     assert refused.status_code == 422 and len(_rows(app, SorenessCheckIn)) == 2
+
+
+def test_an_undone_session_leaves_the_week_following_the_check_ins(app, client, auth):
+    """Mark done keeps the week's plan as it was done; once it is undone and nothing of the
+    week is done, the plan follows the legs again (a very sore check-in changes it)."""
+    _runner_with_runs(auth, days=(2, 5, 9, 12, 16, 19, 23, 26, 30))
+    _today_session_setup(app)
+    plan = _plan(client)
+    week = plan["week"]
+    today = datetime.now(UTC).date()
+    window = {(today + timedelta(days=d)).isoformat() for d in range(3)}
+    names = [ex["name"] for ex in plan["sessions"][0]["exercises"]]
+    auth.post(f"/week/{week}/sessions/0/done", data={"exercises": names}, headers=HX_PLAN)
+    assert len(_rows(app, WeekPlan)) == 1
+    auth.post(f"/week/{week}/sessions/0/undo", headers=HX_PLAN)
+    assert _rows(app, WeekPlan) == [] and _rows(app, StrengthLog) == []
+    auth.post(f"/week/{week}/soreness", data={"level": "very_sore"}, headers=HX_PLAN)
+    after = {s["day"]: s["leg_block"] for s in _plan(client)["sessions"] if s["day"] in window}
+    assert after and not set(after.values()) & {"heavy", "moderate"}, after
 
 
 def test_the_week_page_shows_minutes_reasons_why_and_how_to(client, auth):

@@ -223,6 +223,17 @@ def undo(week: str, index: int):
     _session(view, index)
     db = get_session()
     _delete_log(db, view.week, index)
+    left = db.scalar(
+        select(StrengthLog.id).where(
+            StrengthLog.user_id == current_user.id, StrengthLog.week == view.week
+        )
+    )
+    if left is None:  # nothing done that week any more: its plan follows the legs again
+        db.execute(
+            delete(WeekPlan).where(
+                WeekPlan.user_id == current_user.id, WeekPlan.week == view.week
+            )
+        )
     db.commit()
     return _after_change(view.week, "The session is open again.", acted=index)
 
