@@ -23,7 +23,9 @@ def rest_seconds(load: str | None) -> int:
 
 def steps(session: dict) -> list[dict]:
     """Per exercise: {"name", "sets", "amount" ("8 reps" or "30 s"), "seconds" (a timed hold,
-    else None), "load" (the prescription's words), "rest_s", "why"}. Sets are at least 1."""
+    else None), "load" (the prescription's words), "weight" ("10 kg per hand", or ""),
+    "pair_with" (the exercise in whose rests it is done, or None), "how_to" ({"steps",
+    "cue"...}), "rest_s", "why"}. Sets are at least 1."""
     out = []
     for ex in session.get("exercises", []):
         seconds = ex.get("seconds")
@@ -34,6 +36,9 @@ def steps(session: dict) -> list[dict]:
                 "amount": f"{seconds} s" if seconds else f"{ex.get('reps', '')} reps",
                 "seconds": int(seconds) if seconds else None,
                 "load": ex.get("load") or "",
+                "weight": ex.get("load_words") or "",
+                "pair_with": ex.get("pair_with"),
+                "how_to": ex.get("how_to") or {},
                 "rest_s": rest_seconds(ex.get("load")),
                 "why": ex.get("why") or "",
             }

@@ -115,18 +115,29 @@ def test_session_steps():
     steps = session_mode.steps(
         {
             "exercises": [
-                {"name": "Squat", "sets": 3, "reps": 5, "load": "heavy; rest 3 min"},
-                {"name": "Plank", "sets": 0, "seconds": 40},
+                {
+                    "name": "Split squat",
+                    "sets": 3,
+                    "reps": 5,
+                    "load": "heavy; rest 3 min",
+                    "load_words": "10 kg per hand",
+                    "how_to": {"steps": ["Stand", "Lower", "Rise"], "cue": "Tall"},
+                },
+                {"name": "Plank", "sets": 0, "seconds": 40, "pair_with": "Split squat"},
             ]
         }
     )
     assert steps[0]["amount"] == "5 reps" and steps[0]["rest_s"] == 180
+    assert steps[0]["weight"] == "10 kg per hand" and steps[0]["how_to"]["cue"] == "Tall"
     assert steps[1] == {
         "name": "Plank",
         "sets": 1,
         "amount": "40 s",
         "seconds": 40,
         "load": "",
+        "weight": "",
+        "pair_with": "Split squat",
+        "how_to": {},
         "rest_s": session_mode.DEFAULT_REST_S,
         "why": "",
     }
@@ -169,6 +180,8 @@ def test_session_mode_page_and_its_missing_sessions(client, auth):
     label = week_label(datetime.now(UTC).date())
     page = client.get(f"/week/{label}/sessions/0")
     assert page.status_code == 200 and b"data-session-mode" in page.data
+    html = page.get_data(as_text=True)
+    assert html.count('<details class="how-to">') == html.count('class="session-step"') > 0
     assert f'action="/week/{label}/sessions/0/done"'.encode() in page.data
     assert client.get(f"/week/{label}/sessions/99").status_code == 404
     assert client.get("/week/not-a-week/sessions/0").status_code == 404
