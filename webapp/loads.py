@@ -52,7 +52,9 @@ def muscle_rows(days: DayTable, start: date, end: date, state) -> list[dict]:
         ms = state.muscles.get(k)
         dn = ms.damage_normalised if ms else 0.0
         share = week_load[k] / top if top > 0 else 0.0
-        level = 0 if share < 0.02 else 1 + min(3, int(share * 4 - 1e-9))
+        # under 1 unit the table says "none": the map leaves that muscle uncoloured too
+        shown = share >= 0.02 and week_load[k] >= 1.0
+        level = 1 + min(3, int(share * 4 - 1e-9)) if shown else 0
         damage_level = sum(dn >= t for t in DAMAGE_FROM)
         muscles.append(
             {

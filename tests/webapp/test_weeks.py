@@ -143,3 +143,15 @@ def test_a_past_weeks_table_and_chart_give_the_same_last_7_days(db, user):
         assert m["acute"] == pytest.approx(chart["acute"][-1], abs=0.6), m["key"]
         assert m["chronic"] == pytest.approx(chart["chronic"][-1], abs=0.6), m["key"]
     assert max(m["acute"] for m in past.muscles) > 0
+
+
+def test_a_muscle_the_table_calls_none_is_not_coloured_on_the_map(db, user):
+    """A tiny run (100 m): a muscle with under 1 unit that week reads "none" in the table and
+    is uncoloured on the map, even when it is half the week's most loaded muscle."""
+    weeks.clear_cache()
+    now = WEDNESDAY
+    ingest.ingest(db, user, "tiny.fit", run_fit(now - timedelta(hours=2), seconds=33, hill_m=0))
+    view = weeks.weekly_context(db, user, None, now=now)
+    tiny = [m for m in view.muscles if m["week_load"] < 1.0]
+    assert tiny, [(m["key"], m["week_load"]) for m in view.muscles]
+    assert all(m["level"] == 0 and m["level_words"] == "none" for m in tiny), tiny
