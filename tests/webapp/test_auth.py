@@ -75,3 +75,10 @@ def test_user_create_command_reads_password_from_stdin(runner, app):
     result = runner.invoke(args=["user", "create", "ops@example.com"], input="long enough pw\n")
     assert result.exit_code != 0
     assert "already exists" in result.output
+
+
+def test_sign_up_says_how_long_the_password_must_be_before_it_is_refused(client):
+    page = client.get("/auth/register").get_data(as_text=True)
+    assert 'aria-describedby="password-hint"' in page
+    assert '<p class="small muted" id="password-hint">At least 8 characters.</p>' in page
+    assert "password-hint" not in client.get("/auth/login").get_data(as_text=True)
