@@ -55,9 +55,20 @@ def parse(data: bytes, filename: str | None = None) -> list[Activity]:
         )
     warnings: list[str] = []
     text = _as_11_if_extended(text)
-    text = _tidy_times(text)
+    doc = _read(text, filename, warnings)
+    if _some_point_untimed(doc):  # gpxpy drops a <time> it cannot read: tidy them, read again
+        tidy = _tidy_times(text)
+        if tidy is not text:
+            warnings.clear()  # the same repairs are named again by this reading
+            doc = _read(tidy, filename, warnings)
+    return _activities(doc, filename, warnings)
+
+
+def _read(text: str, filename: str | None, warnings: list[str]) -> gpxpy.gpx.GPX:
+    """gpxpy's document, after the repairs that apply (named in `warnings`); refuses XML that
+    stays malformed."""
     try:
-        doc = gpxpy.parse(text)
+        return gpxpy.parse(text)
     except Exception as exc:  # gpxpy raises GPXXMLSyntaxException, GPXException, ValueError...
         doc = _repaired(text, warnings)
         if doc is None:
@@ -66,7 +77,17 @@ def parse(data: bytes, filename: str | None = None) -> list[Activity]:
                 "export it again from your app.",
                 filename=filename,
             ) from exc
-    return _activities(doc, filename, warnings)
+        return doc
+
+
+def _some_point_untimed(doc: gpxpy.gpx.GPX) -> bool:
+    """Whether a track or route point has no time (stops at the first)."""
+    for track in doc.tracks:
+        for segment in track.segments:
+            for point in segment.points:
+                if point.time is None:
+                    return True
+    return any(p.time is None for route in doc.routes for p in route.points)
 
 
 def _repaired(text: str, warnings: list[str]) -> gpxpy.gpx.GPX | None:
