@@ -320,7 +320,25 @@ def phone(browser):
 def page(phone):
     page = phone.new_page()
     yield page
+    _let_the_worker_install(page)
     page.close()
+
+
+# A worker still installing is fetching the shell (icons, CSS): closing the page then drops
+# those downloads mid-response and the test server leaves their files open.
+_WORKER_SETTLED = """async () => {
+  if (!("serviceWorker" in navigator)) return;
+  const reg = await navigator.serviceWorker.getRegistration();
+  if (!reg || !(reg.installing || reg.waiting)) return;
+  await Promise.race([navigator.serviceWorker.ready, new Promise((r) => setTimeout(r, 10000))]);
+}"""
+
+
+def _let_the_worker_install(page) -> None:
+    try:
+        page.evaluate(_WORKER_SETTLED)
+    except Exception:  # the page navigated away, crashed or was closed by the test itself
+        pass
 
 
 def screenshot(page, name: str) -> Path:
