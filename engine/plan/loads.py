@@ -118,6 +118,15 @@ def load_text(name: str, kg: float, equipment: frozenset[str]) -> str:
     return f"{kg:g} kg"
 
 
+def _takes_weights(exercise: Exercise, equipment: frozenset[str]) -> bool:
+    """The runner has weights and the exercise is one Legday loads with them."""
+    return (
+        any(q in equipment for q in _WEIGHTS)
+        and any(q in _WEIGHTS for q in exercise.equipment)
+        and exercise.name in _FRACTION_10
+    )
+
+
 def rep_factor(reps: int) -> float:
     """How much more than the 10-rep load one lifts for `reps` (Epley)."""
     return (1 + 10 / 30) / (1 + max(reps, 1) / 30)
@@ -139,10 +148,7 @@ def start_load_kg(
     if body_mass_kg is None or reps <= 0:
         return None, ""
     scale = rep_factor(reps) * _EXPERIENCE.get(experience, 1.0) * body_mass_kg
-    weighted = any(q in equipment for q in _WEIGHTS) and any(
-        q in _WEIGHTS for q in exercise.equipment
-    )
-    if weighted and exercise.name in _FRACTION_10:
+    if _takes_weights(exercise, equipment):
         kg = _FRACTION_10[exercise.name] * scale
         return owned_kg(exercise.name, kg, equipment), "weights"
     if "none" in exercise.equipment and exercise.load_type == "heavy":
@@ -156,12 +162,8 @@ def swapped_load(
     """The load of `exercise` swapped in for one that carried `kg` (the total, both hands):
     (kg in the sizes owned, how to say it, said per hand); (None, "", False) when it takes no
     weights with this equipment (a bodyweight alternative)."""
-    weighted = any(q in equipment for q in _WEIGHTS) and any(
-        q in _WEIGHTS for q in exercise.equipment
-    )
-    if not kg or not weighted or exercise.name not in _FRACTION_10:
+    if not kg or not _takes_weights(exercise, equipment):
         return None, "", False
     owned = owned_kg(exercise.name, kg, equipment)
     per_hand = held(exercise.name, equipment) == "pair"
     return owned, load_text(exercise.name, owned, equipment), per_hand
-

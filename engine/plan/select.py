@@ -271,4 +271,3 @@ def build_session(
 def _article(word: str) -> str:
     """ "an" before a vowel ("an endurance focus"), else "a"."""
     return "an" if word[:1].lower() in "aeiou" else "a"
-
